@@ -1,0 +1,40 @@
+// catalog/cataloger.hpp: the interface every cataloger implements. A cataloger
+// is one .cpp file exposing a CatalogerInfo; catalog/registry.cpp lists them.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "common/diagnostics.hpp"
+#include "common/result.hpp"
+#include "inventory/package.hpp"
+#include "layers/file_view.hpp"
+
+namespace dagda {
+
+struct CatalogContext {
+  const FileView& fs;
+  const OsInfo* os;   // null when the OS is unknown
+  Diagnostics& diag;  // warnings about damaged input go here, with a stable code
+};
+
+struct CatalogOutput {
+  std::vector<Package> packages;
+  bool partial = false;  // set when a database was read only in part
+};
+
+struct CatalogerInfo {
+  std::string_view name;
+  std::string_view description;
+  int version;  // bump when the output changes; part of future cache keys
+  // Decides during the layer walk which files to keep for this cataloger.
+  // `path` is relative to the image root and has no leading slash.
+  bool (*wants)(std::string_view path);
+  Result<CatalogOutput> (*catalog)(const CatalogContext& ctx);
+};
+
+// Every cataloger, in the order they run (catalog/registry.cpp).
+std::span<const CatalogerInfo> catalogers();
+
+}  // namespace dagda

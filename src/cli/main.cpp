@@ -1,0 +1,26 @@
+// dagda: the command-line entry point. All work happens in the libraries.
+#include "cli/command.hpp"
+
+int main(int argc, char** argv) {
+  using namespace dagda::cli;
+  CLI::App app{"Dagda: a Docker security suite. Reads container images as data and lists what is inside."};
+  app.set_version_flag("--version", "dagda 0.1.0");
+  app.require_subcommand(1);
+  Cli cli;
+  add_global_options(app, cli.global);
+  add_commands(app, cli);
+  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  return cli.exit_code;
+}

@@ -1,0 +1,94 @@
+#include "common/blob.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace dagda {
+namespace {
+
+class StringBlob final : public Blob {
+ public:
+  explicit StringBlob(std::string s) : s_(std::move(s)) {}
+  std::string_view data() const override { return s_; }
+
+ private:
+  std::string s_;
+};
+
+class MappedBlob final : public Blob {
+ public:
+  MappedBlob(void* addr, size_t len) : addr_(addr), len_(len) {}
+  ~MappedBlob() override {
+    if (addr_) munmap(addr_, len_);
+  }
+  std::string_view data() const override { return {static_cast<const char*>(addr_), len_}; }
+
+ private:
+  void* addr_;
+  size_t len_;
+};
+
+Status write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error(ErrorCode::io, fmt::format("cannot write spill file: {}", std::strerror(errno)));
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+BlobPtr Blob::from_string(std::string bytes) { return std::make_shared<StringBlob>(std::move(bytes)); }
+
+BlobWriter::BlobWriter(std::string spill_dir, size_t memory_limit)
+    : spill_dir_(std::move(spill_dir)), memory_limit_(memory_limit) {}
+
+BlobWriter::~BlobWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status BlobWriter::append(std::string_view bytes) {
+  if (fd_ < 0 && mem_.size() + bytes.size() <= memory_limit_) {
+    mem_.append(bytes);
+    return ok_status();
+  }
+  if (fd_ < 0) {
+    std::error_code ec;
+    std::filesystem::create_directories(spill_dir_, ec);
+    // O_TMPFILE: the file has no name, so nothing is left behind even on a crash.
+    fd_ = ::open(spill_dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ < 0)
+      return Error(ErrorCode::io, fmt::format("cannot create a temporary file in {}: {}", spill_dir_,
+                                              std::strerror(errno)));
+    DAGDA_TRY(write_all(fd_, mem_));
+    file_size_ = mem_.size();
+    std::string().swap(mem_);
+  }
+  DAGDA_TRY(write_all(fd_, bytes));
+  file_size_ += bytes.size();
+  return ok_status();
+}
+
+Result<BlobPtr> BlobWriter::finish() {
+  if (fd_ < 0) return Blob::from_string(std::move(mem_));
+  if (file_size_ == 0) return Blob::from_string({});
+  void* addr = ::mmap(nullptr, file_size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+  ::close(fd_);
+  fd_ = -1;
+  if (addr == MAP_FAILED)
+    return Error(ErrorCode::io, fmt::format("cannot map spill file: {}", std::strerror(errno)));
+  return BlobPtr(std::make_shared<MappedBlob>(addr, file_size_));
+}
+
+}  // namespace dagda

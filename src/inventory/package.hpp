@@ -1,0 +1,53 @@
+// inventory/package.hpp: what the catalogers find, and what every report prints.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dagda {
+
+// Facts an rpm header carries that the combined version string would lose.
+struct RpmFields {
+  std::optional<int64_t> epoch;  // absent when the header has no EPOCH tag
+  std::string version;           // VERSION
+  std::string release;           // RELEASE
+  std::string sourcerpm;         // SOURCERPM, e.g. "bash-4.2.46-34.el7.src.rpm"; empty for gpg-pubkey
+  std::string modularitylabel;   // MODULARITYLABEL
+  std::string vendor;            // VENDOR
+};
+
+struct Package {
+  std::string ecosystem;  // "deb", "apk", "rpm" (application ecosystems follow later)
+  std::string name;
+  // The complete version in the ecosystem's own syntax, as its comparator takes it:
+  // deb "1:2.36-9+deb12u4", apk "1.36.1-r2", rpm "[E:]V-R" (epoch only when the header has one).
+  std::string version;
+  std::string arch;
+  std::string source_name;     // dpkg Source:, apk origin, rpm source package name
+  std::string source_version;  // the source package's version when it differs or is known
+  std::string license;         // as the database states it (not normalised), may be empty
+  std::optional<RpmFields> rpm;
+
+  // Where it came from.
+  std::string path;          // the database file inside the image, e.g. "var/lib/dpkg/status"
+  int layer_index = -1;      // the layer that first introduced it at this version
+  std::string layer;         // that layer's diff id
+  std::string created_by;    // that layer's history entry, when the config has one
+  std::vector<std::string> files;  // files the package owns, as the database lists them
+};
+
+// The operating system of the image, from /etc/os-release and friends.
+struct OsInfo {
+  std::string family;      // os-release ID: "debian", "ubuntu", "alpine", "centos", "rhel", "sles", ...
+  std::string name;        // NAME
+  std::string version_id;  // VERSION_ID, e.g. "12", "3.19.4", "7"
+  std::string version;     // VERSION, free text
+  std::string codename;    // VERSION_CODENAME or derived ("bookworm", "bionic")
+  std::string pretty_name;
+  std::vector<std::string> id_like;
+  std::string source_file;  // the file it was read from
+};
+
+}  // namespace dagda

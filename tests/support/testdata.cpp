@@ -1,0 +1,43 @@
+#include "support/testdata.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+namespace dagda::test {
+
+std::string testdata(const std::string& rel) {
+  const char* env = std::getenv("DAGDA_TESTDATA");
+  std::string base = env && *env ? env : DAGDA_TESTDATA_DEFAULT;
+  return rel.empty() ? base : base + "/" + rel;
+}
+
+std::string source_dir() { return DAGDA_SOURCE_DIR; }
+std::string binary_dir() { return DAGDA_BINARY_DIR; }
+
+std::string scratch_dir(const std::string& name) {
+  namespace fs = std::filesystem;
+  fs::path p = fs::path(DAGDA_BINARY_DIR) / "test-scratch" / name;
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p.string();
+}
+
+std::string run_command(const std::string& cmd, int* status) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) {
+    if (status) *status = -1;
+    return out;
+  }
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int rc = pclose(p);
+  if (status) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return out;
+}
+
+}  // namespace dagda::test

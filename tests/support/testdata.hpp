@@ -1,0 +1,18 @@
+// tests/support/testdata.hpp: where the real test data lives.
+#pragma once
+
+#include <string>
+
+namespace dagda::test {
+
+// $DAGDA_TESTDATA, else ../shared/data beside the checkout. `rel` is appended.
+std::string testdata(const std::string& rel = "");
+// The project's source and build directories.
+std::string source_dir();
+std::string binary_dir();
+// A fresh empty directory under the build tree, removed by nobody (inspect after a failure).
+std::string scratch_dir(const std::string& name);
+// Runs a shell command and returns its stdout; sets *status to its exit status.
+std::string run_command(const std::string& cmd, int* status = nullptr);
+
+}  // namespace dagda::test
