@@ -1,0 +1,130 @@
+// Package URLs as the purl specification (ECMA-427) builds them: type, namespace,
+// name, version, then the qualifiers sorted by key, each component percent-encoded.
+#include "inventory/purl.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace dagda {
+namespace {
+
+// The spec leaves unencoded only the alphanumerics, the punctuation ".-_~" and
+// the colon; every other octet (including '+', '@', '/', '%', space and
+// non-ASCII UTF-8 bytes) becomes a %XX triplet.
+std::string percent_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (std::isalnum(c) && c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c == '.' || c == '-' || c == '_' || c == '~' || c == ':') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "debian-12", "alpine-3.19.4", "centos-7"; the codename when the OS has no
+// VERSION_ID (Debian testing and sid), nothing when neither is known.
+std::string distro_qualifier(const OsInfo* os) {
+  if (!os || os->family.empty()) return {};
+  const std::string& v = !os->version_id.empty() ? os->version_id : os->codename;
+  if (v.empty()) return {};
+  return lower(os->family) + "-" + v;
+}
+
+struct RpmVersion {
+  std::string epoch;  // empty when absent
+  std::string version_release;
+};
+
+// The purl of an rpm carries V-R as its version and the epoch as a qualifier.
+RpmVersion split_rpm_version(const Package& pkg) {
+  if (pkg.rpm) {
+    RpmVersion r;
+    if (pkg.rpm->epoch) r.epoch = std::to_string(*pkg.rpm->epoch);
+    r.version_release = pkg.rpm->version;
+    if (!pkg.rpm->release.empty()) r.version_release += "-" + pkg.rpm->release;
+    return r;
+  }
+  // Only the combined "[E:]V-R" string is known.
+  std::string_view v = pkg.version;
+  size_t colon = v.find(':');
+  if (colon != std::string_view::npos && colon > 0 &&
+      std::all_of(v.begin(), v.begin() + colon, [](char c) { return c >= '0' && c <= '9'; })) {
+    return {std::string(v.substr(0, colon)), std::string(v.substr(colon + 1))};
+  }
+  return {"", std::string(v)};
+}
+
+std::string default_namespace(std::string_view type) {
+  if (type == "deb") return "debian";
+  if (type == "apk") return "alpine";
+  return {};
+}
+
+}  // namespace
+
+std::string purl_for(const Package& pkg, const OsInfo* os) {
+  const std::string type = lower(pkg.ecosystem);
+  const bool is_os_type = type == "deb" || type == "apk" || type == "rpm";
+
+  std::string ns;
+  if (is_os_type) {
+    ns = os && !os->family.empty() ? lower(os->family) : default_namespace(type);
+  }
+  // deb and apk names are case-insensitive and normalised to lower case; rpm names are not.
+  std::string name = (type == "deb" || type == "apk") ? lower(pkg.name) : pkg.name;
+
+  std::string version = pkg.version;
+  std::vector<std::pair<std::string, std::string>> qualifiers;
+  if (!pkg.arch.empty()) qualifiers.emplace_back("arch", pkg.arch);
+  if (is_os_type) qualifiers.emplace_back("distro", distro_qualifier(os));
+  if (type == "rpm") {
+    RpmVersion rv = split_rpm_version(pkg);
+    version = std::move(rv.version_release);
+    qualifiers.emplace_back("epoch", std::move(rv.epoch));
+  }
+  if ((type == "deb" || type == "apk") && !pkg.source_name.empty()) {
+    // The source package, where it is not the binary package itself.
+    std::string upstream;
+    if (pkg.source_name != pkg.name) upstream = pkg.source_name;
+    if (!pkg.source_version.empty() && pkg.source_version != pkg.version) {
+      upstream = pkg.source_name + "@" + pkg.source_version;
+    }
+    qualifiers.emplace_back("upstream", std::move(upstream));
+  }
+
+  std::string out = "pkg:" + type + "/";
+  if (!ns.empty()) out += percent_encode(ns) + "/";
+  out += percent_encode(name);
+  if (!version.empty()) out += "@" + percent_encode(version);
+
+  std::vector<std::string> encoded;
+  for (auto& [key, value] : qualifiers) {
+    if (value.empty()) continue;
+    encoded.push_back(key + "=" + percent_encode(value));
+  }
+  std::sort(encoded.begin(), encoded.end());
+  for (size_t i = 0; i < encoded.size(); ++i) {
+    out += (i == 0 ? "?" : "&");
+    out += encoded[i];
+  }
+  return out;
+}
+
+}  // namespace dagda
