@@ -35,6 +35,6 @@ struct CatalogerInfo {
 };
 
 // Every cataloger, in the order they run (catalog/registry.cpp).
-std::span<const CatalogerInfo> catalogers();
+std::span<const CatalogerInfo> all_catalogers();
 
 }  // namespace dagda

@@ -12,7 +12,7 @@ extern const CatalogerInfo apk;
 extern const CatalogerInfo rpm;
 }  // namespace catalogers
 
-std::span<const CatalogerInfo> catalogers() {
+std::span<const CatalogerInfo> all_catalogers() {
   static const std::array kAll = {catalogers::dpkg, catalogers::apk, catalogers::rpm};
   return kAll;
 }

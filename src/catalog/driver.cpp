@@ -1,0 +1,200 @@
+#include "catalog/driver.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "catalog/cataloger.hpp"
+#include "catalog/os_release.hpp"
+#include "common/fs.hpp"
+#include "layers/layer_fs.hpp"
+
+namespace dagda {
+namespace {
+
+Result<LayerIndex> walk_layer(const LayerSource& layer, const WalkOptions& wo) {
+  if (!layer.host_dir.empty()) return walk_dir_layer(layer.host_dir, layer.info, wo);
+  DAGDA_ASSIGN_OR_RETURN(auto stream, layer.open());
+  return walk_tar_layer(*stream, layer.info, wo);
+}
+
+// Walks every layer once, several at a time. The first failure stops the rest.
+Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOptions& base, unsigned threads) {
+  const size_t n = image.layers.size();
+  std::vector<std::optional<LayerIndex>> done(n);
+  std::atomic<bool> cancel{false};
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::optional<std::pair<size_t, Error>> failure;
+  WalkOptions wo = base;
+  wo.cancel = &cancel;
+  auto worker = [&] {
+    for (;;) {
+      size_t i = next.fetch_add(1);
+      if (i >= n || cancel.load()) return;
+      auto r = walk_layer(image.layers[i], wo);
+      if (r.ok()) {
+        done[i] = std::move(r).value();
+        continue;
+      }
+      std::lock_guard lock(mu);
+      if (!cancel.exchange(true) || (failure && i < failure->first)) failure.emplace(i, std::move(r).error());
+      return;
+    }
+  };
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(n, 1)));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (failure) return std::move(failure->second);
+  std::vector<LayerIndex> out;
+  out.reserve(n);
+  for (auto& d : done) out.push_back(std::move(*d));
+  return out;
+}
+
+std::string package_key(const Package& p) { return p.ecosystem + '\0' + p.name + '\0' + p.arch; }
+
+// Layers whose content can change what a cataloger sees: they carry a file it
+// wants, or delete something.
+std::vector<int> relevant_layers(const std::vector<LayerIndex>& layers, const CatalogerInfo& c) {
+  std::vector<int> out;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    for (const LayerEntry& e : layers[i].entries) {
+      bool deletes = e.kind == LayerEntry::Kind::whiteout || e.kind == LayerEntry::Kind::opaque;
+      bool wanted = (e.kind == LayerEntry::Kind::file || e.kind == LayerEntry::Kind::hardlink ||
+                     e.kind == LayerEntry::Kind::symlink) &&
+                    c.wants(e.path);
+      if (deletes || wanted) {
+        out.push_back(static_cast<int>(i));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// Attributes each package to the first layer from which on it was present at
+// its final version, by re-reading the databases as they stood after each
+// layer that touched them.
+void attribute_layers(const std::vector<LayerIndex>& layers, const CatalogerInfo& c, const OsInfo* os,
+                      std::vector<Package>& packages) {
+  std::vector<int> relevant = relevant_layers(layers, c);
+  std::map<std::string, int> since;  // key -> layer index
+  for (const Package& p : packages) since[package_key(p)] = -1;
+  std::map<std::string, std::string> final_version;
+  for (const Package& p : packages) final_version[package_key(p)] = p.version;
+  std::map<std::string, bool> settled;
+  // Walk backwards: a package keeps moving earlier while each older state still has it at this version.
+  for (auto it = relevant.rbegin(); it != relevant.rend(); ++it) {
+    LayerFs fs = LayerFs::merge(layers, *it);
+    Diagnostics scratch;
+    CatalogContext ctx{fs, os, scratch};
+    auto out = c.catalog(ctx);
+    std::map<std::string, std::string> seen;
+    if (out.ok())
+      for (const Package& p : out->packages) seen[package_key(p)] = p.version;
+    bool any_open = false;
+    for (auto& [key, layer] : since) {
+      if (settled[key]) continue;
+      auto s = seen.find(key);
+      if (s != seen.end() && s->second == final_version[key]) {
+        layer = *it;
+        any_open = true;
+      } else {
+        settled[key] = true;
+      }
+    }
+    if (!any_open) break;
+  }
+  for (Package& p : packages) {
+    int l = since[package_key(p)];
+    if (l < 0) {
+      // Never seen in a snapshot (for example, the database was captured only by a hard link): fall back to the
+      // layer that wrote the database file.
+      continue;
+    }
+    p.layer_index = l;
+  }
+}
+
+}  // namespace
+
+Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
+  auto cats = all_catalogers();
+  WalkOptions wo;
+  wo.wants = [cats](std::string_view p) {
+    if (os_release_wants(p)) return true;
+    for (const CatalogerInfo& c : cats)
+      if (c.wants(p)) return true;
+    return false;
+  };
+  wo.spill_dir = cache_dir() + "/tmp";
+  DAGDA_ASSIGN_OR_RETURN(std::vector<LayerIndex> layers, walk_layers(image, wo, opts.threads));
+
+  Inventory inv;
+  inv.source = image.info;
+  inv.warnings = image.warnings;
+  for (LayerIndex& l : layers) {
+    inv.source.layers[static_cast<size_t>(l.info.index)].size =
+        inv.source.layers[static_cast<size_t>(l.info.index)].size ? inv.source.layers[static_cast<size_t>(l.info.index)].size : l.bytes;
+    for (Warning& w : l.warnings) {
+      if (w.where.layer.empty()) w.where.layer = !l.info.diff_id.empty() ? l.info.diff_id : l.info.digest;
+      inv.warnings.push_back(std::move(w));
+    }
+  }
+
+  LayerFs fs = LayerFs::merge(layers);
+  Diagnostics diag;
+  inv.os = detect_os(fs, diag);
+  if (!inv.os)
+    diag.warn("os.unknown",
+              "cannot tell the operating system: no os-release, alpine-release, debian_version or redhat-release file");
+  const OsInfo* os = inv.os ? &*inv.os : nullptr;
+
+  for (const CatalogerInfo& c : cats) {
+    CatalogContext ctx{fs, os, diag};
+    auto out = c.catalog(ctx);
+    if (!out.ok()) {
+      diag.add({fmt::format("{}.unreadable", c.name), out.error().render(), out.error().where()});
+      inv.partial = true;
+      continue;
+    }
+    if (out->partial) inv.partial = true;
+    std::vector<Package> found = std::move(out->packages);
+    if (found.empty()) continue;
+    if (layers.size() > 1) {
+      attribute_layers(layers, c, os, found);
+    } else {
+      for (Package& p : found) p.layer_index = 0;
+    }
+    for (Package& p : found) {
+      if (p.layer_index < 0) p.layer_index = fs.origin(p.path);
+      if (p.layer_index >= 0 && static_cast<size_t>(p.layer_index) < inv.source.layers.size()) {
+        const LayerInfo& li = inv.source.layers[static_cast<size_t>(p.layer_index)];
+        p.layer = !li.diff_id.empty() ? li.diff_id : li.digest;
+        p.created_by = li.created_by;
+      }
+      inv.packages.push_back(std::move(p));
+    }
+  }
+  for (Warning& w : diag.take_all()) inv.warnings.push_back(std::move(w));
+  std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {
+    return std::tie(a.ecosystem, a.name, a.version, a.arch) < std::tie(b.ecosystem, b.name, b.version, b.arch);
+  });
+  return inv;
+}
+
+Result<Inventory> build_inventory(const std::string& source, const InventoryOptions& opts) {
+  DAGDA_ASSIGN_OR_RETURN(Image image, open_image(source, opts.source));
+  return build_inventory(std::move(image), opts);
+}
+
+}  // namespace dagda

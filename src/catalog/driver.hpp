@@ -1,0 +1,25 @@
+// catalog/driver.hpp: source -> layers -> catalogers -> inventory, in one call.
+#pragma once
+
+#include <string>
+
+#include "common/result.hpp"
+#include "inventory/inventory.hpp"
+#include "source/image.hpp"
+
+namespace dagda {
+
+struct InventoryOptions {
+  SourceOptions source;
+  unsigned threads = 0;  // layers walked at once; 0 = one per core
+};
+
+// Opens SOURCE, walks every layer once (in parallel), merges them, detects the
+// OS and runs every cataloger. Damaged package databases give warnings and a
+// partial inventory; an unreadable or tampered image gives an error.
+Result<Inventory> build_inventory(const std::string& source, const InventoryOptions& opts);
+
+// The same, for an image already opened.
+Result<Inventory> build_inventory(Image image, const InventoryOptions& opts);
+
+}  // namespace dagda

@@ -1,0 +1,51 @@
+// layers/layer_index.hpp: what one pass over a layer leaves behind: every
+// path with its kind, and the content of the files a cataloger asked for.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/blob.hpp"
+#include "common/diagnostics.hpp"
+#include "common/result.hpp"
+#include "inventory/inventory.hpp"
+#include "source/stream.hpp"
+
+namespace dagda {
+
+struct LayerEntry {
+  enum class Kind : uint8_t { file, dir, symlink, hardlink, whiteout, opaque, other };
+  Kind kind = Kind::file;
+  std::string path;    // normalised, relative to the root; for whiteout/opaque the path they hide
+  std::string target;  // symlink target as written; hard link target as a normalised path
+  BlobPtr content;     // set for captured regular files
+  uint64_t size = 0;
+};
+
+struct LayerIndex {
+  LayerInfo info;
+  std::vector<LayerEntry> entries;  // in archive order
+  std::vector<Warning> warnings;
+  uint64_t bytes = 0;  // uncompressed bytes read
+};
+
+struct WalkOptions {
+  std::function<bool(std::string_view path)> wants;  // capture this regular file's content?
+  uint64_t max_captured_file = 2ull << 30;            // larger wanted files are skipped with a warning
+  size_t memory_per_file = 8 << 20;                   // past this a captured file spills to the cache
+  std::string spill_dir;                              // where spilled files go (unnamed temp files)
+  const std::atomic<bool>* cancel = nullptr;          // stop early when set (another layer failed)
+};
+
+// Reads a layer tar (already decompressed) to its end, applying nothing: the
+// whiteouts are recorded as entries. Fails on a damaged tar or a failed digest
+// check of the stream.
+Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const WalkOptions& opts);
+
+// Walks a root filesystem directory on the host without following any symlink.
+Result<LayerIndex> walk_dir_layer(const std::string& root, const LayerInfo& info, const WalkOptions& opts);
+
+}  // namespace dagda

@@ -1,0 +1,170 @@
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <fmt/format.h>
+
+#include "layers/layer_index.hpp"
+#include "layers/path.hpp"
+
+namespace dagda {
+namespace {
+
+struct ReadContext {
+  ByteStream* in;
+  std::vector<char> buf = std::vector<char>(1 << 20);
+  std::optional<Error> error;  // the stream's own error, reported instead of libarchive's wording
+  const std::atomic<bool>* cancel;
+  uint64_t bytes = 0;
+};
+
+la_ssize_t read_cb(struct archive* a, void* p, const void** out) {
+  auto* ctx = static_cast<ReadContext*>(p);
+  if (ctx->cancel && ctx->cancel->load(std::memory_order_relaxed)) {
+    archive_set_error(a, ECANCELED, "cancelled");
+    return -1;
+  }
+  auto got = ctx->in->read(ctx->buf.data(), ctx->buf.size());
+  if (!got.ok()) {
+    ctx->error = std::move(got).error();
+    archive_set_error(a, EIO, "%s", ctx->error->message().c_str());
+    return -1;
+  }
+  ctx->bytes += *got;
+  *out = ctx->buf.data();
+  return static_cast<la_ssize_t>(*got);
+}
+
+std::string layer_name(const LayerInfo& info) {
+  if (!info.diff_id.empty()) return info.diff_id;
+  if (!info.digest.empty()) return info.digest;
+  return fmt::format("#{}", info.index);
+}
+
+}  // namespace
+
+Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const WalkOptions& opts) {
+  LayerIndex out;
+  out.info = info;
+  const std::string lname = layer_name(info);
+  ReadContext ctx{&in};
+  ctx.cancel = opts.cancel;
+
+  struct archive* a = archive_read_new();
+  archive_read_support_format_tar(a);
+  archive_read_support_format_gnutar(a);
+  std::unique_ptr<struct archive, int (*)(struct archive*)> guard(a, archive_read_free);
+  auto fail = [&](std::string what) -> Error {
+    if (ctx.error) return ctx.error->wrap(fmt::format("cannot read layer {}", info.index), {.layer = lname});
+    return Error(ErrorCode::corrupt, fmt::format("layer {} is not a valid tar: {}", info.index, what),
+                 {.layer = lname, .offset = ctx.bytes});
+  };
+  if (archive_read_open(a, &ctx, nullptr, read_cb, nullptr) != ARCHIVE_OK) {
+    // An empty stream is an empty layer (some tools write zero-byte layers).
+    if (!ctx.error && ctx.bytes == 0) return out;
+    return fail(archive_error_string(a) ? archive_error_string(a) : "unreadable");
+  }
+
+  struct archive_entry* e = nullptr;
+  std::string data_buf(1 << 16, '\0');
+  for (;;) {
+    int r = archive_read_next_header(a, &e);
+    if (r == ARCHIVE_EOF) break;
+    if (r == ARCHIVE_RETRY) continue;
+    if (r == ARCHIVE_FATAL) return fail(archive_error_string(a) ? archive_error_string(a) : "damaged header");
+    if (r == ARCHIVE_WARN)
+      out.warnings.push_back({"layer.tar-warning", archive_error_string(a) ? archive_error_string(a) : "tar warning",
+                              {.layer = lname}});
+    const char* raw = archive_entry_pathname(e);
+    if (!raw) continue;
+    std::string_view raw_path(raw);
+    if (raw_path.starts_with('/'))
+      out.warnings.push_back({"layer.absolute-path",
+                              fmt::format("entry '{}' has an absolute path; read as relative to the image root",
+                                          raw_path.substr(0, 200)),
+                              {.layer = lname}});
+    std::optional<std::string> path = normalize_entry_path(raw_path);
+    if (!path) {
+      out.warnings.push_back({"layer.path-escapes-root",
+                              fmt::format("entry '{}' climbs out of the image root; skipped", raw_path.substr(0, 200)),
+                              {.layer = lname}});
+      continue;
+    }
+    if (path->empty()) continue;  // the root itself
+
+    LayerEntry entry;
+    std::string_view base = *path;
+    if (size_t slash = base.rfind('/'); slash != std::string_view::npos) base.remove_prefix(slash + 1);
+    if (base.starts_with(".wh.")) {
+      std::string parent(parent_path(*path));
+      if (base == ".wh..wh..opq") {
+        entry.kind = LayerEntry::Kind::opaque;
+        entry.path = parent;
+      } else {
+        entry.kind = LayerEntry::Kind::whiteout;
+        std::string_view hidden = base.substr(4);
+        if (hidden.empty() || hidden == "." || hidden == "..") continue;
+        entry.path = parent.empty() ? std::string(hidden) : parent + "/" + std::string(hidden);
+      }
+      out.entries.push_back(std::move(entry));
+      continue;
+    }
+    entry.path = std::move(*path);
+    entry.size = archive_entry_size_is_set(e) ? static_cast<uint64_t>(archive_entry_size(e)) : 0;
+    if (const char* hl = archive_entry_hardlink(e)) {
+      std::optional<std::string> target = normalize_entry_path(hl);
+      if (!target) {
+        out.warnings.push_back({"layer.path-escapes-root",
+                                fmt::format("hard link '{}' points out of the image root; skipped", entry.path),
+                                {.layer = lname}});
+        continue;
+      }
+      entry.kind = LayerEntry::Kind::hardlink;
+      entry.target = std::move(*target);
+      out.entries.push_back(std::move(entry));
+      continue;
+    }
+    switch (archive_entry_filetype(e)) {
+      case AE_IFREG: entry.kind = LayerEntry::Kind::file; break;
+      case AE_IFDIR: entry.kind = LayerEntry::Kind::dir; break;
+      case AE_IFLNK:
+        entry.kind = LayerEntry::Kind::symlink;
+        entry.target = archive_entry_symlink(e) ? archive_entry_symlink(e) : "";
+        break;
+      default: entry.kind = LayerEntry::Kind::other; break;
+    }
+    if (entry.kind == LayerEntry::Kind::file && opts.wants && opts.wants(entry.path)) {
+      if (entry.size > opts.max_captured_file) {
+        out.warnings.push_back({"layer.file-too-large",
+                                fmt::format("'{}' is {} bytes, over the {} byte limit for files Dagda reads; skipped",
+                                            entry.path, entry.size, opts.max_captured_file),
+                                {.file = entry.path, .layer = lname}});
+      } else {
+        BlobWriter w(opts.spill_dir, opts.memory_per_file);
+        uint64_t total = 0;
+        for (;;) {
+          la_ssize_t n = archive_read_data(a, data_buf.data(), data_buf.size());
+          if (n < 0) return fail(archive_error_string(a) ? archive_error_string(a) : "damaged file data");
+          if (n == 0) break;
+          total += static_cast<uint64_t>(n);
+          if (total > opts.max_captured_file)
+            return fail(fmt::format("'{}' holds more data than its header says", entry.path));
+          DAGDA_TRY(w.append({data_buf.data(), static_cast<size_t>(n)}));
+        }
+        DAGDA_ASSIGN_OR_RETURN(entry.content, w.finish());
+      }
+    }
+    out.entries.push_back(std::move(entry));
+  }
+  // libarchive stops at the end-of-archive marker; read the rest so that the
+  // digest checks below it see every byte.
+  for (;;) {
+    auto got = in.read(ctx.buf.data(), ctx.buf.size());
+    if (!got.ok()) return std::move(got).error().wrap(fmt::format("cannot read layer {}", info.index), {.layer = lname});
+    if (*got == 0) break;
+    ctx.bytes += *got;
+  }
+  out.bytes = ctx.bytes;
+  return out;
+}
+
+}  // namespace dagda

@@ -1,0 +1,114 @@
+// The one list of source kinds, and detection of a bare path by its content.
+#include <sys/stat.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "source/sources.hpp"
+#include "source/tar_index.hpp"
+
+namespace dagda {
+
+Image rootfs_image_from_file(std::shared_ptr<HostFile> file, const std::string& input, const SourceOptions& opts);
+
+namespace {
+
+Result<Image> not_yet(std::string_view kind, const std::string&) {
+  return Error(ErrorCode::unsupported, fmt::format("source kind '{}:' is not implemented yet", kind));
+}
+
+constexpr std::array kKinds = {
+    SourceKind{"docker-archive", "a `docker save` tar (or its extracted directory)", open_docker_archive},
+    SourceKind{"oci-archive", "an OCI image layout as a tar", open_oci_archive},
+    SourceKind{"oci-dir", "an OCI image layout directory", open_oci_dir},
+    SourceKind{"dir", "a root filesystem directory", open_dir},
+    SourceKind{"rootfs-archive", "a root filesystem tar, plain or gzip/xz/zstd", open_rootfs_archive},
+    SourceKind{"docker", "an image in the engine behind DOCKER_HOST (not implemented yet)",
+               [](const std::string& s, const SourceOptions&) { return not_yet("docker", s); }},
+    SourceKind{"registry", "an image pulled from a registry (not implemented yet)",
+               [](const std::string& s, const SourceOptions&) { return not_yet("registry", s); }},
+    SourceKind{"fs", "a project directory with lockfiles (not implemented yet)",
+               [](const std::string& s, const SourceOptions&) { return not_yet("fs", s); }},
+    SourceKind{"sbom", "a CycloneDX SBOM (not implemented yet)",
+               [](const std::string& s, const SourceOptions&) { return not_yet("sbom", s); }},
+};
+
+bool path_exists(const std::string& p) {
+  struct stat st{};
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+Result<Image> detect(const std::string& path, const SourceOptions& opts) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT && path.find(':') == std::string::npos)
+      return Error(ErrorCode::not_found,
+                   "no such file or directory (engine and registry references are not supported yet)",
+                   {.file = path});
+    return Error(errno == ENOENT ? ErrorCode::not_found : ErrorCode::io,
+                 fmt::format("cannot open: {}", std::strerror(errno)), {.file = path});
+  }
+  if (S_ISDIR(st.st_mode)) {
+    if (path_exists(path + "/oci-layout")) return open_oci_dir(path, opts);
+    if (path_exists(path + "/manifest.json")) return open_docker_archive(path, opts);
+    return open_dir(path, opts);
+  }
+  DAGDA_ASSIGN_OR_RETURN(auto file, open_uncompressed(path));
+  auto idx = TarIndex::build(file);
+  if (!idx.ok())
+    return Error(ErrorCode::invalid_input,
+                 "not an image: neither a directory nor a tar archive (plain, gzip, xz or zstd)", {.file = path});
+  bool docker = idx->contains("manifest.json");
+  bool oci = idx->contains("oci-layout");
+  if (!docker && !oci) return rootfs_image_from_file(file, path, opts);
+  std::shared_ptr<const Store> store = make_tar_store(std::move(idx).value(), path);
+  // Docker 25 writes both; its manifest.json carries the tags, so prefer it.
+  if (docker) return open_docker_archive_store(store, path, "", opts);
+  return open_oci_store(store, path, "", "oci-archive", opts);
+}
+
+}  // namespace
+
+std::span<const SourceKind> source_kinds() { return kKinds; }
+
+std::pair<std::string, std::string> split_selector(const std::string& spec) {
+  size_t hash = spec.rfind('#');
+  if (hash == std::string::npos || path_exists(spec)) return {spec, ""};
+  return {spec.substr(0, hash), spec.substr(hash + 1)};
+}
+
+Result<std::unique_ptr<Store>> open_any_store(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return open_dir_store(path);
+  return open_tar_store(path);
+}
+
+Result<Image> open_image(const std::string& source, const SourceOptions& opts) {
+  if (source.empty()) return Error(ErrorCode::invalid_input, "no source given");
+  size_t colon = source.find(':');
+  if (colon != std::string::npos && !path_exists(source)) {
+    std::string_view prefix(source.data(), colon);
+    for (const SourceKind& k : kKinds)
+      if (k.prefix == prefix) {
+        std::string rest = source.substr(colon + 1);
+        if (rest.empty()) return Error(ErrorCode::invalid_input, fmt::format("'{}:' needs a path or reference", prefix));
+        auto img = k.open(rest, opts);
+        if (img.ok()) img->info.input = source;
+        return img;
+      }
+    if (prefix.find('/') == std::string_view::npos && prefix.find('.') == std::string_view::npos) {
+      std::vector<std::string_view> names;
+      for (const SourceKind& k : kKinds) names.push_back(k.prefix);
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("unknown source kind '{}:'; known kinds: {}", prefix, fmt::join(names, ", ")));
+    }
+  }
+  auto img = detect(source, opts);
+  if (img.ok()) img->info.input = source;
+  return img;
+}
+
+}  // namespace dagda
