@@ -106,7 +106,17 @@ class Decompressor : public ByteStream {
   Result<size_t> read(char* out, size_t n) override {
     if (finished_) return size_t{0};
     auto r = decode(out, n);
-    if (!r.ok()) return r;
+    if (!r.ok()) {
+      // Damaged compressed data is often tampered data: when a digest check
+      // below us fails once the rest is read, that is the error to report.
+      finished_ = true;
+      for (;;) {
+        auto more = in_->read(buf_.data(), buf_.size());
+        if (!more.ok()) return std::move(more).error();
+        if (*more == 0) break;
+      }
+      return r;
+    }
     produced_ += *r;
     if (produced_ > max_output_)
       return Error(ErrorCode::corrupt,

@@ -1,0 +1,77 @@
+// dagda sbom SOURCE [--format table|json|cyclonedx|spdx] [-o FILE] [--platform OS/ARCH]
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "catalog/driver.hpp"
+#include "cli/command.hpp"
+#include "common/fs.hpp"
+#include "report/writer.hpp"
+
+namespace dagda::cli {
+namespace {
+
+struct SbomArgs {
+  std::string source;
+  std::string format = "table";
+  std::string output;
+  std::string platform;
+  unsigned threads = 0;
+};
+
+int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
+  const SbomFormat* format = find_sbom_format(args.format);
+  if (!format) {
+    std::vector<std::string_view> names;
+    for (const SbomFormat& f : sbom_formats()) names.push_back(f.name);
+    return report_error(Error(ErrorCode::invalid_input,
+                              fmt::format("unknown format '{}'; choose one of: {}", args.format, fmt::join(names, ", "))));
+  }
+  InventoryOptions opts;
+  opts.source.platform = args.platform;
+  opts.threads = args.threads;
+  auto inv = build_inventory(args.source, opts);
+  if (!inv.ok()) return report_error(inv.error());
+
+  if (!g.quiet)
+    for (const Warning& w : inv->warnings) std::fputs(fmt::format("dagda: warning: {}\n", w.render()).c_str(), stderr);
+  if (inv->partial && !g.quiet)
+    std::fputs("dagda: warning: the inventory is partial: some package data could not be read (see warnings)\n",
+               stderr);
+
+  ReportOptions ro;
+  bool to_terminal = args.output.empty() && ::isatty(STDOUT_FILENO);
+  ro.color = to_terminal && !g.no_color && std::getenv("NO_COLOR") == nullptr;
+  auto text = format->write(*inv, ro);
+  if (!text.ok()) return report_error(text.error());
+  if (args.output.empty()) {
+    std::fwrite(text->data(), 1, text->size(), stdout);
+    if (std::fflush(stdout) != 0) return report_error(Error(ErrorCode::io, "cannot write to standard output"));
+    return kExitOk;
+  }
+  auto st = write_file_atomic(args.output, *text);
+  if (!st.ok()) return report_error(st.error());
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_sbom(CLI::App& app, Cli& cli) {
+  auto args = std::make_shared<SbomArgs>();
+  CLI::App* sub = app.add_subcommand("sbom", "List the OS packages in an image, without running it");
+  sub->add_option("source", args->source,
+                  "docker-archive:PATH, oci-archive:PATH, oci-dir:PATH, dir:PATH, rootfs-archive:PATH, or a "
+                  "path detected by its content")
+      ->required();
+  sub->add_option("-f,--format", args->format, "table, json (dagda.sbom/v1), cyclonedx (1.6 JSON) or spdx (2.3 JSON)")
+      ->capture_default_str();
+  sub->add_option("-o,--output", args->output, "Write to FILE (atomically) instead of standard output");
+  sub->add_option("--platform", args->platform, "OS/ARCH[/VARIANT] to pick from a multi-platform index")
+      ->capture_default_str();
+  sub->add_option("--threads", args->threads, "Layers read at once (default: one per core)");
+  sub->callback([args, &cli] { cli.exit_code = run_sbom(*args, cli.global); });
+}
+
+}  // namespace dagda::cli
