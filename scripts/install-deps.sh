@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Dagda needs. `build` installs what building
+# and running needs; `test` adds the real tools the tests use as oracles and
+# fixtures makers. Skips apt entirely when everything is already there.
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake ninja-build pkg-config
+  libarchive-dev zlib1g-dev libzstd-dev liblzma-dev libisal-dev libssl-dev libsqlite3-dev
+  nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev
+)
+TEST_PKGS=(
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
+  rpm python3-rpm librpm-dev libdpkg-dev python3-packaging python3-jsonschema node-semver ruby
+  podman runc skopeo debootstrap uidmap fuse-overlayfs jq xz-utils zstd gzip time
+)
+
+want=("${BUILD_PKGS[@]}")
+if [[ "${1:-build}" == "test" ]]; then want+=("${TEST_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
