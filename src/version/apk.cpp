@@ -44,7 +44,9 @@ void first(State& t, std::string_view s) {
   parse_digits(t);
 }
 
-void next(State& t) {
+// `legacy` also reads a number right after the letter ("5.1p1"), which apk-tools 2
+// (the Alpine 3.x releases) accepted and apk-tools 3 rejects.
+void next(State& t, bool legacy) {
   if (t.rest.empty()) {
     t.token = kEnd;
     return;
@@ -66,7 +68,7 @@ void next(State& t) {
       }
       t.rest.remove_prefix(1);
     }
-    if (t.token == kInitialDigit || t.token == kDigit) {
+    if (t.token == kInitialDigit || t.token == kDigit || (legacy && c != '.' && t.token == kLetter)) {
       t.token = kDigit;
     } else if (t.token == kSuffix) {
       t.token = kSuffixNo;
@@ -130,15 +132,15 @@ int token_cmp(const State& a, const State& b) {
   }
 }
 
-int compare_fuzzy(std::string_view a, std::string_view b, bool fuzzy) {
+int compare_fuzzy(std::string_view a, std::string_view b, bool fuzzy, bool legacy = true) {
   State ta, tb;
   first(ta, a);
   first(tb, b);
   while (ta.token == tb.token && ta.token < kEnd) {
     int r = token_cmp(ta, tb);
     if (r) return r;
-    next(ta);
-    next(tb);
+    next(ta, legacy);
+    next(tb, legacy);
   }
   if (ta.token == tb.token) return 0;
   if (tb.token == kEnd && fuzzy) return 0;
@@ -148,27 +150,34 @@ int compare_fuzzy(std::string_view a, std::string_view b, bool fuzzy) {
   return ta.token > tb.token ? -1 : 1;
 }
 
-}  // namespace
-
-bool valid(std::string_view v) {
+bool valid_grammar(std::string_view v, bool legacy) {
   State t;
-  for (first(t, v); t.token < kEnd; next(t)) {
+  for (first(t, v); t.token < kEnd; next(t, legacy)) {
   }
   return t.token == kEnd;
 }
 
+const char* kGrammar = "not of the form number{.number}{letter}{_suffix{number}}{~hash}{-rN}";
+bool accepted(std::string_view v) { return valid_grammar(v, true); }
+
+}  // namespace
+
+bool valid_v3(std::string_view v) { return valid_grammar(v, false); }
+bool valid(std::string_view v) { return accepted(v); }
 int compare_any(std::string_view a, std::string_view b) { return compare_fuzzy(a, b, false); }
 bool fuzzy_match(std::string_view a, std::string_view b) { return compare_fuzzy(a, b, true) == 0; }
 
+// Accepts what apk-tools 3 accepts, and what apk-tools 2 accepted (real Alpine
+// packages such as openssh 6.0.2p1-r0 have a number after the letter).
 Result<int> compare(std::string_view a, std::string_view b) {
-  if (!valid(a)) return invalid_version(kEco, a, "not of the form number{.number}{letter}{_suffix{number}}{~hash}{-rN}");
-  if (!valid(b)) return invalid_version(kEco, b, "not of the form number{.number}{letter}{_suffix{number}}{~hash}{-rN}");
+  if (!accepted(a)) return invalid_version(kEco, a, kGrammar);
+  if (!accepted(b)) return invalid_version(kEco, b, kGrammar);
   return compare_any(a, b);
 }
 
 // apk dependency operators: < <= = >= > and the fuzzy ~ <~ >~ (prefix match), '!' negates.
 Result<bool> satisfies(std::string_view version, std::string_view range) {
-  if (!valid(version)) return compare(version, version).error();
+  if (!accepted(version)) return compare(version, version).error();
   return eval_terms(kEco, range, [&](const Term& t) -> Result<bool> {
     bool less = false, greater = false, equal = false, fuzzy = false, negate = false;
     for (char c : t.op) {
@@ -180,7 +189,7 @@ Result<bool> satisfies(std::string_view version, std::string_view range) {
       else return invalid_range(kEco, range, "unknown operator");
     }
     if (t.op.empty() || (negate && !less && !greater && !equal)) equal = true;
-    if (!valid(t.version)) return compare(t.version, t.version).error();
+    if (!accepted(t.version)) return compare(t.version, t.version).error();
     int c = compare_fuzzy(version, t.version, fuzzy);
     bool ok = (c < 0 && less) || (c > 0 && greater) || (c == 0 && equal);
     return negate ? !ok : ok;

@@ -41,6 +41,9 @@ namespace apk {
 int compare_any(std::string_view a, std::string_view b);
 // apk's fuzzy match (`~`): a equals b on b's leading components.
 bool fuzzy_match(std::string_view a, std::string_view b);
+// apk-tools 3's validity (apk vertest); valid() also accepts what apk-tools 2
+// accepted, such as a number after the letter (openssh 6.0.2p1-r0).
+bool valid_v3(std::string_view v);
 }
 
 namespace composer {

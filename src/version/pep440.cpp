@@ -288,6 +288,111 @@ Result<bool> specifier(const Pep& v, std::string_view version, std::string_view 
   return invalid_range(kEco, range, op.empty() ? "a version without an operator" : "unknown operator");
 }
 
+
+// ---- Legacy (pre-PEP 440) versions, as packaging's LegacyVersion ordered them ----
+// Parts: digit runs (compared as if zero-filled to 8), letter runs and other
+// characters (compared as "*text"), with pre -> c, preview -> c, rc -> c,
+// dev -> @, '-' -> final-; a "*final" closes the list. Legacy versions sort
+// before every PEP 440 version.
+
+struct LegacyPart {
+  std::string_view text;
+  bool numeric = false;
+};
+using LegacyParts = SmallVec<LegacyPart, 24>;
+
+bool legacy_zero(const LegacyPart& p) {
+  return p.numeric && p.text.size() <= 8 && p.text.find_first_not_of('0') == std::string_view::npos;
+}
+
+// Compares two parts as the strings "0000NNNN" / "*text" would compare.
+int compare_legacy_part(const LegacyPart& a, const LegacyPart& b) {
+  if (a.numeric != b.numeric) return a.numeric ? 1 : -1;  // '*' sorts before digits
+  if (!a.numeric) return sign(icompare(a.text, b.text));
+  size_t la = a.text.size() < 8 ? 8 : a.text.size(), lb = b.text.size() < 8 ? 8 : b.text.size();
+  size_t pa = la - a.text.size(), pb = lb - b.text.size();
+  for (size_t i = 0; i < la && i < lb; ++i) {
+    char x = i < pa ? '0' : a.text[i - pa], y = i < pb ? '0' : b.text[i - pb];
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return la == lb ? 0 : (la < lb ? -1 : 1);
+}
+
+void legacy_push(LegacyParts& parts, LegacyPart p) {
+  if (!p.numeric) {
+    // Before a pre-release tag, drop "-" markers; before any tag, drop trailing zeros.
+    if (icompare(p.text, "final") < 0)
+      while (!parts.empty() && !parts.back().numeric && parts.back().text == "final-") parts.pop_back();
+    while (!parts.empty() && legacy_zero(parts.back())) parts.pop_back();
+  }
+  parts.push_back(p);
+}
+
+void legacy_parts(std::string_view s, LegacyParts& parts) {
+  size_t i = 0;
+  size_t other = 0;  // start of a run of characters that are not parts of their own
+  auto flush_other = [&](size_t end) {
+    if (end > other) legacy_push(parts, LegacyPart{s.substr(other, end - other), false});
+  };
+  while (i < s.size()) {
+    char c = s[i];
+    if (is_digit(c) || is_alpha(c) || c == '.' || c == '-') {
+      flush_other(i);
+      size_t start = i;
+      if (is_digit(c)) {
+        while (i < s.size() && is_digit(s[i])) ++i;
+        legacy_push(parts, LegacyPart{s.substr(start, i - start), true});
+      } else if (is_alpha(c)) {
+        while (i < s.size() && is_alpha(s[i])) ++i;
+        std::string_view w = s.substr(start, i - start);
+        if (iequals(w, "pre") || iequals(w, "preview") || iequals(w, "rc")) w = "c";
+        else if (iequals(w, "dev")) w = "@";
+        legacy_push(parts, LegacyPart{w, false});
+      } else if (c == '-') {
+        ++i;
+        legacy_push(parts, LegacyPart{"final-", false});
+      } else {
+        ++i;  // '.' only separates
+      }
+      other = i;
+    } else {
+      ++i;
+    }
+  }
+  flush_other(s.size());
+  legacy_push(parts, LegacyPart{"final", false});
+}
+
+int compare_legacy(std::string_view a, std::string_view b) {
+  LegacyParts x, y;
+  legacy_parts(a, x);
+  legacy_parts(b, y);
+  for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+    int c = compare_legacy_part(x[i], y[i]);
+    if (c) return c;
+  }
+  return x.size() == y.size() ? 0 : (x.size() < y.size() ? -1 : 1);
+}
+
+const char* legacy_invalid(std::string_view s) {
+  s = trim(s);
+  if (s.empty()) return "empty version";
+  bool alnum = false;
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == ' ') return "whitespace or a control character in version";
+    alnum |= is_alnum(c);
+  }
+  return alnum ? nullptr : "no letters or digits";
+}
+
+// Either side may be a legacy version (when `a_pep`/`b_pep` is false).
+int compare_mixed(std::string_view a, bool a_pep, const Pep& x, std::string_view b, bool b_pep, const Pep& y) {
+  if (a_pep && b_pep) return compare_full(x, y);
+  if (a_pep != b_pep) return a_pep ? 1 : -1;
+  return compare_legacy(trim(a), trim(b));
+}
+
 }  // namespace
 
 bool valid_pep440(std::string_view v) {
@@ -295,20 +400,34 @@ bool valid_pep440(std::string_view v) {
   return parse(v, &p) == nullptr;
 }
 
-bool valid(std::string_view v) { return valid_pep440(v); }
+bool valid(std::string_view v) { return valid_pep440(v) || legacy_invalid(v) == nullptr; }
 
 Result<int> compare(std::string_view a, std::string_view b) {
   Pep x, y;
-  if (const char* why = parse(a, &x)) return invalid_version(kEco, a, why);
-  if (const char* why = parse(b, &y)) return invalid_version(kEco, b, why);
-  return compare_full(x, y);
+  bool xa = parse(a, &x) == nullptr, yb = parse(b, &y) == nullptr;
+  if (!xa)
+    if (const char* why = legacy_invalid(a)) return invalid_version(kEco, a, why);
+  if (!yb)
+    if (const char* why = legacy_invalid(b)) return invalid_version(kEco, b, why);
+  return compare_mixed(a, xa, x, b, yb, y);
 }
 
 Result<bool> satisfies(std::string_view version, std::string_view range) {
   Pep v;
-  if (const char* why = parse(version, &v)) return invalid_version(kEco, version, why);
+  if (parse(version, &v) == nullptr)
+    return eval_terms(kEco, range, [&](const Term& t) -> Result<bool> {
+      return specifier(v, version, t.op, t.version, range);
+    });
+  if (const char* why = legacy_invalid(version)) return invalid_version(kEco, version, why);
+  // A legacy version has no release segments: ordered comparisons only.
   return eval_terms(kEco, range, [&](const Term& t) -> Result<bool> {
-    return specifier(v, version, t.op, t.version, range);
+    if (t.op == "===") return iequals(trim(version), t.version);
+    Op op;
+    if (t.op == "~=" || (t.version.size() >= 2 && t.version.substr(t.version.size() - 2) == ".*")) return false;
+    if (!parse_op(t.op, &op) || t.op.empty() || t.op == "<<" || t.op == ">>")
+      return invalid_range(kEco, range, "unknown operator");
+    DAGDA_ASSIGN_OR_RETURN(int c, compare(version, t.version));
+    return op_holds(op, c);
   });
 }
 
