@@ -109,6 +109,7 @@ const char* parse_partial(std::string_view s, Partial* out, bool allow_pre_on_pa
       while (i < s.size() && is_digit(s[i])) ++i;
       if (i == start) return "expected a number or a wildcard";
       if (wild) return "a number after a wildcard";
+      if (i - start > 1 && s[start] == '0') return "a number with a leading zero";
       if (!parse_u64(s.substr(start, i - start), &out->n[k]) || out->n[k] > 9007199254740991ull)
         return "number too large";
       out->given = k + 1;
