@@ -15,12 +15,7 @@
 #include <tuple>
 #include <vector>
 
-// cataloger.hpp declares a function dagda::catalogers(), which cannot coexist
-// with the namespace dagda::catalogers that registry.cpp expects this file to
-// define; renamed here until the header settles on one of the two.
-#define catalogers catalogers_list_function
 #include "catalog/cataloger.hpp"
-#undef catalogers
 
 namespace dagda {
 namespace {

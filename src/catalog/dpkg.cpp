@@ -21,12 +21,7 @@
 #include <string_view>
 #include <vector>
 
-// cataloger.hpp declares a function dagda::catalogers(), which cannot coexist
-// with the namespace dagda::catalogers that registry.cpp expects this file to
-// define; renamed here until the header settles on one of the two.
-#define catalogers catalogers_list_function
 #include "catalog/cataloger.hpp"
-#undef catalogers
 
 namespace dagda {
 namespace {

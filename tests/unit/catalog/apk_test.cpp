@@ -14,10 +14,7 @@
 #include <tuple>
 #include <vector>
 
-// See the note in src/catalog/dpkg.cpp.
-#define catalogers catalogers_list_function
 #include "catalog/cataloger.hpp"
-#undef catalogers
 #include "layers/memory_view.hpp"
 #include "support/testdata.hpp"
 
@@ -30,8 +27,13 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::run_command;
-using test::scratch_dir;
 using test::testdata;
+
+// A fresh directory of the running test's own, so that tests may run in parallel.
+std::string scratch(const std::string& name) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return test::scratch_dir(std::string(info->test_suite_name()) + "." + info->name() + "-" + name);
+}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -83,7 +85,7 @@ Oracle awk_oracle(const std::string& path) {
       "  if (n != \"\" && v != \"\") print n \"\\t\" v \"\\t\" a \"\\t\" (o == \"\" ? n : o) \"\\t\" l "
       "\"\\t\" r\n"
       "}\n";
-  std::string prog_file = scratch_dir("apk-awk") + "/oracle.awk";
+  std::string prog_file = scratch("apk-awk") + "/oracle.awk";
   std::ofstream(prog_file) << prog;
   int status = 0;
   std::string out = run_command("awk -f '" + prog_file + "' '" + path + "'", &status);
@@ -165,7 +167,7 @@ TEST(ApkCatalog, EveryMinirootfsMatchesTheDatabaseAndTheTarball) {
   for (const auto& tar : tars) {
     std::string name = fs::path(tar).filename().string();
     SCOPED_TRACE(name);
-    std::string dir = scratch_dir("apk-" + name);
+    std::string dir = scratch("apk-" + name);
     int status = 0;
     run_command("tar -xzf '" + tar + "' -C '" + dir + "' --wildcards --no-anchored 'lib/apk/db/installed'",
                 &status);

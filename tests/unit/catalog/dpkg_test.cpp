@@ -14,10 +14,7 @@
 #include <tuple>
 #include <vector>
 
-// See the note in src/catalog/dpkg.cpp.
-#define catalogers catalogers_list_function
 #include "catalog/cataloger.hpp"
-#undef catalogers
 #include "layers/memory_view.hpp"
 #include "support/testdata.hpp"
 
@@ -30,8 +27,13 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::run_command;
-using test::scratch_dir;
 using test::testdata;
+
+// A fresh directory of the running test's own, so that tests may run in parallel.
+std::string scratch(const std::string& name) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return test::scratch_dir(std::string(info->test_suite_name()) + "." + info->name() + "-" + name);
+}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -113,8 +115,8 @@ std::vector<Row> dpkg_query(const std::string& admindir) {
   return rows;
 }
 
-std::vector<Row> dpkg_query_status(std::string_view status_text, const std::string& scratch) {
-  std::string dir = scratch_dir(scratch);
+std::vector<Row> dpkg_query_status(std::string_view status_text, const std::string& label) {
+  std::string dir = scratch(label);
   spit(dir + "/status", status_text);
   return dpkg_query(dir);
 }
@@ -369,7 +371,7 @@ TEST(DpkgCatalog, StatusAndStatusDirectoryTogether) {
 // `dpkg-query -W` and `dpkg-query -L`.
 TEST(DpkgCatalog, OwnedFilesAsDpkgQueryListsThem) {
   ASSERT_TRUE(fs::exists("/var/lib/dpkg/status")) << "the tests run on Debian";
-  std::string dir = scratch_dir("dpkg-host");
+  std::string dir = scratch("dpkg-host");
   int status = 0;
   run_command("mkdir -p '" + dir + "/info' && cp /var/lib/dpkg/status '" + dir +
                   "/' && cp /var/lib/dpkg/info/*.list '" + dir + "/info/'" +
