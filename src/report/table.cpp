@@ -57,7 +57,9 @@ std::string paint(const ReportOptions& opts, const char* code, const std::string
   return opts.color ? code + text + kReset : text;
 }
 
-std::string header_line(const Inventory& inv) {
+// "NAME (kind, image ID, os/arch)  OS: PRETTY NAME"; when that is too wide,
+// the name part is cut rather than the OS.
+std::string header_line(const Inventory& inv, size_t width) {
   const SourceInfo& s = inv.source;
   std::string line = source_display_name(s);
   std::vector<std::string> facts;
@@ -67,16 +69,25 @@ std::string header_line(const Inventory& inv) {
     facts.push_back(s.os + "/" + s.architecture + (s.variant.empty() ? "" : "/" + s.variant));
   }
   if (!facts.empty()) line += fmt::format(" ({})", fmt::join(facts, ", "));
-  line += "  OS: ";
+  std::string os_part = "  OS: ";
   if (inv.os) {
     const OsInfo& os = *inv.os;
-    line += !os.pretty_name.empty() ? os.pretty_name : os.family + " " + os.version_id;
-    line += fmt::format(" [{}{}{}]", os.family, os.version_id.empty() ? "" : " " + os.version_id,
-                        os.codename.empty() ? "" : " " + os.codename);
+    if (os.pretty_name.empty()) {
+      os_part += os.family + (os.version_id.empty() ? "" : " " + os.version_id);
+      if (!os.codename.empty()) os_part += " (" + os.codename + ")";
+    } else {
+      os_part += os.pretty_name;
+      if (!os.version_id.empty() && os.pretty_name.find(os.version_id) == std::string::npos) {
+        os_part += " (" + os.version_id + ")";
+      }
+    }
   } else {
-    line += "unknown";
+    os_part += "unknown";
   }
-  return printable(line);
+  line = printable(line);
+  os_part = printable(os_part);
+  const size_t os_width = std::min(width_of(os_part), width / 2);
+  return fit(line, width - os_width) + fit(os_part, os_width);
 }
 
 Result<std::string> write_table(const Inventory& inv, const ReportOptions& opts) {
@@ -113,7 +124,7 @@ Result<std::string> write_table(const Inventory& inv, const ReportOptions& opts)
     }
 
     std::string out;
-    out += paint(opts, kBold, fit(header_line(inv), width)) + "\n\n";
+    out += paint(opts, kBold, header_line(inv, width)) + "\n\n";
     out += paint(opts, kBold,
                  pad("NAME", name_w) + "  " + pad("VERSION", version_w) + "  " + pad("TYPE", type_max) + "  " +
                      "LAYER") +
