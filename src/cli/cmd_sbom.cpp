@@ -37,9 +37,6 @@ int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
 
   if (!g.quiet)
     for (const Warning& w : inv->warnings) std::fputs(fmt::format("dagda: warning: {}\n", w.render()).c_str(), stderr);
-  if (inv->partial && !g.quiet)
-    std::fputs("dagda: warning: the inventory is partial: some package data could not be read (see warnings)\n",
-               stderr);
 
   ReportOptions ro;
   bool to_terminal = args.output.empty() && ::isatty(STDOUT_FILENO);
