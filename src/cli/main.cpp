@@ -1,4 +1,6 @@
 // dagda: the command-line entry point. All work happens in the libraries.
+#include <functional>
+
 #include "cli/command.hpp"
 
 int main(int argc, char** argv) {
@@ -9,7 +11,14 @@ int main(int argc, char** argv) {
   Cli cli;
   add_global_options(app, cli.global);
   add_commands(app, cli);
-  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+  // Global options may follow any command, however deep ("dagda version compare ... --quiet").
+  std::function<void(CLI::App*)> fall_through = [&](CLI::App* a) {
+    for (CLI::App* sub : a->get_subcommands({})) {
+      sub->fallthrough();
+      fall_through(sub);
+    }
+  };
+  fall_through(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
