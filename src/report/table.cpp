@@ -1,6 +1,7 @@
 // A table for people: one line per package (name, version, type, layer), a
 // header line naming the source and its OS, a footer with the counts. Fits in
-// opts.width columns; ANSI colour only when opts.color.
+// opts.width columns; ANSI colour only when opts.color. The warnings themselves
+// are not repeated here (the CLI prints them on stderr; JSON carries them).
 #include <algorithm>
 #include <map>
 
@@ -146,9 +147,6 @@ Result<std::string> write_table(const Inventory& inv, const ReportOptions& opts)
     out += "\n" + paint(opts, kDim, fit(footer, width)) + "\n";
     if (inv.partial) {
       out += paint(opts, kYellow, fit("PARTIAL: part of the input could not be read; packages may be missing", width)) + "\n";
-    }
-    for (const Warning* w : sorted_warnings(inv)) {
-      out += paint(opts, kYellow, fit(printable("warning: " + w->render()), width)) + "\n";
     }
     return out;
   });
