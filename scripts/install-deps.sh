@@ -13,7 +13,7 @@ TEST_PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   rpm python3-rpm librpm-dev libdpkg-dev python3-packaging python3-jsonschema node-semver ruby
   podman runc skopeo debootstrap uidmap fuse-overlayfs jq xz-utils zstd gzip time
-  lz4 nodejs openjdk-17-jre-headless libmaven3-core-java
+  lz4 nodejs openjdk-17-jre-headless libmaven3-core-java python3-distro distro-info-data lsb-release
 )
 
 want=("${BUILD_PKGS[@]}")

@@ -13,8 +13,10 @@ namespace dagda {
 // The files detect_os reads; the walker keeps them.
 bool os_release_wants(std::string_view path);
 
-// Reads etc/os-release, usr/lib/os-release, etc/alpine-release, etc/debian_version,
-// etc/redhat-release, etc/system-release, etc/lsb-release (in that order of trust).
+// Reads, in this order of trust: etc/os-release, usr/lib/os-release, etc/lsb-release,
+// etc/alpine-release, the Red Hat style release files (most specific first, then
+// etc/redhat-release and etc/system-release), and last etc/debian_version, so that an
+// Ubuntu without os-release is not taken for Debian.
 // nullopt when none says anything usable.
 std::optional<OsInfo> detect_os(const FileView& fs, Diagnostics& diag);
 
