@@ -27,8 +27,10 @@ std::set<Row> rows(const std::string& json_text) {
 }
 
 Inventory pipeline(const std::string& source) {
-  setenv("DAGDA_CACHE_DIR", test::scratch_dir("report-pipeline-cache").c_str(), 1);
+  const test::report_fixtures::Scratch cache("report-pipeline-cache");
+  setenv("DAGDA_CACHE_DIR", cache.path().c_str(), 1);
   auto inv = build_inventory(source, InventoryOptions{});
+  unsetenv("DAGDA_CACHE_DIR");
   EXPECT_TRUE(inv.ok()) << (inv.ok() ? "" : inv.error().render());
   return inv.ok() ? std::move(*inv) : Inventory{};
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,25 @@
 #include "support/testdata.hpp"
 
 namespace dagda::test::report_fixtures {
+
+// A scratch directory of this process (ctest runs test processes side by side),
+// removed when done unless the test has failed, so that it can be inspected.
+class Scratch {
+ public:
+  explicit Scratch(const std::string& name) : path_(scratch_dir(name + "-" + std::to_string(::getpid()))) {}
+  ~Scratch() {
+    if (!::testing::Test::HasFailure()) {
+      std::error_code ec;
+      std::filesystem::remove_all(path_, ec);
+    }
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 inline std::string shell_quote(const std::string& s) {
   std::string out = "'";
@@ -121,7 +141,8 @@ inline std::string major_of(const std::string& version) { return version.substr(
 // config and layer are read from the archive, the packages from the layer.
 inline Inventory alpine310_image() {
   const std::string rel = "images/trivy-docker-save/alpine-310.tar.gz";
-  const std::string dir = scratch_dir("report-fixture-alpine310");
+  const Scratch scratch("report-fixture-alpine310");
+  const std::string& dir = scratch.path();
   must_run("tar -xzf " + shell_quote(testdata(rel)) + " -C " + shell_quote(dir));
   auto manifest = nlohmann::json::parse(slurp(dir + "/manifest.json"));
   const auto& m = manifest.at(0);
@@ -179,7 +200,8 @@ inline Inventory alpine_minirootfs(const std::string& version) {
 
 // The installed packages of a dpkg status file, as dpkg-query lists them.
 inline std::vector<Package> dpkg_query_packages(const std::string& status_file, const std::string& scratch) {
-  const std::string admin = scratch_dir(scratch);
+  const Scratch admin_dir(scratch);
+  const std::string& admin = admin_dir.path();
   std::filesystem::create_symlink(status_file, admin + "/status");
   std::string out = must_run("dpkg-query --admindir=" + shell_quote(admin) +
                              " -W -f='${db:Status-Abbrev}\\t${Package}\\t${Version}\\t${Architecture}\\t"
@@ -229,7 +251,8 @@ inline Inventory debian12_status() {
 // Ubuntu 18.04 (trivy's test data, a txtar holding var/lib/dpkg/status).
 inline Inventory ubuntu1804_status() {
   const std::string rel = "pkgdb/dpkg-status/trivy-ubuntu1804-valid.txtar";
-  const std::string dir = scratch_dir("report-fixture-ubuntu1804-src");
+  const Scratch scratch("report-fixture-ubuntu1804-src");
+  const std::string& dir = scratch.path();
   std::string status;
   bool in_status = false;
   for (const auto& line : lines(slurp(testdata(rel)))) {
@@ -258,7 +281,8 @@ inline Inventory ubuntu1804_status() {
 // keeps the packages of modules (with a MODULARITYLABEL), to keep golden files small.
 inline Inventory centos_rpmdb(const std::string& name, bool modular_only = false) {
   const std::string rel = "pkgdb/rpmdb/" + name + ".Packages.xz";
-  const std::string dir = scratch_dir("report-fixture-" + name);
+  const Scratch scratch("report-fixture-" + name);
+  const std::string& dir = scratch.path();
   must_run("xz -dc " + shell_quote(testdata(rel)) + " > " + shell_quote(dir + "/Packages"));
   std::string out = must_run(
       "rpm --dbpath " + shell_quote(dir) +

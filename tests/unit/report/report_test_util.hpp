@@ -81,8 +81,8 @@ struct Validation {
 
 // Writes `doc` to a scratch file and validates it as `kind` ("cyclonedx-1.6", "spdx-2.3").
 inline Validation validate(const std::string& doc, const std::string& kind, const std::string& name) {
-  const std::string dir = scratch_dir("report-validate-" + name);
-  const std::string file = dir + "/" + name + ".json";
+  const report_fixtures::Scratch dir("report-validate-" + name);
+  const std::string file = dir.path() + "/" + name + ".json";
   std::ofstream(file, std::ios::binary) << doc;
   // Debian's interpreter and its python3-jsonschema, not whatever python3 is first on PATH.
   const std::string cmd = "/usr/bin/python3 " + report_fixtures::shell_quote(source_dir() + "/tests/unit/report/validate_sbom.py") +
