@@ -14,6 +14,8 @@ namespace {
 
 constexpr std::string_view kHeaderMagic("\x8e\xad\xe8\x01\x00\x00\x00\x00", 8);
 constexpr uint64_t kEntrySize = 16;
+// How many times its own size a header's file list may expand to.
+constexpr uint64_t kMaxFileListExpansion = 16;
 
 bool is_integer(TagType t) {
   return t == TagType::char_ || t == TagType::int8 || t == TagType::int16 || t == TagType::int32 ||
@@ -172,7 +174,7 @@ namespace {
 
 // Owned paths: dirnames[dirindexes[i]] + basenames[i] (rpm >= 4.0), or the
 // old FILENAMES list. nullopt result means "no files".
-Result<std::vector<std::string>> read_files(const Header& h) {
+Result<std::vector<std::string>> read_files(const Header& h, uint64_t max_expanded) {
   DAGDA_ASSIGN_OR_RETURN(auto basenames, h.string_array(tag::basenames));
   if (!basenames) {
     DAGDA_ASSIGN_OR_RETURN(auto old, h.string_array(tag::old_filenames));
@@ -184,16 +186,25 @@ Result<std::vector<std::string>> read_files(const Header& h) {
   if (dirindexes->size() != basenames->size())
     return Error(ErrorCode::corrupt, std::to_string(basenames->size()) + " BASENAMES but " +
                                          std::to_string(dirindexes->size()) + " DIRINDEXES");
-  std::vector<std::string> files;
-  files.reserve(basenames->size());
+  // Every path repeats its directory, so a hostile header (one long dirname,
+  // many one-byte basenames) could expand quadratically. Real headers expand
+  // to less than their own size; far more than that is refused.
+  uint64_t expanded = 0;
   for (size_t i = 0; i < basenames->size(); ++i) {
     uint64_t d = (*dirindexes)[i];
     if (d >= dirnames->size())
       return Error(ErrorCode::corrupt, "DIRINDEXES[" + std::to_string(i) + "] = " + std::to_string(d) +
                                            " but there are " + std::to_string(dirnames->size()) +
                                            " DIRNAMES");
-    files.push_back((*dirnames)[d] + (*basenames)[i]);
+    expanded += (*dirnames)[d].size() + (*basenames)[i].size();
   }
+  if (expanded > max_expanded)
+    return Error(ErrorCode::corrupt, "file list would expand to " + std::to_string(expanded) +
+                                         " bytes, far more than the header holds");
+  std::vector<std::string> files;
+  files.reserve(basenames->size());
+  for (size_t i = 0; i < basenames->size(); ++i)
+    files.push_back((*dirnames)[(*dirindexes)[i]] + (*basenames)[i]);
   return files;
 }
 
@@ -227,7 +238,7 @@ Result<PackageHeader> read_package_header(std::string_view blob) {
   DAGDA_ASSIGN_OR_RETURN(p.modularitylabel, optional_string(h, tag::modularitylabel));
   DAGDA_ASSIGN_OR_RETURN(p.vendor, optional_string(h, tag::vendor));
   DAGDA_ASSIGN_OR_RETURN(p.license, optional_string(h, tag::license));
-  auto files = read_files(h);
+  auto files = read_files(h, kMaxFileListExpansion * blob.size() + 65536);
   if (files.ok())
     p.files = std::move(*files);
   else

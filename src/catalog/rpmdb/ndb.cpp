@@ -10,7 +10,9 @@
 //     the adler32 covers everything from the head to the tail.
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <unordered_set>
+#include <vector>
 
 #include "catalog/rpmdb/bytes.hpp"
 #include "catalog/rpmdb/rpmdb.hpp"
@@ -53,9 +55,10 @@ uint32_t adler32(std::string_view data) {
   return (b << 16) | a;
 }
 
-// The blob a slot points at, checked as rpm checks it before use.
-Result<std::string_view> read_blob(std::string_view bytes, uint32_t pkgidx, uint64_t blkoff,
-                                   uint64_t blkcnt) {
+// The blob a slot points at, checked as rpm checks it before use. `claimed`
+// is set once the head and tail prove the blocks belong to this blob.
+Result<std::string_view> read_blob(std::string_view bytes, uint32_t pkgidx, uint64_t blkoff, uint64_t blkcnt,
+                                   bool& claimed) {
   uint64_t start = blkoff * kBlockSize, size = blkcnt * kBlockSize;
   if (size < kBlobHeadSize + kBlobTailSize)
     return Error(ErrorCode::corrupt, "blob of " + std::to_string(blkcnt) + " blocks is too small");
@@ -75,6 +78,7 @@ Result<std::string_view> read_blob(std::string_view bytes, uint32_t pkgidx, uint
     return Error(ErrorCode::corrupt, "blob tail has no BlbE magic");
   if (*le32(area, tail + 4) != bloblen)
     return Error(ErrorCode::corrupt, "blob tail length differs from its head");
+  claimed = true;
   if (*le32(area, tail) != adler32(area.substr(0, tail)))
     return Error(ErrorCode::corrupt, "blob checksum mismatch");
   return area.substr(kBlobHeadSize, bloblen);
@@ -107,6 +111,11 @@ Result<ScanReport> scan_ndb(std::string_view bytes, const BlobVisitor& visit) {
                 {}});
 
   uint64_t first_data_block = slot_pages * (kSlotPageSize / kBlockSize);
+  struct Slot {
+    uint32_t pkgidx;
+    uint64_t blkoff, blkcnt;
+  };
+  std::vector<Slot> slots;
   std::unordered_set<uint32_t> seen;
   for (uint64_t off = kHeaderSize; off + kSlotSize <= slot_bytes; off += kSlotSize) {
     uint64_t slotno = off / kSlotSize;
@@ -125,14 +134,31 @@ Result<ScanReport> scan_ndb(std::string_view bytes, const BlobVisitor& visit) {
       report.add({Problem::Kind::storage, "package " + std::to_string(pkgidx) + " has two slots", pkgidx});
       continue;
     }
-    auto blob = read_blob(bytes, pkgidx, blkoff, blkcnt);
+    slots.push_back({pkgidx, blkoff, blkcnt});
+  }
+
+  // Blobs never overlap in a sound database; refusing overlaps also keeps the
+  // checksum work linear in the file size whatever the slots claim.
+  std::sort(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) {
+    return std::tie(a.blkoff, a.pkgidx) < std::tie(b.blkoff, b.pkgidx);
+  });
+  uint64_t end_of_previous = first_data_block;
+  for (const Slot& s : slots) {
+    if (s.blkoff < end_of_previous) {
+      report.add({Problem::Kind::storage,
+                  "package " + std::to_string(s.pkgidx) + " overlaps the blob before it", s.pkgidx});
+      continue;
+    }
+    bool claimed = false;
+    auto blob = read_blob(bytes, s.pkgidx, s.blkoff, s.blkcnt, claimed);
+    if (claimed) end_of_previous = s.blkoff + s.blkcnt;
     if (!blob.ok()) {
-      report.add({Problem::Kind::storage, "package " + std::to_string(pkgidx) + ": " + blob.error().message(),
-                  pkgidx});
+      report.add({Problem::Kind::storage,
+                  "package " + std::to_string(s.pkgidx) + ": " + blob.error().message(), s.pkgidx});
       continue;
     }
     ++report.records;
-    visit(pkgidx, *blob);
+    visit(s.pkgidx, *blob);
   }
   return report;
 }

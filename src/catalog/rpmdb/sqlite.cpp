@@ -223,7 +223,9 @@ Result<ScanReport> scan_sqlite(std::string_view bytes, const BlobVisitor& visit)
   sqlite3_db_config(db.get(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   sqlite3_db_config(db.get(), SQLITE_DBCONFIG_ENABLE_VIEW, 0, nullptr);
   sqlite3_db_config(db.get(), SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
-  sqlite3_limit(db.get(), SQLITE_LIMIT_LENGTH, kMaxValueBytes);
+  // No value can be longer than the file that stores it.
+  sqlite3_limit(db.get(), SQLITE_LIMIT_LENGTH,
+                static_cast<int>(std::min<uint64_t>(kMaxValueBytes, bytes.size())));
   sqlite3_limit(db.get(), SQLITE_LIMIT_ATTACHED, 0);
   int64_t budget = kProgressBudget;
   sqlite3_progress_handler(db.get(), kProgressEvery, over_budget, &budget);
@@ -241,6 +243,7 @@ Result<ScanReport> scan_sqlite(std::string_view bytes, const BlobVisitor& visit)
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt(stmt_raw);
 
   ScanReport report;
+  uint64_t blob_bytes = 0;
   for (;;) {
     rc = sqlite3_step(stmt.get());
     if (rc == SQLITE_DONE) break;
@@ -248,6 +251,16 @@ Result<ScanReport> scan_sqlite(std::string_view bytes, const BlobVisitor& visit)
       std::string why = budget < 0 ? "the query ran past its time budget" : sqlite3_errmsg(db.get());
       report.add({Problem::Kind::storage,
                   "reading stopped after " + std::to_string(report.records) + " rows: " + why,
+                  {}});
+      break;
+    }
+    // Each stored byte is in the file once, so rows adding up to more than the
+    // file reuse its pages (an overflow loop): stop rather than read on.
+    blob_bytes += static_cast<uint64_t>(std::max(sqlite3_column_bytes(stmt.get(), 1), 0));
+    if (blob_bytes > bytes.size()) {
+      report.add({Problem::Kind::storage,
+                  "rows hold more bytes than the file; reading stopped after " +
+                      std::to_string(report.records) + " rows",
                   {}});
       break;
     }

@@ -178,6 +178,44 @@ TEST(RpmHeader, DamagedFileListKeepsThePackage) {
   }
 }
 
+TEST(RpmHeader, QuadraticFileListIsRefused) {
+  // The real header with most files, with a 60 KB directory name appended to
+  // its data store and every file moved into that directory: the paths would
+  // repeat it once per file.
+  auto blobs = read_blobs(trpm::database_bytes("centos7-plain.Packages.xz"));
+  ASSERT_TRUE(blobs.ok());
+  std::string b;
+  size_t most = 0;
+  for (const auto& h : blobs->headers) {
+    auto p = read_package_header(h.blob);
+    if (p.ok() && p->files.size() > most) most = p->files.size(), b = h.blob;
+  }
+  ASSERT_GT(most, 1000u);
+  auto good = read_package_header(b);
+  ASSERT_TRUE(good.ok());
+  ASSERT_FALSE(good->files_problem);
+
+  uint32_t dl = get_be32(b, 4);
+  std::string dir(60000, 'd');
+  dir.back() = '/';
+  b += dir + '\0';
+  put_be32(b, 4, dl + static_cast<uint32_t>(dir.size() + 1));
+  size_t dirnames = entry_offset(b, tag::dirnames), dirindexes = entry_offset(b, tag::dirindexes);
+  put_be32(b, dirnames + 8, dl);
+  put_be32(b, dirnames + 12, 1);
+  size_t values = 8 + 16 * get_be32(b, 0) + get_be32(b, dirindexes + 8);
+  for (uint32_t i = 0; i < get_be32(b, dirindexes + 12); ++i) put_be32(b, values + 4 * i, 0);
+
+  auto start = std::chrono::steady_clock::now();
+  auto p = read_package_header(b);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  ASSERT_TRUE(p.ok()) << p.error().render();
+  EXPECT_EQ(p->name, good->name);
+  ASSERT_TRUE(p->files_problem);
+  EXPECT_NE(p->files_problem->find("expand"), std::string::npos) << *p->files_problem;
+  EXPECT_TRUE(p->files.empty());
+}
+
 TEST(RpmHeader, RandomBitFlipsNeverCrash) {
   std::string blob = real_blob();
   std::mt19937 rng(20261128);

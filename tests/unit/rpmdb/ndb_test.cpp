@@ -115,6 +115,21 @@ TEST(RpmNdb, BadSlotsAreSkipped) {
   EXPECT_EQ(r->report.problems.size(), 3u);
 }
 
+TEST(RpmNdb, OverlappingSlotsAreRefused) {
+  const std::string& good = trpm::database_bytes(kSle);
+  auto full = read_blobs(good);
+  ASSERT_TRUE(full.ok());
+  // The second slot claims the first slot's blocks under its own package index.
+  std::string bad = good;
+  for (int i = 8; i < 16; ++i) bad[48 + i] = bad[32 + i];
+  auto r = read_blobs(bad);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->headers.size(), full->headers.size() - 1);
+  ASSERT_EQ(r->report.problems.size(), 1u);
+  EXPECT_NE(r->report.problems[0].message.find("overlaps"), std::string::npos)
+      << r->report.problems[0].message;
+}
+
 TEST(RpmNdb, HostileHeaderFieldsStayBounded) {
   std::string bad = trpm::database_bytes(kSle);
   put_le32(bad, 12, 0xffffffff);  // slot page count

@@ -123,6 +123,18 @@ TEST(RpmSqlite, HostileColumnsGivePartialResults) {
   ASSERT_TRUE(big.ok()) << big.error().render();
   EXPECT_TRUE(big->report.partial());
   EXPECT_TRUE(big->packages.empty());
+  // Rows adding up to more bytes than the file stop the scan (pages read twice).
+  auto many = read_database(
+      make_sqlite("many",
+                  "CREATE TABLE Packages(hnum INTEGER PRIMARY KEY, n INT, blob BLOB AS (zeroblob(n))); "
+                  "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500) "
+                  "INSERT INTO Packages(n) SELECT 3000 FROM c;"));
+  ASSERT_TRUE(many.ok()) << many.error().render();
+  ASSERT_TRUE(many->report.partial());
+  EXPECT_TRUE(std::any_of(many->report.problems.begin(), many->report.problems.end(), [](const Problem& p) {
+    return p.message.find("more bytes than the file") != std::string::npos;
+  }));
+  EXPECT_LT(many->report.problems.size(), kMaxProblems);
   // Rows whose blob is text or garbage are reported one by one.
   auto text =
       read_database(make_sqlite("text",
