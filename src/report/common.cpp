@@ -1,14 +1,14 @@
 #include "report/common.hpp"
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <random>
 #include <tuple>
-
-#include <fmt/chrono.h>
-#include <fmt/format.h>
 
 #include "common/digest.hpp"
 
@@ -22,7 +22,8 @@ std::vector<const Package*> sorted_packages(const Inventory& inv) {
     return std::tie(p->ecosystem, p->name, p->version, p->arch, p->path, p->layer_index, p->source_name,
                     p->source_version, p->layer);
   };
-  std::stable_sort(out.begin(), out.end(), [&](const Package* a, const Package* b) { return key(a) < key(b); });
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const Package* a, const Package* b) { return key(a) < key(b); });
   return out;
 }
 
@@ -34,7 +35,8 @@ std::vector<const Warning*> sorted_warnings(const Inventory& inv) {
     return std::make_tuple(std::cref(w->code), std::cref(w->where.file), std::cref(w->where.layer),
                            w->where.line.value_or(0), w->where.offset.value_or(0), std::cref(w->message));
   };
-  std::stable_sort(out.begin(), out.end(), [&](const Warning* a, const Warning* b) { return key(a) < key(b); });
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const Warning* a, const Warning* b) { return key(a) < key(b); });
   return out;
 }
 

@@ -2,11 +2,10 @@
 // stamps and serial numbers (fixed when deterministic), names for the source.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/result.hpp"
 #include "inventory/inventory.hpp"

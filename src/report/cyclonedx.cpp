@@ -120,7 +120,9 @@ std::string unique_ref(std::set<std::string>& used, const std::string& wanted) {
   return ref;
 }
 
-bool is_os_package(const Package& p) { return p.ecosystem == "deb" || p.ecosystem == "apk" || p.ecosystem == "rpm"; }
+bool is_os_package(const Package& p) {
+  return p.ecosystem == "deb" || p.ecosystem == "apk" || p.ecosystem == "rpm";
+}
 
 Result<std::string> write_cyclonedx(const Inventory& inv, const ReportOptions& opts) {
   return guarded("cyclonedx", [&]() -> Result<std::string> {
@@ -142,7 +144,8 @@ Result<std::string> write_cyclonedx(const Inventory& inv, const ReportOptions& o
     ordered_json components = ordered_json::array();
     std::string os_ref;
     if (os) {
-      os_ref = unique_ref(used, "dagda:os:" + os->family + (os->version_id.empty() ? "" : "@" + os->version_id));
+      os_ref =
+          unique_ref(used, "dagda:os:" + os->family + (os->version_id.empty() ? "" : "@" + os->version_id));
       components.push_back(os_component(*os, os_ref));
     }
     std::vector<std::string> os_pkg_refs, other_refs;

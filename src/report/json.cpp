@@ -113,7 +113,9 @@ Result<std::string> write_json(const Inventory& inv, const ReportOptions& opts) 
 }  // namespace
 
 // Without the tool version, so that a serial number depends on the content only.
-std::string inventory_fingerprint(const Inventory& inv) { return dump_json(document(inv, nullptr)); }
+std::string inventory_fingerprint(const Inventory& inv) {
+  return dump_json(document(inv, nullptr));
+}
 
 }  // namespace report
 

@@ -19,7 +19,8 @@ std::string sanitize(std::string_view s, size_t max_len = 64) {
   std::string out;
   for (char c : s) {
     if (out.size() >= max_len) break;
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
     out.push_back(ok ? c : '-');
   }
   return out;
@@ -130,7 +131,8 @@ Result<std::string> write_spdx(const Inventory& inv, const ReportOptions& opts) 
     creation["creators"] = ordered_json::array({"Tool: dagda-" + opts.tool_version});
     std::string comment;
     if (inv.partial) comment = "The source could not be read completely: some packages may be missing.";
-    for (const Warning* w : sorted_warnings(inv)) comment += (comment.empty() ? "" : "\n") + ("warning: " + w->render());
+    for (const Warning* w : sorted_warnings(inv))
+      comment += (comment.empty() ? "" : "\n") + ("warning: " + w->render());
     if (!comment.empty()) creation["comment"] = comment;
     doc["creationInfo"] = std::move(creation);
 
@@ -140,15 +142,15 @@ Result<std::string> write_spdx(const Inventory& inv, const ReportOptions& opts) 
     packages.push_back(source_package(inv.source, root_id));
     relationships.push_back(relationship("SPDXRef-DOCUMENT", "DESCRIBES", root_id));
     if (os) {
-      std::string os_id = unique_id(used, "SPDXRef-OperatingSystem-" + sanitize(os->family + "-" + os->version_id));
+      std::string os_id =
+          unique_id(used, "SPDXRef-OperatingSystem-" + sanitize(os->family + "-" + os->version_id));
       packages.push_back(os_package(*os, os_id));
       relationships.push_back(relationship(root_id, "CONTAINS", os_id));
     }
     for (const Package* p : sorted_packages(inv)) {
       std::string purl = purl_for(*p, os);
-      std::string id = unique_id(
-          used, "SPDXRef-Package-" + sanitize(p->ecosystem, 16) + "-" + sanitize(p->name) + "-" +
-                    sha256_hex(purl).substr(0, 16));
+      std::string id = unique_id(used, "SPDXRef-Package-" + sanitize(p->ecosystem, 16) + "-" +
+                                           sanitize(p->name) + "-" + sha256_hex(purl).substr(0, 16));
       packages.push_back(package_package(*p, purl, id));
       relationships.push_back(relationship(root_id, "CONTAINS", id));
     }

@@ -1,11 +1,10 @@
 #include "report/spdx_license.hpp"
 
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace dagda::report {
 namespace {
@@ -198,6 +197,8 @@ SpdxLicense classify_license(std::string_view declared) {
   return r;
 }
 
-size_t spdx_known_identifiers() { return lists().licenses.size() + lists().exceptions.size(); }
+size_t spdx_known_identifiers() {
+  return lists().licenses.size() + lists().exceptions.size();
+}
 
 }  // namespace dagda::report

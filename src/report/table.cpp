@@ -2,10 +2,10 @@
 // header line naming the source and its OS, a footer with the counts. Fits in
 // opts.width columns; ANSI colour only when opts.color. The warnings themselves
 // are not repeated here (the CLI prints them on stderr; JSON carries them).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "report/common.hpp"
 #include "report/writer.hpp"
@@ -127,8 +127,8 @@ Result<std::string> write_table(const Inventory& inv, const ReportOptions& opts)
     std::string out;
     out += paint(opts, kBold, header_line(inv, width)) + "\n\n";
     out += paint(opts, kBold,
-                 pad("NAME", name_w) + "  " + pad("VERSION", version_w) + "  " + pad("TYPE", type_max) + "  " +
-                     "LAYER") +
+                 pad("NAME", name_w) + "  " + pad("VERSION", version_w) + "  " + pad("TYPE", type_max) +
+                     "  " + "LAYER") +
            "\n";
     for (const Row& r : rows) {
       out += pad(fit(r.name, name_w), name_w) + "  " + pad(fit(r.version, version_w), version_w) + "  " +
@@ -146,7 +146,9 @@ Result<std::string> write_table(const Inventory& inv, const ReportOptions& opts)
     footer += fmt::format(", {} warning{}", inv.warnings.size(), inv.warnings.size() == 1 ? "" : "s");
     out += "\n" + paint(opts, kDim, fit(footer, width)) + "\n";
     if (inv.partial) {
-      out += paint(opts, kYellow, fit("PARTIAL: part of the input could not be read; packages may be missing", width)) + "\n";
+      out += paint(opts, kYellow,
+                   fit("PARTIAL: part of the input could not be read; packages may be missing", width)) +
+             "\n";
     }
     return out;
   });

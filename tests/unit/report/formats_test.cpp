@@ -102,23 +102,23 @@ TEST(JsonFormat, DebianSourcePackages) {
 TEST(JsonFormat, RpmFields) {
   int with_epoch = 0, without_epoch = 0, modular = 0;
   for (const char* name : {"centos-7-rpmdb", "centos-8-modules-rpmdb"}) {
-  json doc = json::parse(test::render(test::real_inventory(name), "json"));
-  for (const json& p : doc["packages"]) {
-    ASSERT_TRUE(p.contains("rpm")) << p.dump();
-    const json& r = p["rpm"];
-    EXPECT_TRUE(r.contains("version") && r.contains("release"));
-    if (r.contains("epoch")) {
-      ++with_epoch;
-      EXPECT_EQ(p["version"], std::to_string(r["epoch"].get<int64_t>()) + ":" + r["version"].get<std::string>() +
-                                  "-" + r["release"].get<std::string>());
-      EXPECT_NE(p["purl"].get<std::string>().find("&epoch=" + std::to_string(r["epoch"].get<int64_t>())),
-                std::string::npos);
-    } else {
-      ++without_epoch;
-      EXPECT_EQ(p["purl"].get<std::string>().find("epoch="), std::string::npos);
+    json doc = json::parse(test::render(test::real_inventory(name), "json"));
+    for (const json& p : doc["packages"]) {
+      ASSERT_TRUE(p.contains("rpm")) << p.dump();
+      const json& r = p["rpm"];
+      EXPECT_TRUE(r.contains("version") && r.contains("release"));
+      if (r.contains("epoch")) {
+        ++with_epoch;
+        EXPECT_EQ(p["version"], std::to_string(r["epoch"].get<int64_t>()) + ":" +
+                                    r["version"].get<std::string>() + "-" + r["release"].get<std::string>());
+        EXPECT_NE(p["purl"].get<std::string>().find("&epoch=" + std::to_string(r["epoch"].get<int64_t>())),
+                  std::string::npos);
+      } else {
+        ++without_epoch;
+        EXPECT_EQ(p["purl"].get<std::string>().find("epoch="), std::string::npos);
+      }
+      if (r.contains("modularitylabel")) ++modular;
     }
-    if (r.contains("modularitylabel")) ++modular;
-  }
   }
   EXPECT_GT(with_epoch, 10);
   EXPECT_GT(without_epoch, 100);
@@ -206,7 +206,8 @@ TEST(CycloneDx, Licenses) {
 
   doc = json::parse(test::render(test::real_inventory("alpine-3.19.4-rootfs"), "cyclonedx"));
   for (const json& c : doc["components"]) by_name[c["name"]] = c;
-  EXPECT_EQ(by_name["ca-certificates-bundle"]["licenses"], json::parse(R"([{"expression":"MPL-2.0 AND MIT"}])"));
+  EXPECT_EQ(by_name["ca-certificates-bundle"]["licenses"],
+            json::parse(R"([{"expression":"MPL-2.0 AND MIT"}])"));
   EXPECT_EQ(by_name["zlib"]["licenses"], json::parse(R"([{"license":{"id":"Zlib"}}])"));
 }
 
@@ -318,7 +319,8 @@ TEST(Table, ColourOnlyWhenAsked) {
 
 TEST(Table, NarrowWidthAndHostileNames) {
   Inventory inv = test::real_inventory("debian-12-status");
-  inv.packages[0].name = "evil\x1b]0;pwned\x07name-that-is-much-too-long-for-any-column-of-a-table-of-packages";
+  inv.packages[0].name =
+      "evil\x1b]0;pwned\x07name-that-is-much-too-long-for-any-column-of-a-table-of-packages";
   inv.packages[1].version = std::string(300, '9');
   inv.partial = true;
   inv.warnings.push_back(Warning{"dpkg.truncated", std::string(500, 'w'), {}});

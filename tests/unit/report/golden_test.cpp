@@ -31,7 +31,8 @@ TEST_P(Golden, OutputIgnoresInputOrder) {
   std::mt19937 rng(42);
   std::shuffle(shuffled.packages.begin(), shuffled.packages.end(), rng);
   for (const auto& f : sbom_formats()) {
-    EXPECT_EQ(test::render(shuffled, f.name), test::render(test::real_inventory(GetParam()), f.name)) << f.name;
+    EXPECT_EQ(test::render(shuffled, f.name), test::render(test::real_inventory(GetParam()), f.name))
+        << f.name;
   }
 }
 

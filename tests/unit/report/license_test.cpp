@@ -1,9 +1,8 @@
-#include "report/spdx_license.hpp"
-
 #include <gtest/gtest.h>
 
 #include <set>
 
+#include "report/spdx_license.hpp"
 #include "unit/report/report_test_util.hpp"
 
 namespace dagda::report {
@@ -48,9 +47,10 @@ TEST(SpdxLicense, Expressions) {
 }
 
 TEST(SpdxLicense, NotExpressionsStayNames) {
-  for (const char* s : {"GPLv2+", "MIT BSD GPL2+", "MIT and BSD-3-Clause", "custom", "(MIT", "MIT)", "MIT AND",
-                        "AND MIT", "MIT WITH MIT", "MIT WITH", "GPL-2.0-only WITH Nonexistent-exception", "()",
-                        "LicenseRef-foo", "Public Domain", "LGPLv2+ and LGPLv2+ with exceptions and GPLv2+"}) {
+  for (const char* s :
+       {"GPLv2+", "MIT BSD GPL2+", "MIT and BSD-3-Clause", "custom", "(MIT", "MIT)", "MIT AND", "AND MIT",
+        "MIT WITH MIT", "MIT WITH", "GPL-2.0-only WITH Nonexistent-exception", "()", "LicenseRef-foo",
+        "Public Domain", "LGPLv2+ and LGPLv2+ with exceptions and GPLv2+"}) {
     auto r = classify_license(s);
     EXPECT_EQ(r.kind, Kind::other) << s;
     EXPECT_EQ(r.text, s);
@@ -74,7 +74,8 @@ TEST(SpdxLicense, HostileInputIsBounded) {
 // The license strings of the real Alpine and CentOS databases: what kind each is.
 TEST(SpdxLicense, RealDatabaseLicenses) {
   std::map<Kind, std::set<std::string>> seen;
-  for (const char* name : {"alpine-3.19.4-rootfs", "alpine-3.10-image", "centos-7-rpmdb", "centos-8-modules-rpmdb"}) {
+  for (const char* name :
+       {"alpine-3.19.4-rootfs", "alpine-3.10-image", "centos-7-rpmdb", "centos-8-modules-rpmdb"}) {
     for (const auto& p : test::real_inventory(name).packages) {
       if (!p.license.empty()) seen[classify_license(p.license).kind].insert(p.license);
     }

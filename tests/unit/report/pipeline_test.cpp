@@ -21,7 +21,8 @@ using Row = std::tuple<std::string, std::string, std::string, std::string, std::
 std::set<Row> rows(const std::string& json_text) {
   std::set<Row> out;
   for (const json& p : json::parse(json_text)["packages"]) {
-    out.emplace(p["name"], p["version"], p.value("arch", ""), p["purl"], p.value("layer", ""), p.value("path", ""));
+    out.emplace(p["name"], p["version"], p.value("arch", ""), p["purl"], p.value("layer", ""),
+                p.value("path", ""));
   }
   return out;
 }
@@ -48,7 +49,8 @@ TEST(Pipeline, DockerArchiveAgreesWithTheRealTools) {
   std::string golden = test::render(ref, "table");
   EXPECT_EQ(table.substr(table.find('\n')), golden.substr(golden.find('\n')));
 
-  test::Validation v = test::validate(test::render(inv, "cyclonedx"), "cyclonedx-1.6", "pipeline-alpine310-cdx");
+  test::Validation v =
+      test::validate(test::render(inv, "cyclonedx"), "cyclonedx-1.6", "pipeline-alpine310-cdx");
   EXPECT_EQ(v.status, 0) << v.output;
   v = test::validate(test::render(inv, "spdx"), "spdx-2.3", "pipeline-alpine310-spdx");
   EXPECT_EQ(v.status, 0) << v.output;

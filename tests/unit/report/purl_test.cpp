@@ -28,7 +28,8 @@ OsInfo os_of(std::string family, std::string version_id, std::string codename = 
 
 // The examples of the purl specification's type definitions.
 TEST(Purl, SpecificationExamples) {
-  EXPECT_EQ(purl_for(deb("attr", "1:2.4.47-2+b1"), nullptr), "pkg:deb/debian/attr@1:2.4.47-2%2Bb1?arch=amd64");
+  EXPECT_EQ(purl_for(deb("attr", "1:2.4.47-2+b1"), nullptr),
+            "pkg:deb/debian/attr@1:2.4.47-2%2Bb1?arch=amd64");
 
   Package apk;
   apk.ecosystem = "apk";
@@ -52,16 +53,19 @@ TEST(Purl, DistroQualifierFromTheOs) {
   OsInfo ubuntu = os_of("ubuntu", "18.04", "bionic");
   OsInfo alpine = os_of("alpine", "3.19.4");
   OsInfo sid = os_of("debian", "", "trixie");
-  EXPECT_EQ(purl_for(deb("bash", "5.2.15-2+b2"), &debian), "pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12");
+  EXPECT_EQ(purl_for(deb("bash", "5.2.15-2+b2"), &debian),
+            "pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12");
   EXPECT_EQ(purl_for(deb("fdisk", "2.31.1-0.4ubuntu3.1"), &ubuntu),
             "pkg:deb/ubuntu/fdisk@2.31.1-0.4ubuntu3.1?arch=amd64&distro=ubuntu-18.04");
-  EXPECT_EQ(purl_for(deb("bash", "5.2.21-2"), &sid), "pkg:deb/debian/bash@5.2.21-2?arch=amd64&distro=debian-trixie");
+  EXPECT_EQ(purl_for(deb("bash", "5.2.21-2"), &sid),
+            "pkg:deb/debian/bash@5.2.21-2?arch=amd64&distro=debian-trixie");
   Package musl;
   musl.ecosystem = "apk";
   musl.name = "musl";
   musl.version = "1.2.4_git20230717-r4";
   musl.arch = "x86_64";
-  EXPECT_EQ(purl_for(musl, &alpine), "pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=x86_64&distro=alpine-3.19.4");
+  EXPECT_EQ(purl_for(musl, &alpine),
+            "pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=x86_64&distro=alpine-3.19.4");
 }
 
 TEST(Purl, RpmEpochOnlyWhenPresentAndQualifiersSorted) {
@@ -73,10 +77,12 @@ TEST(Purl, RpmEpochOnlyWhenPresentAndQualifiersSorted) {
   p.arch = "x86_64";
   p.rpm = RpmFields{.epoch = 1, .version = "1.22.8", .release = "5.el8_2"};
   // Keys in lexicographic order (arch, distro, epoch); the name keeps its case.
-  EXPECT_EQ(purl_for(p, &centos), "pkg:rpm/centos/NetworkManager@1.22.8-5.el8_2?arch=x86_64&distro=centos-7&epoch=1");
+  EXPECT_EQ(purl_for(p, &centos),
+            "pkg:rpm/centos/NetworkManager@1.22.8-5.el8_2?arch=x86_64&distro=centos-7&epoch=1");
 
   p.rpm->epoch = 0;  // an explicit EPOCH tag of 0 is still an epoch
-  EXPECT_EQ(purl_for(p, &centos), "pkg:rpm/centos/NetworkManager@1.22.8-5.el8_2?arch=x86_64&distro=centos-7&epoch=0");
+  EXPECT_EQ(purl_for(p, &centos),
+            "pkg:rpm/centos/NetworkManager@1.22.8-5.el8_2?arch=x86_64&distro=centos-7&epoch=0");
 
   p.rpm->epoch.reset();
   EXPECT_EQ(purl_for(p, &centos), "pkg:rpm/centos/NetworkManager@1.22.8-5.el8_2?arch=x86_64&distro=centos-7");
@@ -84,7 +90,8 @@ TEST(Purl, RpmEpochOnlyWhenPresentAndQualifiersSorted) {
   // Without the header fields the epoch is taken from "E:V-R".
   p.rpm.reset();
   p.version = "32:9.11.4-26.P2.el7";
-  EXPECT_EQ(purl_for(p, &centos), "pkg:rpm/centos/NetworkManager@9.11.4-26.P2.el7?arch=x86_64&distro=centos-7&epoch=32");
+  EXPECT_EQ(purl_for(p, &centos),
+            "pkg:rpm/centos/NetworkManager@9.11.4-26.P2.el7?arch=x86_64&distro=centos-7&epoch=32");
   // gpg-pubkey has no arch; an unknown OS gives an rpm no namespace.
   Package key;
   key.ecosystem = "rpm";
@@ -98,7 +105,8 @@ TEST(Purl, PercentEncodesAwkwardCharacters) {
   EXPECT_EQ(purl_for(deb("libgcc-s1", "1:12.2.0-14+deb12u1~rc1", "amd64"), nullptr),
             "pkg:deb/debian/libgcc-s1@1:12.2.0-14%2Bdeb12u1~rc1?arch=amd64");
   // '@' and '/' would be read as separators; '%', space, '?', '#', '&', '=' too.
-  EXPECT_EQ(purl_for(deb("a@b/c", "1.0 beta%2"), nullptr), "pkg:deb/debian/a%40b%2Fc@1.0%20beta%252?arch=amd64");
+  EXPECT_EQ(purl_for(deb("a@b/c", "1.0 beta%2"), nullptr),
+            "pkg:deb/debian/a%40b%2Fc@1.0%20beta%252?arch=amd64");
   EXPECT_EQ(purl_for(deb("x", "1", "am?d#6&4=x"), nullptr), "pkg:deb/debian/x@1?arch=am%3Fd%236%264%3Dx");
   // UTF-8 is encoded byte by byte, upper-case hex.
   EXPECT_EQ(purl_for(deb("caf\xc3\xa9", "1"), nullptr), "pkg:deb/debian/caf%C3%A9@1?arch=amd64");
@@ -113,7 +121,8 @@ TEST(Purl, UpstreamIsTheSourcePackageWhereItDiffers) {
   Package p = deb("libpam0g", "1.5.2-6+deb12u1");
   p.source_name = "pam";
   p.source_version = "1.5.2-6+deb12u1";
-  EXPECT_EQ(purl_for(p, &debian), "pkg:deb/debian/libpam0g@1.5.2-6%2Bdeb12u1?arch=amd64&distro=debian-12&upstream=pam");
+  EXPECT_EQ(purl_for(p, &debian),
+            "pkg:deb/debian/libpam0g@1.5.2-6%2Bdeb12u1?arch=amd64&distro=debian-12&upstream=pam");
   p = deb("bash", "5.2.15-2+b2");
   p.source_name = "bash";
   p.source_version = "5.2.15-2";  // a binNMU: same source, other version
@@ -156,7 +165,8 @@ TEST(Purl, RealPackagesRoundTrip) {
     for (const auto& p : inv.packages) {
       std::string purl = purl_for(p, inv.os ? &*inv.os : nullptr);
       for (char c : purl) {
-        ASSERT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || std::string_view(".-_~:/@?=&#%").find(c) != std::string_view::npos)
+        ASSERT_TRUE(std::isalnum(static_cast<unsigned char>(c)) ||
+                    std::string_view(".-_~:/@?=&#%").find(c) != std::string_view::npos)
             << purl;
       }
       ASSERT_EQ(purl.rfind("pkg:" + p.ecosystem + "/" + inv.os->family + "/", 0), 0u) << purl;

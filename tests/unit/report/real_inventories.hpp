@@ -9,11 +9,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/digest.hpp"
 #include "inventory/inventory.hpp"
@@ -91,7 +90,8 @@ inline OsInfo parse_os_release(const std::string& text, const std::string& file)
     auto eq = line.find('=');
     if (eq == std::string::npos) continue;
     std::string key = line.substr(0, eq), v = line.substr(eq + 1);
-    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front())
+      v = v.substr(1, v.size() - 2);
     if (key == "ID") os.family = v;
     if (key == "NAME") os.name = v;
     if (key == "VERSION_ID") os.version_id = v;
@@ -123,19 +123,32 @@ inline std::vector<Package> parse_apk_installed(const std::string& text) {
     if (line.size() < 2 || line[1] != ':') continue;
     std::string v = line.substr(2);
     switch (line[0]) {
-      case 'P': cur.name = v; break;
-      case 'V': cur.version = v; break;
-      case 'A': cur.arch = v; break;
-      case 'o': cur.source_name = v; break;
-      case 'L': cur.license = v; break;
-      default: break;
+      case 'P':
+        cur.name = v;
+        break;
+      case 'V':
+        cur.version = v;
+        break;
+      case 'A':
+        cur.arch = v;
+        break;
+      case 'o':
+        cur.source_name = v;
+        break;
+      case 'L':
+        cur.license = v;
+        break;
+      default:
+        break;
     }
   }
   flush();
   return out;
 }
 
-inline std::string major_of(const std::string& version) { return version.substr(0, version.find_first_of(".-+")); }
+inline std::string major_of(const std::string& version) {
+  return version.substr(0, version.find_first_of(".-+"));
+}
 
 // alpine:3.10 as `docker save` wrote it (trivy's test data): the manifest,
 // config and layer are read from the archive, the packages from the layer.
@@ -284,11 +297,11 @@ inline Inventory centos_rpmdb(const std::string& name, bool modular_only = false
   const Scratch scratch("report-fixture-" + name);
   const std::string& dir = scratch.path();
   must_run("xz -dc " + shell_quote(testdata(rel)) + " > " + shell_quote(dir + "/Packages"));
-  std::string out = must_run(
-      "rpm --dbpath " + shell_quote(dir) +
-      " --define '_db_backend bdb_ro' -qa --qf "
-      "'%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{SOURCERPM}\\t%{MODULARITYLABEL}\\t%{VENDOR}\\t"
-      "%{LICENSE}\\n' 2>/dev/null");
+  std::string out = must_run("rpm --dbpath " + shell_quote(dir) +
+                             " --define '_db_backend bdb_ro' -qa --qf "
+                             "'%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{SOURCERPM}\\t%{"
+                             "MODULARITYLABEL}\\t%{VENDOR}\\t"
+                             "%{LICENSE}\\n' 2>/dev/null");
   Inventory inv;
   inv.source.input = "dir:" + rel;
   inv.source.kind = "dir";

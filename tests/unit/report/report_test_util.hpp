@@ -24,7 +24,8 @@ inline ReportOptions golden_options() {
   return o;
 }
 
-inline std::string render(const Inventory& inv, std::string_view format, const ReportOptions& opts = golden_options()) {
+inline std::string render(const Inventory& inv, std::string_view format,
+                          const ReportOptions& opts = golden_options()) {
   const SbomFormat* f = find_sbom_format(format);
   EXPECT_NE(f, nullptr) << "no format " << format;
   if (!f) return {};
@@ -46,7 +47,9 @@ inline const Inventory& real_inventory(const std::string& name) {
   return kEmpty;
 }
 
-inline std::string golden_path(const std::string& file) { return source_dir() + "/tests/golden/report/" + file; }
+inline std::string golden_path(const std::string& file) {
+  return source_dir() + "/tests/golden/report/" + file;
+}
 
 // Compares `actual` with tests/golden/report/FILE; DAGDA_UPDATE_GOLDEN=1 rewrites it.
 inline void expect_golden(const std::string& file, const std::string& actual) {
@@ -63,14 +66,15 @@ inline void expect_golden(const std::string& file, const std::string& actual) {
   if (expected == actual) return;
   // Show the first differing line rather than two huge strings.
   size_t line = 1, i = 0;
-  for (; i < expected.size() && i < actual.size() && expected[i] == actual[i]; ++i) line += expected[i] == '\n';
+  for (; i < expected.size() && i < actual.size() && expected[i] == actual[i]; ++i)
+    line += expected[i] == '\n';
   auto line_at = [](const std::string& s, size_t pos) {
     size_t b = s.rfind('\n', pos == 0 ? 0 : pos - 1);
     b = b == std::string::npos ? 0 : b + 1;
     return s.substr(b, s.find('\n', b) - b);
   };
-  ADD_FAILURE() << file << " differs from the golden file at line " << line << "\n  golden: " << line_at(expected, i)
-                << "\n  actual: " << line_at(actual, i)
+  ADD_FAILURE() << file << " differs from the golden file at line " << line
+                << "\n  golden: " << line_at(expected, i) << "\n  actual: " << line_at(actual, i)
                 << "\n(DAGDA_UPDATE_GOLDEN=1 rewrites it after a deliberate change)";
 }
 
@@ -85,7 +89,8 @@ inline Validation validate(const std::string& doc, const std::string& kind, cons
   const std::string file = dir.path() + "/" + name + ".json";
   std::ofstream(file, std::ios::binary) << doc;
   // Debian's interpreter and its python3-jsonschema, not whatever python3 is first on PATH.
-  const std::string cmd = "/usr/bin/python3 " + report_fixtures::shell_quote(source_dir() + "/tests/unit/report/validate_sbom.py") +
+  const std::string cmd = "/usr/bin/python3 " +
+                          report_fixtures::shell_quote(source_dir() + "/tests/unit/report/validate_sbom.py") +
                           " " + report_fixtures::shell_quote(testdata("schemas")) + " " + kind + " " +
                           report_fixtures::shell_quote(file) + " 2>&1";
   Validation v;

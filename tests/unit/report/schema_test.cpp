@@ -20,7 +20,8 @@ void expect_invalid(const nlohmann::json& doc, const std::string& kind, const st
                     const std::string& reason) {
   auto v = validate(doc.dump(), kind, name);
   EXPECT_EQ(v.status, 1) << "the validator accepted a document with " << name << "\n" << v.output;
-  EXPECT_NE(v.output.find(reason), std::string::npos) << name << ": expected \"" << reason << "\" in\n" << v.output;
+  EXPECT_NE(v.output.find(reason), std::string::npos) << name << ": expected \"" << reason << "\" in\n"
+                                                      << v.output;
 }
 
 TEST(Schema, ValidatorWorks) {
@@ -71,7 +72,8 @@ Inventory damaged_inventory() {
   p.name += "\x1b[31m\xff\xfe/..@?#";
   p.version += " \xc3";
   p.license = "MIT OR (";
-  inv.warnings.push_back(Warning{"apk.truncated", "lib/apk/db/installed: record cut short \xff", {"lib/apk/db/installed"}});
+  inv.warnings.push_back(
+      Warning{"apk.truncated", "lib/apk/db/installed: record cut short \xff", {"lib/apk/db/installed"}});
   inv.source.tags.push_back("evil\ntag");
   return inv;
 }
@@ -87,7 +89,8 @@ TEST(Schema, DamagedAndEmptyInventoriesAreValid) {
 
 // The validator must be able to fail: documents broken on purpose are rejected.
 TEST(Schema, BrokenCycloneDxIsRejected) {
-  const auto good = nlohmann::json::parse(test::render(test::real_inventory("alpine-3.10-image"), "cyclonedx"));
+  const auto good =
+      nlohmann::json::parse(test::render(test::real_inventory("alpine-3.10-image"), "cyclonedx"));
   auto doc = good;
   doc.erase("bomFormat");
   expect_invalid(doc, "cyclonedx-1.6", "cdx-no-bomformat", "bomFormat");
