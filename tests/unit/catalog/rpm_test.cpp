@@ -2,6 +2,7 @@
 // `rpm -qa` ground truth and Debian's rpm querying the same files.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
@@ -131,6 +132,7 @@ TEST(RpmCataloger, VersionsLicensesAndFilesAgreeWithRpm) {
     EXPECT_EQ(got_files, want_files) << "only ours:\n"
                                      << trpm::difference(got_files, want_files) << "only rpm:\n"
                                      << trpm::difference(want_files, got_files);
+    if (!HasFailure()) std::filesystem::remove_all(dir);
   }
 }
 
