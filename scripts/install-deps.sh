@@ -8,6 +8,7 @@ BUILD_PKGS=(
   build-essential cmake ninja-build pkg-config
   libarchive-dev zlib1g-dev libzstd-dev liblzma-dev libisal-dev libssl-dev libsqlite3-dev
   nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev
+  node-spdx-license-ids node-spdx-exceptions
 )
 TEST_PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
