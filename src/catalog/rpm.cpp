@@ -89,15 +89,17 @@ struct Candidate {
 
 // Database files present in the image, in order of preference, each once even
 // when symlinks or hard links show it at several paths.
-std::vector<Candidate> find_databases(const CatalogContext& ctx) {
+std::vector<Candidate> find_databases(const CatalogContext& ctx, bool& damaged) {
   std::vector<Candidate> out;
   for (std::string_view dir : kDirs) {
     for (std::string_view file : kFiles) {
       std::string path = std::string(dir) + "/" + std::string(file);
       auto blob = ctx.fs.read(path);
       if (!blob.ok()) {
-        if (blob.error().code() != ErrorCode::not_found)
+        if (blob.error().code() != ErrorCode::not_found) {
           ctx.diag.warn("rpm.unreadable-file", blob.error().message(), Location{.file = path});
+          damaged = true;
+        }
         continue;
       }
       std::string_view data = (*blob)->data();
@@ -123,10 +125,12 @@ void report_problems(const rpmdb::ScanReport& report, const std::string& path, D
 
 Result<CatalogOutput> rpm_catalog(const CatalogContext& ctx) {
   CatalogOutput out;
-  std::vector<Candidate> candidates = find_databases(ctx);
+  bool damaged = false;  // a database file could not be used: what is listed may be incomplete
+  std::vector<Candidate> candidates = find_databases(ctx, damaged);
+  out.partial = damaged;
   if (candidates.empty()) return out;
 
-  std::optional<Error> first_error;
+  std::vector<Error> failures;
   size_t chosen = candidates.size();
   rpmdb::Database db;
   for (size_t i = 0; i < candidates.size(); ++i) {
@@ -136,12 +140,16 @@ Result<CatalogOutput> rpm_catalog(const CatalogContext& ctx) {
       chosen = i;
       break;
     }
-    Error e = std::move(read).error();
-    e.in_file(candidates[i].path);
-    if (!first_error) first_error = e;
-    if (i + 1 < candidates.size()) ctx.diag.warn("rpm.unreadable-database", e.message(), e.where());
+    failures.push_back(std::move(read).error());
+    failures.back().in_file(candidates[i].path);
   }
-  if (chosen == candidates.size()) return *first_error;
+  // None readable: the first (preferred) failure is the error, the rest are warnings.
+  size_t warn_from = chosen == candidates.size() ? 1 : 0;
+  for (size_t i = warn_from; i < failures.size(); ++i) {
+    ctx.diag.warn("rpm.unreadable-database", failures[i].message(), failures[i].where());
+    damaged = true;
+  }
+  if (chosen == candidates.size()) return failures.front();
 
   const std::string& path = candidates[chosen].path;
   for (size_t i = chosen + 1; i < candidates.size(); ++i)
@@ -149,7 +157,7 @@ Result<CatalogOutput> rpm_catalog(const CatalogContext& ctx) {
                   "another rpm database is present; packages are read from " + path + " only",
                   Location{.file = candidates[i].path});
   report_problems(db.report, path, ctx.diag);
-  out.partial = db.report.partial();
+  out.partial = damaged || db.report.partial();
 
   if (db.format == rpmdb::DbFormat::sqlite) {
     auto wal = ctx.fs.read(path + std::string(kWalSuffix));

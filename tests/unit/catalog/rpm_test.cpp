@@ -243,6 +243,31 @@ TEST(RpmCataloger, FallsBackWhenThePreferredDatabaseIsBroken) {
   ASSERT_EQ(run.out->packages.size(), 1u);
   EXPECT_EQ(run.out->packages[0].name, "libuuid");
   EXPECT_TRUE(has_warning(run.warnings, "rpm.unreadable-database"));
+  EXPECT_TRUE(run.out->partial);
+}
+
+TEST(RpmCataloger, EveryDatabaseBrokenIsOneErrorAndWarningsForTheRest) {
+  MemoryFileView fs;
+  fs.add_file("usr/lib/sysimage/rpm/rpmdb.sqlite", "SQLite format 3");
+  fs.add_file("var/lib/rpm/Packages", trpm::database_bytes("libuuid.Packages").substr(0, 100));
+  auto run = catalog(fs);
+  ASSERT_FALSE(run.out.ok());
+  EXPECT_EQ(run.out.error().where().file, "usr/lib/sysimage/rpm/rpmdb.sqlite");
+  ASSERT_EQ(run.warnings.size(), 1u);
+  EXPECT_EQ(run.warnings[0].code, "rpm.unreadable-database");
+  EXPECT_EQ(run.warnings[0].where.file, "var/lib/rpm/Packages");
+}
+
+TEST(RpmCataloger, SymlinkLoopIsAWarning) {
+  MemoryFileView fs;
+  fs.add_symlink("var/lib/rpm/Packages", "Packages.db");
+  fs.add_symlink("var/lib/rpm/Packages.db", "Packages");
+  fs.add_file("usr/share/rpm/Packages", trpm::database_bytes("libuuid.Packages"));
+  auto run = catalog(fs);
+  ASSERT_TRUE(run.out.ok());
+  EXPECT_EQ(run.out->packages.size(), 1u);
+  EXPECT_TRUE(run.out->partial);
+  EXPECT_TRUE(has_warning(run.warnings, "rpm.unreadable-file"));
 }
 
 TEST(RpmCataloger, DamagedRecordsGiveWarningsAndPartial) {
