@@ -1,4 +1,5 @@
 // dagda sbom SOURCE [--format table|json|cyclonedx|spdx] [-o FILE] [--platform OS/ARCH]
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -41,6 +42,8 @@ int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
   ReportOptions ro;
   bool to_terminal = args.output.empty() && ::isatty(STDOUT_FILENO);
   ro.color = to_terminal && !g.no_color && std::getenv("NO_COLOR") == nullptr;
+  if (struct winsize ws{}; to_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 60)
+    ro.width = ws.ws_col;
   auto text = format->write(*inv, ro);
   if (!text.ok()) return report_error(text.error());
   if (args.output.empty()) {
