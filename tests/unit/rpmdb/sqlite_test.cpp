@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <filesystem>
@@ -23,13 +24,16 @@ std::multiset<std::string> qa_lines(const Database& db) {
   return out;
 }
 
-// A database made by the sqlite3 tool from `sql`, in a scratch directory.
+// A database made by SQLite itself from `sql`, in a scratch directory.
 std::string make_sqlite(const std::string& name, const std::string& sql) {
-  std::string dir = test::scratch_dir("rpm-sqlite-" + name);
-  int status = -1;
-  std::string out = test::run_command("sqlite3 '" + dir + "/db' \"" + sql + "\" 2>&1", &status);
-  EXPECT_EQ(status, 0) << out;
-  return trpm::slurp(dir + "/db");
+  std::string path = test::scratch_dir("rpm-sqlite-" + name) + "/db";
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+  return trpm::slurp(path);
 }
 
 TEST(RpmSqlite, MatchesRpmQa) {
