@@ -4,6 +4,7 @@
 #   DAGDA              the built dagda binary
 #   DAGDA_SOURCE_DIR   the source tree
 #   DAGDA_BUILD_DIR    the build tree (test images are cached in $DAGDA_BUILD_DIR/test-images)
+#   DAGDA_TEST_IMAGES  another place for the cached test images
 #   KEEP_SCRATCH=1     keep the scratch directory of a run for inspection
 set -euo pipefail
 
@@ -50,7 +51,8 @@ finish() {
 
 # The real test images (scripts/make-test-images.sh), built once and cached. Podman and
 # debootstrap are required: without them this fails loudly rather than skipping.
-IMAGES=$DAGDA_BUILD_DIR/test-images
+# DAGDA_TEST_IMAGES lets several build trees (plain, sanitizer) share one set.
+IMAGES=${DAGDA_TEST_IMAGES:-$DAGDA_BUILD_DIR/test-images}
 need_test_images() {
   if ! "$DAGDA_SOURCE_DIR/scripts/make-test-images.sh" "$@" "$IMAGES" </dev/null; then
     fatal "scripts/make-test-images.sh failed: the real test images could not be built (podman, debootstrap and the Debian mirror are required)"
