@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -60,7 +61,10 @@ Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOption
   return out;
 }
 
-std::string package_key(const Package& p) { return p.ecosystem + '\0' + p.name + '\0' + p.arch; }
+// Includes the version: rpm databases may hold one name several times (kernels, gpg-pubkeys).
+std::string package_key(const Package& p) {
+  return p.ecosystem + '\0' + p.name + '\0' + p.arch + '\0' + p.version;
+}
 
 // Layers whose content can change what a cataloger sees: they carry a file it
 // wants, or delete something.
@@ -89,27 +93,24 @@ void attribute_layers(const std::vector<LayerIndex>& layers, const CatalogerInfo
   std::vector<int> relevant = relevant_layers(layers, c);
   std::map<std::string, int> since;  // key -> layer index
   for (const Package& p : packages) since[package_key(p)] = -1;
-  std::map<std::string, std::string> final_version;
-  for (const Package& p : packages) final_version[package_key(p)] = p.version;
-  std::map<std::string, bool> settled;
+  std::set<std::string> settled;
   // Walk backwards: a package keeps moving earlier while each older state still has it at this version.
   for (auto it = relevant.rbegin(); it != relevant.rend(); ++it) {
     LayerFs fs = LayerFs::merge(layers, *it);
     Diagnostics scratch;
     CatalogContext ctx{fs, os, scratch};
     auto out = c.catalog(ctx);
-    std::map<std::string, std::string> seen;
+    std::set<std::string> seen;
     if (out.ok())
-      for (const Package& p : out->packages) seen[package_key(p)] = p.version;
+      for (const Package& p : out->packages) seen.insert(package_key(p));
     bool any_open = false;
     for (auto& [key, layer] : since) {
-      if (settled[key]) continue;
-      auto s = seen.find(key);
-      if (s != seen.end() && s->second == final_version[key]) {
+      if (settled.count(key)) continue;
+      if (seen.count(key)) {
         layer = *it;
         any_open = true;
       } else {
-        settled[key] = true;
+        settled.insert(key);
       }
     }
     if (!any_open) break;
