@@ -124,16 +124,22 @@ same_lines() {
 
 # make_oci_layout DIR LAYER_TAR... : wraps plain layer tars in an OCI image layout with correct
 # digests (blob sha256, diff ids, sizes) and a history entry per layer naming the tar.
-# LAYER_TAR may end in .gz or .zst; its media type follows.
+# LAYER_TAR may end in .gz or .zst; its media type follows. Layers are streamed, not loaded.
 make_oci_layout() {
   python3 - "$@" <<'PY'
-import gzip, hashlib, json, os, subprocess, sys
+import hashlib, json, os, shutil, subprocess, sys
 
 out, layers = sys.argv[1], sys.argv[2:]
 blobs = os.path.join(out, "blobs", "sha256")
 os.makedirs(blobs, exist_ok=True)
 
-def put(data):
+def sha256_of(stream):
+    h = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        h.update(chunk)
+    return "sha256:" + h.hexdigest()
+
+def put_bytes(data):
     digest = hashlib.sha256(data).hexdigest()
     with open(os.path.join(blobs, digest), "wb") as f:
         f.write(data)
@@ -141,27 +147,31 @@ def put(data):
 
 descs, diff_ids, history = [], [], []
 for path in layers:
-    data = open(path, "rb").read()
-    if path.endswith(".gz"):
-        plain, media = gzip.decompress(data), "application/vnd.oci.image.layer.v1.tar+gzip"
-    elif path.endswith(".zst"):
-        plain = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout
-        media = "application/vnd.oci.image.layer.v1.tar+zstd"
+    with open(path, "rb") as f:
+        digest = sha256_of(f)
+    shutil.copyfile(path, os.path.join(blobs, digest.split(":")[1]))
+    if path.endswith(".gz") or path.endswith(".zst"):
+        tool = "gzip" if path.endswith(".gz") else "zstd"
+        media = "application/vnd.oci.image.layer.v1.tar+" + tool
+        p = subprocess.Popen([tool, "-dc", path], stdout=subprocess.PIPE)
+        diff_id = sha256_of(p.stdout)
+        if p.wait() != 0:
+            sys.exit(f"{tool} -dc {path} failed")
     else:
-        plain, media = data, "application/vnd.oci.image.layer.v1.tar"
-    digest, size = put(data)
-    descs.append({"mediaType": media, "digest": digest, "size": size})
-    diff_ids.append("sha256:" + hashlib.sha256(plain).hexdigest())
+        media = "application/vnd.oci.image.layer.v1.tar"
+        diff_id = digest
+    descs.append({"mediaType": media, "digest": digest, "size": os.path.getsize(path)})
+    diff_ids.append(diff_id)
     history.append({"created_by": "layer " + os.path.basename(path)})
 
 config = {"architecture": "amd64", "os": "linux", "config": {},
           "rootfs": {"type": "layers", "diff_ids": diff_ids}, "history": history}
-cdigest, csize = put(json.dumps(config).encode())
+cdigest, csize = put_bytes(json.dumps(config).encode())
 manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
             "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
                        "digest": cdigest, "size": csize},
             "layers": descs}
-mdigest, msize = put(json.dumps(manifest).encode())
+mdigest, msize = put_bytes(json.dumps(manifest).encode())
 index = {"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
                                             "digest": mdigest, "size": msize}]}
 with open(os.path.join(out, "index.json"), "w") as f:
