@@ -110,8 +110,12 @@ if [[ -z $driver ]]; then
   log "podman info fails with the current storage driver; switching to vfs in $STORAGE"
   if [[ ! -f $STORAGE ]]; then
     printf '[storage]\ndriver = "vfs"\nrunroot = "/run/containers/storage"\ngraphroot = "/var/lib/containers/storage"\n' >"$STORAGE"
-  else
+  elif grep -qE '^\s*driver\s*=' "$STORAGE"; then
     sed -i -E 's/^\s*driver\s*=.*/driver = "vfs"/' "$STORAGE"
+  elif grep -qE '^\s*\[storage\]' "$STORAGE"; then
+    sed -i -E '0,/^\s*\[storage\]/s//[storage]\ndriver = "vfs"/' "$STORAGE"
+  else
+    printf '\n[storage]\ndriver = "vfs"\n' >>"$STORAGE"
   fi
   driver=$(podman info --format '{{.Store.GraphDriverName}}' 2>/dev/null) || die "podman info still fails with vfs storage"
 fi
