@@ -18,10 +18,17 @@
 namespace dagda {
 namespace {
 
-Result<LayerIndex> walk_layer(const LayerSource& layer, const WalkOptions& wo) {
+Result<LayerIndex> walk_layer(const Image& image, const LayerSource& layer, const WalkOptions& wo) {
   if (!layer.host_dir.empty()) return walk_dir_layer(layer.host_dir, layer.info, wo);
-  DAGDA_ASSIGN_OR_RETURN(auto stream, layer.open());
-  return walk_tar_layer(*stream, layer.info, wo);
+  auto stream = layer.open();
+  auto r = stream.ok() ? walk_tar_layer(**stream, layer.info, wo) : Result<LayerIndex>(std::move(stream).error());
+  if (!r.ok() && r.error().where().file.empty()) {
+    // Name the input when the layer itself has no name of its own (a rootfs archive).
+    Error e = std::move(r).error();
+    e.in_file(image.info.input);
+    return e;
+  }
+  return r;
 }
 
 // Walks every layer once, several at a time. The first failure stops the rest.
@@ -38,7 +45,7 @@ Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOption
     for (;;) {
       size_t i = next.fetch_add(1);
       if (i >= n || cancel.load()) return;
-      auto r = walk_layer(image.layers[i], wo);
+      auto r = walk_layer(image, image.layers[i], wo);
       if (r.ok()) {
         done[i] = std::move(r).value();
         continue;
@@ -147,6 +154,8 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
     inv.source.layers[static_cast<size_t>(l.info.index)].size =
         inv.source.layers[static_cast<size_t>(l.info.index)].size ? inv.source.layers[static_cast<size_t>(l.info.index)].size : l.bytes;
     for (Warning& w : l.warnings) {
+      // A wanted file that could not be read means packages may be missing.
+      if (w.code == "layer.file-too-large") inv.partial = true;
       if (w.where.layer.empty()) w.where.layer = !l.info.diff_id.empty() ? l.info.diff_id : l.info.digest;
       inv.warnings.push_back(std::move(w));
     }

@@ -22,7 +22,7 @@ Result<std::string> read_file(const std::string& path, uint64_t limit) {
   struct stat st{};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return Error(ErrorCode::invalid_input, "not a regular file", {.file = path});
+    return Error(ErrorCode::unsupported, "not a regular file", {.file = path});
   }
   if (static_cast<uint64_t>(st.st_size) > limit) {
     ::close(fd);

@@ -34,7 +34,10 @@ struct LayerIndex {
 
 struct WalkOptions {
   std::function<bool(std::string_view path)> wants;  // capture this regular file's content?
-  uint64_t max_captured_file = 2ull << 30;            // larger wanted files are skipped with a warning
+  // Larger wanted files are skipped with a warning (and a partial inventory). Real package
+  // databases are far smaller (a CentOS rpmdb with 400 packages is 33 MB); the cap keeps
+  // a hostile multi-gigabyte "database" from costing its size in memory when parsed.
+  uint64_t max_captured_file = 256ull << 20;
   size_t memory_per_file = 8 << 20;                   // past this a captured file spills to the cache
   std::string spill_dir;                              // where spilled files go (unnamed temp files)
   const std::atomic<bool>* cancel = nullptr;          // stop early when set (another layer failed)

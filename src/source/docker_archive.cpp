@@ -111,7 +111,7 @@ Result<Image> open_docker_archive(const std::string& spec, const SourceOptions& 
   auto [path, selector] = split_selector(spec);
   DAGDA_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, open_any_store(path));
   if (!store->exists("manifest.json"))
-    return Error(ErrorCode::invalid_input, "not a docker archive: it has no manifest.json", {.file = path});
+    return Error(ErrorCode::unsupported, "not a docker archive: it has no manifest.json", {.file = path});
   return open_docker_archive_store(std::shared_ptr<const Store>(std::move(store)), spec, selector, opts);
 }
 

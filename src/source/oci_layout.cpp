@@ -151,7 +151,7 @@ Result<Descriptor> select_manifest(const Store& store, const nlohmann::json& ind
 Result<Image> open_oci_store(std::shared_ptr<const Store> store, const std::string& input, const std::string& selector,
                              const std::string& kind, const SourceOptions& opts) {
   if (!store->exists("oci-layout"))
-    return Error(ErrorCode::invalid_input, "not an OCI image layout: it has no oci-layout file", {.file = input});
+    return Error(ErrorCode::unsupported, "not an OCI image layout: it has no oci-layout file", {.file = input});
   DAGDA_ASSIGN_OR_RETURN(std::string layout_text, store->read("oci-layout", 1 << 20));
   DAGDA_ASSIGN_OR_RETURN(nlohmann::json layout, parse_json(layout_text, store->describe("oci-layout")));
   if (json_string(layout, "imageLayoutVersion").empty())

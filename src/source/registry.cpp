@@ -58,9 +58,12 @@ Result<Image> detect(const std::string& path, const SourceOptions& opts) {
   }
   DAGDA_ASSIGN_OR_RETURN(auto file, open_uncompressed(path));
   auto idx = TarIndex::build(file);
-  if (!idx.ok())
-    return Error(ErrorCode::invalid_input,
+  if (!idx.ok()) {
+    // A tar damaged past its first header is reported as such; anything else is not an image at all.
+    if (idx.error().where().offset.value_or(0) > 0) return std::move(idx).error();
+    return Error(ErrorCode::unsupported,
                  "not an image: neither a directory nor a tar archive (plain, gzip, xz or zstd)", {.file = path});
+  }
   bool docker = idx->contains("manifest.json");
   bool oci = idx->contains("oci-layout");
   if (!docker && !oci) return rootfs_image_from_file(file, path, opts);

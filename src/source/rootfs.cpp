@@ -16,7 +16,7 @@ Result<Image> open_dir(const std::string& path, const SourceOptions&) {
   if (::stat(path.c_str(), &st) != 0)
     return Error(errno == ENOENT ? ErrorCode::not_found : ErrorCode::io,
                  fmt::format("cannot open: {}", std::strerror(errno)), {.file = path});
-  if (!S_ISDIR(st.st_mode)) return Error(ErrorCode::invalid_input, "not a directory", {.file = path});
+  if (!S_ISDIR(st.st_mode)) return Error(ErrorCode::unsupported, "not a directory", {.file = path});
   Image img;
   img.info.input = path;
   img.info.kind = "dir";

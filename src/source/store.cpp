@@ -129,7 +129,7 @@ Result<std::unique_ptr<Store>> open_dir_store(const std::string& path) {
   if (::stat(path.c_str(), &st) != 0)
     return Error(errno == ENOENT ? ErrorCode::not_found : ErrorCode::io,
                  fmt::format("cannot open: {}", std::strerror(errno)), {.file = path});
-  if (!S_ISDIR(st.st_mode)) return Error(ErrorCode::invalid_input, "not a directory", {.file = path});
+  if (!S_ISDIR(st.st_mode)) return Error(ErrorCode::unsupported, "not a directory", {.file = path});
   return std::unique_ptr<Store>(std::make_unique<DirStore>(path));
 }
 

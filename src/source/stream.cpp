@@ -30,7 +30,7 @@ Result<std::shared_ptr<HostFile>> HostFile::open(const std::string& path, const 
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    return Error(ErrorCode::invalid_input, "not a regular file", {.file = path});
+    return Error(ErrorCode::unsupported, "not a regular file", {.file = path});
   }
   return std::shared_ptr<HostFile>(new HostFile(fd, static_cast<uint64_t>(st.st_size), display.empty() ? path : display));
 }
