@@ -9,13 +9,14 @@
 #   debian-rootfs.tar[.zst]     that tree as a root filesystem tar (plain and zstd)
 #   layered.docker.tar          3-layer image, `podman save --format docker-archive`
 #   layered.oci.tar             the same, `--format oci-archive`
-#   layered.oci-dir/            the same, `--format oci-dir` (uncompressed layers)
+#   layered.oci-dir/            the same, `--format oci-dir` (podman gzips the layers)
 #   layered.oci-gzip/           the same, copied by skopeo with gzip layers
 #   layered.oci-zstd/           the same, copied by skopeo with zstd layers
+#   layered.oci-plain/          the same, copied by skopeo with uncompressed layers
 #   layered.admindir/           the final image's var/lib/dpkg, exported by podman (an oracle)
 #   layered.env                 what the layers do: PURGED, INSTALLED packages, layer markers
-# With --big (several minutes, about 4 GB of disk):
-#   big.docker.tar              an image with one layer of more than 1 GB of real Debian packages
+# With --big (about ten minutes, about 6 GB of disk):
+#   big.docker.tar              an image with one layer of 2 GB of real Debian packages (over 1 GB)
 #   big.oci-gzip/               the same with gzip layers
 #
 # Work already done is skipped; it is keyed by this script's own hash, so an edit rebuilds.
@@ -176,11 +177,13 @@ build_layered() {
   run_logged podman-build-layered podman build --network host --no-cache --layers \
     -t "$LAYERED_IMAGE" -f "$ctx/Containerfile" "$ctx"
   save_image "$LAYERED_IMAGE" layered
-  rm -rf "$OUTDIR/layered.oci-zstd" "$OUTDIR/layered.oci-gzip"
+  rm -rf "$OUTDIR/layered.oci-zstd" "$OUTDIR/layered.oci-gzip" "$OUTDIR/layered.oci-plain"
   run_logged skopeo-zstd skopeo copy --dest-compress --dest-compress-format zstd \
     "containers-storage:$LAYERED_IMAGE" "oci:$OUTDIR/layered.oci-zstd:latest"
   run_logged skopeo-gzip skopeo copy --dest-compress --dest-compress-format gzip \
     "containers-storage:$LAYERED_IMAGE" "oci:$OUTDIR/layered.oci-gzip:latest"
+  run_logged skopeo-plain skopeo copy --dest-oci-accept-uncompressed-layers \
+    "containers-storage:$LAYERED_IMAGE" "oci:$OUTDIR/layered.oci-plain:latest"
   export_admindir "$LAYERED_IMAGE" "$OUTDIR/layered.admindir"
   cat >"$OUTDIR/layered.env" <<EOF
 # written by make-test-images.sh ($KEY)
@@ -229,7 +232,7 @@ RUN : dagda-layer=big && apt-get -o Acquire::Check-Valid-Until=false update \\
  && apt-get install -y --no-install-recommends $BIG_PACKAGES \\
  && apt-get clean && rm -rf /var/lib/apt/lists/*
 EOF
-  log "podman build $BIG_IMAGE (downloads and installs about 1.3 GB of packages)"
+  log "podman build $BIG_IMAGE (downloads and installs about 2 GB of packages)"
   run_logged podman-build-big podman build --network host --no-cache --layers \
     -t "$BIG_IMAGE" -f "$ctx/Containerfile" "$ctx"
   rm -rf "$OUTDIR/big.docker.tar" "$OUTDIR/big.docker.tar.tmp" "$OUTDIR/big.oci-gzip"
@@ -246,12 +249,17 @@ EOF
   mark_done big
 }
 
-# Old tags of our images (from earlier versions of this script) only take disk.
+# Old tags of our own images (from earlier versions of this script) only take disk. Other
+# tests keep their images under the same repository prefix: those are left alone.
 remove_stale_images() {
   local ref
   while read -r ref; do
-    [[ $ref == "$REPO/"* && $ref != *":$KEY" ]] || continue
-    podman rmi -f "$ref" >/dev/null 2>&1 || true
+    case $ref in
+      "$REPO/debian-minbase:"* | "$REPO/debian-layered:"* | "$REPO/debian-big:"*) ;;
+      *) continue ;;
+    esac
+    [[ $ref != *":$KEY" ]] || continue
+    podman rmi "$ref" >/dev/null 2>&1 || true
   done < <(podman images --format '{{.Repository}}:{{.Tag}}')
 }
 
@@ -267,7 +275,7 @@ remove_stale_images
 
 log "images in $OUTDIR (key $KEY):"
 for f in debian-rootfs debian-rootfs.tar debian-rootfs.tar.zst layered.docker.tar layered.oci.tar \
-  layered.oci-dir layered.oci-gzip layered.oci-zstd layered.admindir big.docker.tar big.oci-gzip; do
+  layered.oci-dir layered.oci-gzip layered.oci-zstd layered.oci-plain layered.admindir big.docker.tar big.oci-gzip; do
   [[ -e $OUTDIR/$f ]] || continue
   printf '  %-22s %s\n' "$f" "$(du -sh "$OUTDIR/$f" | cut -f1)" >&2
 done

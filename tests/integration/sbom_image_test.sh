@@ -76,13 +76,14 @@ declare -A KIND=(
   [oci_dir]="oci-dir:$I/layered.oci-dir|oci-dir"
   [oci_gzip]="oci-dir:$I/layered.oci-gzip|oci-dir"
   [oci_zstd]="oci-dir:$I/layered.oci-zstd#latest|oci-dir"
+  [oci_plain]="oci-dir:$I/layered.oci-plain|oci-dir"
   [bare_docker]="$I/layered.docker.tar|docker-archive"
   [bare_docker_zst]="$SCRATCH/layered.docker.tar.zst|docker-archive"
   [bare_oci_archive]="$I/layered.oci.tar|oci-archive"
   [bare_oci_dir]="$I/layered.oci-zstd|oci-dir"
 )
 REFERENCE=
-for name in docker oci_archive oci_dir oci_gzip oci_zstd bare_docker bare_docker_zst bare_oci_archive bare_oci_dir; do
+for name in docker oci_archive oci_dir oci_gzip oci_zstd oci_plain bare_docker bare_docker_zst bare_oci_archive bare_oci_dir; do
   source=${KIND[$name]%|*}
   kind=${KIND[$name]#*|}
   sbom_json "$name" "$source" || continue
