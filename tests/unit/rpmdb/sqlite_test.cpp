@@ -13,7 +13,6 @@ namespace dagda::rpmdb {
 namespace {
 
 namespace trpm = dagda::test::rpm;
-using Clock = std::chrono::steady_clock;
 
 std::multiset<std::string> qa_lines(const Database& db) {
   std::multiset<std::string> out;
@@ -154,7 +153,6 @@ TEST(RpmSqlite, HostileColumnsGivePartialResults) {
 TEST(RpmSqlite, RandomBitFlipsNeverCrash) {
   const std::string& good = trpm::database_bytes("cbl-mariner-2.0.rpmdb.sqlite");
   std::mt19937 rng(5);
-  auto start = Clock::now();
   int errors = 0;
   for (int i = 0; i < 60; ++i) {
     std::string bad = good;
@@ -167,7 +165,6 @@ TEST(RpmSqlite, RandomBitFlipsNeverCrash) {
     errors += !r.ok() || r->report.partial();
   }
   EXPECT_GT(errors, 0);
-  EXPECT_LT(Clock::now() - start, std::chrono::seconds(20));
 }
 
 }  // namespace
