@@ -20,7 +20,8 @@ using Row = std::tuple<std::string, std::string, std::string, std::string, std::
 // What both inventories must say of each package: name, version, arch, purl, layer, path.
 std::set<Row> rows(const std::string& json_text) {
   std::set<Row> out;
-  for (const json& p : json::parse(json_text)["packages"]) {
+  const json doc = json::parse(json_text);  // kept alive: a range-for over a temporary's member would dangle
+  for (const json& p : doc["packages"]) {
     out.emplace(p["name"], p["version"], p.value("arch", ""), p["purl"], p.value("layer", ""),
                 p.value("path", ""));
   }
