@@ -20,6 +20,8 @@ ctest --test-dir build --output-on-failure -j "$jobs"
 echo "== build with ASan + UBSan"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDAGDA_SANITIZE=ON -DDAGDA_BENCH=OFF >/dev/null
 ninja -C build-asan
+# The podman-built test images do not depend on the build: share the first build's copy.
+if [[ -d build/test-images && ! -e build-asan/test-images ]]; then ln -s ../build/test-images build-asan/test-images; fi
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
