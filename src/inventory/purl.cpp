@@ -112,7 +112,10 @@ std::string purl_for(const Package& pkg, const OsInfo* os) {
   std::string out = "pkg:" + type + "/";
   if (!ns.empty()) out += percent_encode(ns) + "/";
   out += percent_encode(name);
-  if (!version.empty()) out += "@" + percent_encode(version);
+  if (!version.empty()) {
+    out += '@';  // appended in two steps: GCC 12 -O3 gives a false -Wrestrict on "@" + string
+    out += percent_encode(version);
+  }
 
   std::vector<std::string> encoded;
   for (auto& [key, value] : qualifiers) {
