@@ -53,12 +53,14 @@ OUTDIR=$(cd "$OUTDIR" && pwd)
 LOGDIR=$OUTDIR/logs
 mkdir -p "$LOGDIR"
 
-# Several tests may call us at once: one builder at a time, the others wait and then reuse.
-exec 9>"$OUTDIR/.lock"
+# Several tests may call us at once, for this OUTDIR or another (the podman tags below are
+# shared by the whole machine): one builder at a time, the others wait and then reuse.
+exec 9>"${TMPDIR:-/tmp}/dagda-make-test-images.lock"
 flock 9
 
 KEY=$(sha256sum "$SELF" | cut -c1-12)
-REPO=localhost/dagda-test
+# Only this script tags images under this name (other tests use localhost/dagda-test/).
+REPO=localhost/dagda-e2e
 BASE_IMAGE=$REPO/debian-minbase:$KEY
 LAYERED_IMAGE=$REPO/debian-layered:$KEY
 BIG_IMAGE=$REPO/debian-big:$KEY
@@ -128,6 +130,9 @@ build_base() {
   local mirror
   mirror=$(debian_mirror)
   log "debootstrap --variant=minbase bookworm from $mirror"
+  # A base image of this key made from another tree (another OUTDIR, an earlier attempt) must
+  # not stand in for this one: the tests compare the image with this tree.
+  podman untag "$BASE_IMAGE" >/dev/null 2>&1 || true
   rm -rf "$OUTDIR/debian-rootfs" "$OUTDIR/debian-rootfs.tmp" "$OUTDIR"/debian-rootfs.tar*
   run_logged debootstrap debootstrap --variant=minbase bookworm "$OUTDIR/debian-rootfs.tmp" "$mirror"
   # debootstrap keeps the downloaded .debs; they are no part of an installed system.
@@ -249,29 +254,28 @@ EOF
   mark_done big
 }
 
-# Old tags of our own images (from earlier versions of this script) only take disk. Other
-# tests keep their images under the same repository prefix: those are left alone.
+# Old tags of our own images (from earlier versions of this script) only take disk. Only a
+# run that built something prunes, and only tags older than two hours: a checkout at another
+# version may be building its own tags right now.
+BUILT=0
 remove_stale_images() {
   local ref
   while read -r ref; do
-    case $ref in
-      "$REPO/debian-minbase:"* | "$REPO/debian-layered:"* | "$REPO/debian-big:"*) ;;
-      *) continue ;;
-    esac
-    [[ $ref != *":$KEY" ]] || continue
+    [[ $ref == "$REPO/"* && $ref != *":$KEY" ]] || continue
     podman rmi "$ref" >/dev/null 2>&1 || true
-  done < <(podman images --format '{{.Repository}}:{{.Tag}}')
+  done < <(podman images --filter until=2h --format '{{.Repository}}:{{.Tag}}')
 }
 
 if ! done_stamp base; then
   rm -f "$OUTDIR"/.stamp-*
   build_base
+  BUILT=1
 fi
-done_stamp layered || build_layered
+done_stamp layered || { build_layered; BUILT=1; }
 if ((BIG)); then
-  done_stamp big || build_big
+  done_stamp big || { build_big; BUILT=1; }
 fi
-remove_stale_images
+((BUILT == 0)) || remove_stale_images
 
 log "images in $OUTDIR (key $KEY):"
 for f in debian-rootfs debian-rootfs.tar debian-rootfs.tar.zst layered.docker.tar layered.oci.tar \

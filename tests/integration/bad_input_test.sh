@@ -23,7 +23,7 @@ AREA=$SCRATCH/area
 IN=$AREA/inputs
 export DAGDA_ENV_ROOT=$AREA/env
 mkdir -p "$IN" "$AREA/cwd" "$DAGDA_ENV_ROOT"/{home,cache,tmp}
-cd "$AREA/cwd"
+cd "$AREA/cwd" || exit 1
 
 snapshot() {
   find "$AREA" -path "$DAGDA_ENV_ROOT/cache" -prune -o -printf '%P\t%y\t%s\t%T@\n' | LC_ALL=C sort
@@ -56,9 +56,8 @@ bad_case() {
     show_err "$name"
     return
   fi
-  local IFS='|'
-  local -a wanted=($names)
-  unset IFS
+  local -a wanted
+  IFS='|' read -r -a wanted <<<"$names"
 
   if ((RC == 1)); then
     n=$(grep -c '' "$err" || true)
@@ -114,8 +113,9 @@ bad_case() {
 
 # layer_tar SRC_DIR OUT: a layer tar of a directory, entries without a ./ prefix.
 layer_tar() {
-  local src=$1 out=$2
-  (cd "$src" && tar --numeric-owner --sort=name -cf "$out" -- $(ls -A))
+  local src=$1 out=$2 entries
+  mapfile -t entries < <(ls -A "$src")
+  tar -C "$src" --numeric-owner --sort=name -cf "$out" -- "${entries[@]}"
 }
 
 # flip_byte FILE OFFSET: inverts the bits of one byte in place.
@@ -286,7 +286,7 @@ bad_case dotdot_mid_path error_or_warning "escaped-mid" "oci-dir:$IN/dotdot-mid.
 # In a docker archive too (the same layer, saved with podman's own base layer beneath it).
 mkdir -p "$SCRATCH/docker-abs"
 (
-  cd "$SCRATCH/docker-abs"
+  cd "$SCRATCH/docker-abs" || exit 1
   tar -xf "$IMAGES/layered.docker.tar"
   base=$(jq -r '.[0].Layers[0]' manifest.json)
   cfg=$(jq -r '.[0].Config' manifest.json)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/integration/lib.sh: helpers shared by the end-to-end tests (source it).
 #
 # Environment (set by CTest; defaults let a test run by hand from the source tree):

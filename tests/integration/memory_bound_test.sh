@@ -14,7 +14,8 @@ tree=$SCRATCH/tree
 cp -a "$IMAGES/debian-rootfs" "$tree"
 mkdir -p "$tree/opt/data"
 truncate -s 1G "$tree/opt/data/blob-1g.bin"
-(cd "$tree" && tar --numeric-owner --sort=name -cf - -- $(ls -A)) | zstd -q -1 -T0 >"$SCRATCH/big-layer.tar.zst"
+mapfile -t entries < <(ls -A "$tree")
+tar -C "$tree" --numeric-owner --sort=name -cf - -- "${entries[@]}" | zstd -q -1 -T0 >"$SCRATCH/big-layer.tar.zst"
 rm -rf "$tree"
 make_oci_layout "$SCRATCH/big.oci" "$SCRATCH/big-layer.tar.zst"
 rm -f "$SCRATCH/big-layer.tar.zst"
