@@ -12,6 +12,11 @@ std::string source_dir();
 std::string binary_dir();
 // A fresh empty directory under the build tree, removed by nobody (inspect after a failure).
 std::string scratch_dir(const std::string& name);
+// A fresh directory of the running GoogleTest test's own (suite.test-name), so that
+// tests may run in parallel.
+std::string test_scratch(const std::string& name);
+// A whole host file as bytes ("" when it cannot be read).
+std::string slurp(const std::string& path);
 // Runs a shell command and returns its stdout; sets *status to its exit status.
 std::string run_command(const std::string& cmd, int* status = nullptr);
 

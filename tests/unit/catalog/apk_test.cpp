@@ -27,20 +27,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::run_command;
+using test::slurp;
+using test::test_scratch;
 using test::testdata;
-
-// A fresh directory of the running test's own, so that tests may run in parallel.
-std::string scratch(const std::string& name) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return test::scratch_dir(std::string(info->test_suite_name()) + "." + info->name() + "-" + name);
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> out;
@@ -85,7 +74,7 @@ Oracle awk_oracle(const std::string& path) {
       "  if (n != \"\" && v != \"\") print n \"\\t\" v \"\\t\" a \"\\t\" (o == \"\" ? n : o) \"\\t\" l "
       "\"\\t\" r\n"
       "}\n";
-  std::string prog_file = scratch("apk-awk") + "/oracle.awk";
+  std::string prog_file = test_scratch("apk-awk") + "/oracle.awk";
   std::ofstream(prog_file) << prog;
   int status = 0;
   std::string out = run_command("awk -f '" + prog_file + "' '" + path + "'", &status);
@@ -167,7 +156,7 @@ TEST(ApkCatalog, EveryMinirootfsMatchesTheDatabaseAndTheTarball) {
   for (const auto& tar : tars) {
     std::string name = fs::path(tar).filename().string();
     SCOPED_TRACE(name);
-    std::string dir = scratch("apk-" + name);
+    std::string dir = test_scratch("apk-" + name);
     int status = 0;
     run_command("tar -xzf '" + tar + "' -C '" + dir + "' --wildcards --no-anchored 'lib/apk/db/installed'",
                 &status);

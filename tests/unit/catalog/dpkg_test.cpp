@@ -27,20 +27,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::run_command;
+using test::slurp;
+using test::test_scratch;
 using test::testdata;
-
-// A fresh directory of the running test's own, so that tests may run in parallel.
-std::string scratch(const std::string& name) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return test::scratch_dir(std::string(info->test_suite_name()) + "." + info->name() + "-" + name);
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 void spit(const std::string& path, std::string_view data) {
   std::ofstream out(path, std::ios::binary);
@@ -116,7 +105,7 @@ std::vector<Row> dpkg_query(const std::string& admindir) {
 }
 
 std::vector<Row> dpkg_query_status(std::string_view status_text, const std::string& label) {
-  std::string dir = scratch(label);
+  std::string dir = test_scratch(label);
   spit(dir + "/status", status_text);
   return dpkg_query(dir);
 }
@@ -371,7 +360,7 @@ TEST(DpkgCatalog, StatusAndStatusDirectoryTogether) {
 // `dpkg-query -W` and `dpkg-query -L`.
 TEST(DpkgCatalog, OwnedFilesAsDpkgQueryListsThem) {
   ASSERT_TRUE(fs::exists("/var/lib/dpkg/status")) << "the tests run on Debian";
-  std::string dir = scratch("dpkg-host");
+  std::string dir = test_scratch("dpkg-host");
   int status = 0;
   run_command("mkdir -p '" + dir + "/info' && cp /var/lib/dpkg/status '" + dir +
                   "/' && cp /var/lib/dpkg/info/*.list '" + dir + "/info/'" +

@@ -24,20 +24,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::run_command;
+using test::slurp;
+using test::test_scratch;
 using test::testdata;
-
-// A fresh directory of the running test's own, so that tests may run in parallel.
-std::string scratch(const std::string& name) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return test::scratch_dir(std::string(info->test_suite_name()) + "." + info->name() + "-" + name);
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 void spit(const std::string& path, std::string_view data) {
   fs::create_directories(fs::path(path).parent_path());
@@ -93,7 +82,7 @@ std::map<std::string, std::string> distro_oracle(const std::string& root) {
       "             ('release_version', r.get('version_id', '')), ('release_codename', r.get('codename', "
       "''))]:\n"
       "    print(k + '\\t' + v.replace('\\n', ' '))\n";
-  std::string file = scratch("os-distro-oracle") + "/oracle.py";
+  std::string file = test_scratch("os-distro-oracle") + "/oracle.py";
   spit(file, script);
   int status = 0;
   std::string out = run_command("/usr/bin/python3 '" + file + "' '" + root + "'", &status);
@@ -131,7 +120,7 @@ TEST(OsRelease, EveryAlpineMinirootfs) {
   size_t symlinked = 0;
   for (const auto& tar : tars) {
     SCOPED_TRACE(tar);
-    std::string root = scratch("os-" + fs::path(tar).filename().string());
+    std::string root = test_scratch("os-" + fs::path(tar).filename().string());
     run_command(
         "tar -xzf '" + tar + "' -C '" + root +
         "' --wildcards --no-anchored 'etc/os-release' 'usr/lib/os-release' 'etc/alpine-release' 2>/dev/null");
@@ -152,7 +141,7 @@ TEST(OsRelease, AlpineImagesOfTheSharedData) {
   for (auto name : {"alpine-310.tar.gz", "alpine-311.tar.gz"}) {
     SCOPED_TRACE(name);
     std::string image = testdata(std::string("images/trivy-docker-save/") + name);
-    std::string dir = scratch(std::string("os-image-") + name);
+    std::string dir = test_scratch(std::string("os-image-") + name);
     int status = 0;
     run_command("tar -xzf '" + image + "' -C '" + dir + "'", &status);
     ASSERT_EQ(status, 0);
@@ -256,7 +245,7 @@ TEST(OsRelease, DebianCodenameDerived) {
   auto original = detect(view_of_root("/"));
   ASSERT_TRUE(original.has_value());
 
-  std::string root = scratch("os-debian-nocodename");
+  std::string root = test_scratch("os-debian-nocodename");
   spit(root + "/etc/os-release", without);
   auto a = detect(view_of_root(root));
   ASSERT_TRUE(a.has_value());
@@ -354,7 +343,7 @@ TEST(OsRelease, RedHatStyleReleaseFilesAgreeWithPythonDistro) {
   };
   for (const auto& [path, line] : files) {
     SCOPED_TRACE(line);
-    std::string root = scratch("os-redhat-style");
+    std::string root = test_scratch("os-redhat-style");
     spit(root + "/etc/centos-release", line + "\n");
     auto d = distro_oracle(root);
     ASSERT_FALSE(d.at("release_version").empty());
@@ -385,13 +374,13 @@ std::string sh_value(const std::string& file, const std::string& key) {
 // detect_os must read the same values.
 TEST(OsRelease, QuotingStylesReadAsTheShellReadsThem) {
   std::vector<std::string> sources = {"/usr/lib/os-release"};
-  std::string alpine_root = scratch("os-quoting-alpine");
+  std::string alpine_root = test_scratch("os-quoting-alpine");
   run_command("tar -xzf '" + testdata("pkgdb/alpine-minirootfs/alpine-minirootfs-3.19.4-x86_64.tar.gz") +
               "' -C '" + alpine_root + "' ./etc/os-release");
   sources.push_back(alpine_root + "/etc/os-release");
   for (const auto& src : sources) {
     SCOPED_TRACE(src);
-    std::string plain_file = scratch("os-quoting-plain") + "/os-release";
+    std::string plain_file = test_scratch("os-quoting-plain") + "/os-release";
     std::vector<std::pair<std::string, std::string>> vars;
     std::string original = slurp(src);
     ASSERT_FALSE(original.empty());
@@ -424,7 +413,7 @@ TEST(OsRelease, QuotingStylesReadAsTheShellReadsThem) {
     for (auto style : {+single, +dquote, +bare}) {
       std::string text = "# written by the test\n\n";
       for (const auto& [k, v] : vars) text += k + "=" + style(v) + "\r\n";
-      std::string file = scratch("os-quoting-styled") + "/os-release";
+      std::string file = test_scratch("os-quoting-styled") + "/os-release";
       spit(file, text);
       MemoryFileView view;
       view.add_file("etc/os-release", text);
