@@ -151,8 +151,8 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
   inv.source = image.info;
   inv.warnings = image.warnings;
   for (LayerIndex& l : layers) {
-    inv.source.layers[static_cast<size_t>(l.info.index)].size =
-        inv.source.layers[static_cast<size_t>(l.info.index)].size ? inv.source.layers[static_cast<size_t>(l.info.index)].size : l.bytes;
+    LayerInfo& info = inv.source.layers[static_cast<size_t>(l.info.index)];
+    if (info.size == 0) info.size = l.bytes;  // a directory or rootfs layer has no declared size
     for (Warning& w : l.warnings) {
       // A wanted file that could not be read means packages may be missing.
       if (w.code == "layer.file-too-large") inv.partial = true;
