@@ -8,6 +8,7 @@ BUILD_PKGS=(
   build-essential cmake ninja-build pkg-config
   libarchive-dev zlib1g-dev libzstd-dev liblzma-dev libisal-dev libssl-dev libsqlite3-dev
   nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev
+  libpq-dev libcurl4-openssl-dev libxml2-dev libtomlplusplus-dev libre2-dev
   node-spdx-license-ids node-spdx-exceptions
 )
 TEST_PKGS=(
@@ -15,6 +16,7 @@ TEST_PKGS=(
   rpm python3-rpm librpm-dev libdpkg-dev python3-packaging python3-jsonschema node-semver ruby
   podman runc skopeo debootstrap uidmap fuse-overlayfs jq xz-utils zstd gzip time
   lz4 nodejs openjdk-17-jre-headless libmaven3-core-java python3-distro distro-info-data lsb-release
+  postgresql python3-yaml python3-toml
 )
 
 want=("${BUILD_PKGS[@]}")
