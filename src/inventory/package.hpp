@@ -29,6 +29,9 @@ struct Package {
   std::string source_version;  // the source package's version when it differs or is known
   std::string license;         // as the database states it (not normalised), may be empty
   std::optional<RpmFields> rpm;
+  // Lockfile entries: "dev", "optional" or "dev-optional" when the lockfile says so, a Maven
+  // <scope> other than compile; empty for runtime dependencies and installed packages.
+  std::string scope;
 
   // Where it came from.
   std::string path;          // the database file inside the image, e.g. "var/lib/dpkg/status"
