@@ -1,0 +1,33 @@
+// The one list of importers. Adding a feed format: write importers/NAME.cpp
+// that defines `const ImporterInfo NAME` in namespace dagda::importers::feeds,
+// declare it below and add it to kAll.
+#include <array>
+
+#include "importers/importer.hpp"
+
+namespace dagda::importers {
+namespace feeds {
+}  // namespace feeds
+
+std::span<const ImporterInfo> all_importers() {
+  static const std::array<ImporterInfo, 0> kAll = {};
+  return kAll;
+}
+
+const ImporterInfo* find_importer(std::string_view name) {
+  for (const auto& i : all_importers())
+    if (i.name == name) return &i;
+  return nullptr;
+}
+
+const ImporterInfo* detect_importer(std::string_view path, std::string_view head) {
+  const ImporterInfo* best = nullptr;
+  int best_score = 0;
+  for (const auto& i : all_importers()) {
+    int s = i.detect(path, head);
+    if (s > best_score) best = &i, best_score = s;
+  }
+  return best_score >= 2 ? best : nullptr;
+}
+
+}  // namespace dagda::importers
