@@ -1,16 +1,19 @@
 // The one list of importers. Adding a feed format: write importers/NAME.cpp
 // that defines `const ImporterInfo NAME` in namespace dagda::importers::feeds,
-// declare it below and add it to kAll.
-#include <array>
+// declare it below and add it to kAll (one line each).
+#include <vector>
 
 #include "importers/importer.hpp"
 
 namespace dagda::importers {
 namespace feeds {
+// One line per importer, in any order (detection takes the most confident).
 }  // namespace feeds
 
 std::span<const ImporterInfo> all_importers() {
-  static const std::array<ImporterInfo, 0> kAll = {};
+  static const std::vector<ImporterInfo> kAll = {
+      // One line per importer: feeds::NAME,
+  };
   return kAll;
 }
 
