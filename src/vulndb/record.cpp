@@ -8,14 +8,14 @@
 namespace dagda::vulndb {
 namespace {
 
-constexpr std::array<std::pair<Status, std::string_view>, 7> kStatus = {{
-    {Status::affected, "affected"},
-    {Status::fixed, "fixed"},
-    {Status::unfixed, "unfixed"},
-    {Status::not_affected, "not-affected"},
-    {Status::will_not_fix, "will-not-fix"},
-    {Status::postponed, "postponed"},
-    {Status::end_of_life, "end-of-life"},
+constexpr std::array<std::pair<AffectedStatus, std::string_view>, 7> kStatus = {{
+    {AffectedStatus::affected, "affected"},
+    {AffectedStatus::fixed, "fixed"},
+    {AffectedStatus::unfixed, "unfixed"},
+    {AffectedStatus::not_affected, "not-affected"},
+    {AffectedStatus::will_not_fix, "will-not-fix"},
+    {AffectedStatus::postponed, "postponed"},
+    {AffectedStatus::end_of_life, "end-of-life"},
 }};
 
 std::string lower(std::string_view s) {
@@ -26,13 +26,13 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
-std::string_view to_string(Status s) {
+std::string_view to_string(AffectedStatus s) {
   for (auto& [k, v] : kStatus)
     if (k == s) return v;
   return "affected";
 }
 
-std::optional<Status> status_from_string(std::string_view s) {
+std::optional<AffectedStatus> status_from_string(std::string_view s) {
   for (auto& [k, v] : kStatus)
     if (v == s) return k;
   return std::nullopt;

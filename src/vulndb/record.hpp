@@ -14,7 +14,7 @@
 namespace dagda::vulndb {
 
 // A distro's or advisory's verdict for one package in one namespace.
-enum class Status {
+enum class AffectedStatus {
   affected,      // affected in the given ranges/versions (OSV-style records)
   fixed,         // fixed in fixed_version; older versions are affected
   unfixed,       // affected, no fix yet (Debian "open", Ubuntu "needed"/"needs-triage")
@@ -23,8 +23,8 @@ enum class Status {
   postponed,     // affected; fix deferred
   end_of_life,   // affected; the release or package is no longer supported
 };
-std::string_view to_string(Status s);
-std::optional<Status> status_from_string(std::string_view s);
+std::string_view to_string(AffectedStatus s);
+std::optional<AffectedStatus> status_from_string(std::string_view s);
 
 struct Cvss {
   std::string version;  // "2.0", "3.0", "3.1", "4.0"
@@ -56,7 +56,7 @@ struct Affected {
   std::vector<std::string> aliases;  // further ids of this vulnerability the advisory names
   std::string ns;                    // "debian:12", "ubuntu:18.04", "alpine:3.10", "redhat:8", "npm", "pypi", ...
   std::string package;               // normalised with normalize_package(ns, name)
-  Status status = Status::affected;
+  AffectedStatus status = AffectedStatus::affected;
   std::string fixed_version;         // first fixed version, empty when none
   std::vector<version::OsvRange> ranges;  // OSV events, evaluated with the namespace's comparator
   std::vector<std::string> versions;      // explicit affected versions
