@@ -11,6 +11,12 @@ jobs=$(nproc)
 bash scripts/install-deps.sh test
 bash scripts/setup-podman.sh
 
+# A throwaway PostgreSQL server for the tests of the PostgreSQL backend; tests
+# that need it fail (rather than skip) without it when DAGDA_CI=1.
+export DAGDA_CI=1
+eval "$(bash scripts/start-postgres.sh start)"
+trap 'bash scripts/start-postgres.sh stop "$DAGDA_TEST_PG_DIR"' EXIT
+
 echo "== build (warnings are errors)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build
