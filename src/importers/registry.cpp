@@ -8,11 +8,13 @@
 namespace dagda::importers {
 namespace feeds {
 // One line per importer, in any order (detection takes the most confident).
+extern const ImporterInfo osv;
 }  // namespace feeds
 
 std::span<const ImporterInfo> all_importers() {
   static const std::vector<ImporterInfo> kAll = {
       // One line per importer: feeds::NAME,
+      feeds::osv,
   };
   return kAll;
 }
