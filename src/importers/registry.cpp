@@ -9,12 +9,18 @@ namespace dagda::importers {
 namespace feeds {
 // One line per importer, in any order (detection takes the most confident).
 extern const ImporterInfo osv;
+extern const ImporterInfo alpine_secdb;
+extern const ImporterInfo debian_tracker;
+extern const ImporterInfo debian_lists;
 }  // namespace feeds
 
 std::span<const ImporterInfo> all_importers() {
   static const std::vector<ImporterInfo> kAll = {
       // One line per importer: feeds::NAME,
       feeds::osv,
+      feeds::alpine_secdb,
+      feeds::debian_tracker,
+      feeds::debian_lists,
   };
   return kAll;
 }

@@ -67,7 +67,7 @@ inline void run_importer(const std::string& name, const std::string& path, FeedR
 
 // Parses one in-memory entry with the named importer.
 inline Status parse_one(const std::string& name, const std::string& path, std::string_view data,
-                        vulndb::CollectSink& sink, Diagnostics& diag) {
+                        vulndb::Sink& sink, Diagnostics& diag) {
   const importers::ImporterInfo* imp = importers::find_importer(name);
   if (!imp) return Error(ErrorCode::internal, "no importer " + name);
   importers::Entry e{path, data};
