@@ -1,0 +1,135 @@
+// The one list of feeds for `dagda db update`. Adding a feed: one entry in
+// make_feeds() (its importer must exist in importers/registry.cpp). URLs are
+// the ones the publishers document; docs/db.md lists them.
+#include "update/feeds.hpp"
+
+#include <fmt/format.h>
+
+#include "update/fetch.hpp"
+
+namespace dagda::update {
+namespace {
+
+FeedInfo files_feed(std::string name, std::string description, std::vector<FeedFile> files) {
+  return FeedInfo{std::move(name), std::move(description), FeedKind::files, std::move(files)};
+}
+
+FeedFile file(std::string name, std::string url) {
+  return FeedFile{std::move(name), std::move(url)};
+}
+
+std::vector<FeedInfo> make_feeds() {
+  std::vector<FeedInfo> f;
+
+  f.push_back(FeedInfo{
+      "nvd",
+      "NVD CVE API 2.0 (all CVEs, then only those modified since the last update; NVD_API_KEY raises "
+      "the rate limit)",
+      FeedKind::nvd_api,
+      {file("nvd", "https://services.nvd.nist.gov/rest/json/cves/2.0")}});
+
+  // OSV publishes one all.zip per ecosystem.
+  std::vector<FeedFile> osv;
+  for (const char* eco : {"PyPI", "npm", "Go", "Maven", "RubyGems", "crates.io", "Packagist", "NuGet", "Hex",
+                          "Pub", "Debian", "Alpine", "GitHub Actions"}) {
+    std::string path = eco;
+    for (auto& c : path)
+      if (c == ' ') c = '_';
+    std::string url_eco = eco;
+    if (url_eco == "GitHub Actions") url_eco = "GitHub%20Actions";
+    osv.push_back(
+        file(fmt::format("{}-all.zip", path),
+             fmt::format("https://osv-vulnerabilities.storage.googleapis.com/{}/all.zip", url_eco)));
+  }
+  f.push_back(
+      files_feed("osv", "OSV advisories of every open-source ecosystem (per-ecosystem all.zip)", osv));
+
+  f.push_back(files_feed(
+      "ubuntu", "Ubuntu security notices and CVE statuses as OSV (Ubuntu/all.zip)",
+      {file("Ubuntu-all.zip", "https://osv-vulnerabilities.storage.googleapis.com/Ubuntu/all.zip")}));
+
+  std::vector<FeedFile> alpine;
+  for (int minor = 10; minor <= 22; ++minor)
+    for (const char* repo : {"main", "community"})
+      alpine.push_back(file(fmt::format("v3.{}-{}.json", minor, repo),
+                            fmt::format("https://secdb.alpinelinux.org/v3.{}/{}.json", minor, repo)));
+  f.push_back(files_feed("alpine", "Alpine secdb, every release from 3.10 (main and community)", alpine));
+
+  f.push_back(
+      files_feed("debian", "Debian security tracker: per-package CVE status (data/json)",
+                 {file("debian-tracker.json", "https://security-tracker.debian.org/tracker/data/json")}));
+  f.push_back(files_feed(
+      "debian-dsa-dla", "Debian DSA and DLA advisory lists (security tracker repository on salsa)",
+      {file("DSA.list",
+            "https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/data/DSA/list"),
+       file("DLA.list",
+            "https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/data/DLA/list")}));
+
+  f.push_back(files_feed(
+      "kev", "CISA Known Exploited Vulnerabilities catalog",
+      {file("known_exploited_vulnerabilities.json",
+            "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json")}));
+  f.push_back(files_feed(
+      "epss", "FIRST EPSS scores of every CVE (today's file)",
+      {file("epss_scores-current.csv.gz", "https://epss.cyentia.com/epss_scores-current.csv.gz")}));
+  f.push_back(
+      files_feed("exploitdb", "Exploit-DB exploits index (files_exploits.csv) with CVE codes",
+                 {file("files_exploits.csv",
+                       "https://gitlab.com/exploit-database/exploitdb/-/raw/main/files_exploits.csv")}));
+  f.push_back(files_feed(
+      "retirejs", "retire.js vulnerable JavaScript library signatures",
+      {file("jsrepository.json",
+            "https://raw.githubusercontent.com/RetireJS/retire.js/master/repository/jsrepository.json"),
+       file("npmrepository.json",
+            "https://raw.githubusercontent.com/RetireJS/retire.js/master/repository/npmrepository.json")}));
+
+  f.push_back(files_feed("rustsec", "RustSec advisory database (crates.io)",
+                         {file("rustsec-advisory-db.tar.gz",
+                               "https://github.com/rustsec/advisory-db/archive/refs/heads/main.tar.gz")}));
+  f.push_back(
+      files_feed("rubysec", "RubySec ruby-advisory-db (RubyGems)",
+                 {file("rubysec-ruby-advisory-db.tar.gz",
+                       "https://github.com/rubysec/ruby-advisory-db/archive/refs/heads/master.tar.gz")}));
+  f.push_back(files_feed(
+      "friendsofphp", "FriendsOfPHP security-advisories (Packagist)",
+      {file("friendsofphp-security-advisories.tar.gz",
+            "https://github.com/FriendsOfPHP/security-advisories/archive/refs/heads/master.tar.gz")}));
+  f.push_back(files_feed("nodejs", "Node.js security WG vulnerability database (npm and Node.js core)",
+                         {file("nodejs-security-wg.tar.gz",
+                               "https://github.com/nodejs/security-wg/archive/refs/heads/main.tar.gz")}));
+
+  f.push_back(FeedInfo{
+      "redhat",
+      "Red Hat CSAF VEX files of every CVE (the latest archive named by archive_latest.txt)",
+      FeedKind::latest_file,
+      {file("csaf_vex.tar.zst", "https://security.access.redhat.com/data/csaf/v2/vex/archive_latest.txt")}});
+  return f;
+}
+
+}  // namespace
+
+std::span<const FeedInfo> all_feeds() {
+  static const std::vector<FeedInfo> kAll = make_feeds();
+  return kAll;
+}
+
+const FeedInfo* find_feed(std::string_view name) {
+  for (auto& f : all_feeds())
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+FeedFile file_for_url(const std::string& url, size_t index) {
+  FeedFile f;
+  f.url = url;
+  f.name = file_name_for_url(url, fmt::format("file-{}", index));
+  // NVD JSON 1.1 feeds (retired by NIST, still kept by mirrors) publish a .meta beside each file.
+  if (f.name.starts_with("nvdcve-1.1-") && f.name.ends_with(".json.gz")) {
+    auto dot = url.rfind(".json.gz");
+    f.checksum = Checksum::nvd_meta;
+    f.checksum_url = url.substr(0, dot) + ".meta";
+  }
+  return f;
+}
+
+}  // namespace dagda::update
