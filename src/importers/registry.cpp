@@ -12,6 +12,7 @@ extern const ImporterInfo osv;
 extern const ImporterInfo alpine_secdb;
 extern const ImporterInfo debian_tracker;
 extern const ImporterInfo debian_lists;
+extern const ImporterInfo ubuntu_cve_tracker;
 }  // namespace feeds
 
 std::span<const ImporterInfo> all_importers() {
@@ -21,6 +22,7 @@ std::span<const ImporterInfo> all_importers() {
       feeds::alpine_secdb,
       feeds::debian_tracker,
       feeds::debian_lists,
+      feeds::ubuntu_cve_tracker,
   };
   return kAll;
 }
