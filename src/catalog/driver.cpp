@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "catalog/cataloger.hpp"
+#include "catalog/lockfile/lockfile.hpp"
 #include "catalog/os_release.hpp"
 #include "common/fs.hpp"
 #include "layers/layer_fs.hpp"
@@ -133,13 +134,33 @@ void attribute_layers(const std::vector<LayerIndex>& layers, const CatalogerInfo
   }
 }
 
+// Lockfiles (fs: sources, or --lockfiles): each package's layer is the layer that wrote its lockfile.
+void add_lockfile_packages(const std::vector<LayerIndex>& layers, const LayerFs& fs, Diagnostics& diag, Inventory& inv) {
+  std::vector<std::string> paths;
+  for (const LayerIndex& l : layers)
+    for (const LayerEntry& e : l.entries)
+      if (e.content && lockfile_wants(e.path)) paths.push_back(e.path);
+  CatalogOutput out = catalog_lockfiles(fs, std::move(paths), diag);
+  if (out.partial) inv.partial = true;
+  for (Package& p : out.packages) {
+    p.layer_index = fs.origin(p.path);
+    if (p.layer_index >= 0 && static_cast<size_t>(p.layer_index) < inv.source.layers.size()) {
+      const LayerInfo& li = inv.source.layers[static_cast<size_t>(p.layer_index)];
+      p.layer = !li.diff_id.empty() ? li.diff_id : li.digest;
+      p.created_by = li.created_by;
+    }
+    inv.packages.push_back(std::move(p));
+  }
+}
+
 }  // namespace
 
 Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
   auto cats = all_catalogers();
+  const bool lockfiles = opts.lockfiles || image.info.kind == "fs";
   WalkOptions wo;
-  wo.wants = [cats](std::string_view p) {
-    if (os_release_wants(p)) return true;
+  wo.wants = [cats, lockfiles](std::string_view p) {
+    if (os_release_wants(p) || (lockfiles && lockfile_wants(p))) return true;
     for (const CatalogerInfo& c : cats)
       if (c.wants(p)) return true;
     return false;
@@ -164,7 +185,7 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
   LayerFs fs = LayerFs::merge(layers);
   Diagnostics diag;
   inv.os = detect_os(fs, diag);
-  if (!inv.os)
+  if (!inv.os && image.info.kind != "fs")
     diag.warn("os.unknown",
               "cannot tell the operating system: no os-release, alpine-release, debian_version or redhat-release file");
   const OsInfo* os = inv.os ? &*inv.os : nullptr;
@@ -195,6 +216,7 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
       inv.packages.push_back(std::move(p));
     }
   }
+  if (lockfiles) add_lockfile_packages(layers, fs, diag, inv);
   for (Warning& w : diag.take_all()) inv.warnings.push_back(std::move(w));
   std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {
     return std::tie(a.ecosystem, a.name, a.version, a.arch) < std::tie(b.ecosystem, b.name, b.version, b.arch);

@@ -12,6 +12,7 @@ namespace dagda {
 struct InventoryOptions {
   SourceOptions source;
   unsigned threads = 0;  // layers walked at once; 0 = one per core
+  bool lockfiles = false;  // also read lockfiles (always on for fs: sources)
 };
 
 // Opens SOURCE, walks every layer once (in parallel), merges them, detects the

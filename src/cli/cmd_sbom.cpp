@@ -20,6 +20,7 @@ struct SbomArgs {
   std::string output;
   std::string platform;
   unsigned threads = 0;
+  bool lockfiles = false;
 };
 
 int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
@@ -33,6 +34,7 @@ int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
   InventoryOptions opts;
   opts.source.platform = args.platform;
   opts.threads = args.threads;
+  opts.lockfiles = args.lockfiles;
   auto inv = build_inventory(args.source, opts);
   if (!inv.ok()) return report_error(inv.error());
 
@@ -62,8 +64,8 @@ void add_sbom(CLI::App& app, Cli& cli) {
   auto args = std::make_shared<SbomArgs>();
   CLI::App* sub = app.add_subcommand("sbom", "List the OS packages in an image, without running it");
   sub->add_option("source", args->source,
-                  "docker-archive:PATH, oci-archive:PATH, oci-dir:PATH, dir:PATH, rootfs-archive:PATH, or a "
-                  "path detected by its content")
+                  "docker-archive:PATH, oci-archive:PATH, oci-dir:PATH, dir:PATH, rootfs-archive:PATH, fs:PATH (a "
+                  "project directory), or a path detected by its content")
       ->required();
   sub->add_option("-f,--format", args->format, "table, json (dagda.sbom/v1), cyclonedx (1.6 JSON) or spdx (2.3 JSON)")
       ->capture_default_str();
@@ -71,6 +73,8 @@ void add_sbom(CLI::App& app, Cli& cli) {
   sub->add_option("--platform", args->platform, "OS/ARCH[/VARIANT] to pick from a multi-platform index")
       ->capture_default_str();
   sub->add_option("--threads", args->threads, "Layers read at once (default: one per core)");
+  sub->add_flag("--lockfiles", args->lockfiles,
+                "Also read lockfiles (package-lock.json, go.mod, Cargo.lock, ...) in images; always on for fs:");
   sub->callback([args, &cli] { cli.exit_code = run_sbom(*args, cli.global); });
 }
 

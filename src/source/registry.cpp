@@ -30,8 +30,7 @@ constexpr std::array kKinds = {
                [](const std::string& s, const SourceOptions&) { return not_yet("docker", s); }},
     SourceKind{"registry", "an image pulled from a registry (not implemented yet)",
                [](const std::string& s, const SourceOptions&) { return not_yet("registry", s); }},
-    SourceKind{"fs", "a project directory with lockfiles (not implemented yet)",
-               [](const std::string& s, const SourceOptions&) { return not_yet("fs", s); }},
+    SourceKind{"fs", "a project directory, read for its lockfiles", open_fs},
     SourceKind{"sbom", "a CycloneDX SBOM (not implemented yet)",
                [](const std::string& s, const SourceOptions&) { return not_yet("sbom", s); }},
 };

@@ -15,6 +15,7 @@ Result<Image> open_docker_archive(const std::string& spec, const SourceOptions& 
 Result<Image> open_oci_archive(const std::string& spec, const SourceOptions& opts);
 Result<Image> open_oci_dir(const std::string& spec, const SourceOptions& opts);
 Result<Image> open_dir(const std::string& spec, const SourceOptions& opts);
+Result<Image> open_fs(const std::string& spec, const SourceOptions& opts);
 Result<Image> open_rootfs_archive(const std::string& spec, const SourceOptions& opts);
 
 Result<Image> open_docker_archive_store(std::shared_ptr<const Store> store, const std::string& input,

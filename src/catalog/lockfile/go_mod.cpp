@@ -1,0 +1,172 @@
+// catalog/lockfile/go_mod.cpp: Go modules from go.mod, or go.sum without a go.mod.
+//
+// go.mod's require directives (single lines and "require ( ... )" blocks) are
+// the versions the build uses; replace directives are applied: a replacement
+// by another module at a version reports that module, a replacement by a local
+// directory is left out with a note. exclude and retract are ignored; the main
+// module itself is not a dependency. go.sum lists every version the module
+// graph touched, so it is read only when its folder has no go.mod: each
+// "module version h1:..." line (not the "/go.mod" ones) is one package.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "catalog/lockfile/common.hpp"
+
+namespace dagda::lockfile {
+namespace {
+
+bool wants(std::string_view path) {
+  std::string_view base = basename(path);
+  return (base == "go.mod" || base == "go.sum") && !starts_with(path, "vendor/") &&
+         path.find("/vendor/") == std::string_view::npos;
+}
+
+// Splits a directive's arguments into tokens; "quoted" and `raw` strings are one token.
+std::vector<std::string_view> tokens(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    if (i >= s.size()) break;
+    if (s[i] == '"' || s[i] == '`') {
+      char q = s[i];
+      size_t end = s.find(q, i + 1);
+      if (end == std::string_view::npos) end = s.size();
+      out.push_back(s.substr(i + 1, end - i - 1));
+      i = end + 1;
+      continue;
+    }
+    size_t end = s.find_first_of(" \t", i);
+    if (end == std::string_view::npos) end = s.size();
+    out.push_back(s.substr(i, end - i));
+    i = end;
+  }
+  return out;
+}
+
+bool local_path(std::string_view p) {
+  return starts_with(p, "./") || starts_with(p, "../") || starts_with(p, "/") || p == "." || p == "..";
+}
+
+struct Replace {
+  std::string new_path, new_version;
+};
+
+Result<CatalogOutput> parse_mod(const LockfileContext& ctx, const std::string& path,
+                                std::string_view content) {
+  DAGDA_TRY(check_size(path, content));
+  std::vector<std::pair<std::string, std::string>> requires_;
+  std::map<std::string, Replace> replace_any;                              // old path -> replacement
+  std::map<std::pair<std::string, std::string>, Replace> replace_version;  // (old path, old version)
+  Findings findings;
+  LineReader lines(content);
+  std::string_view line;
+  std::string block;  // the verb of the "verb (" block we are in
+  bool any_directive = false;
+  while (lines.next(line)) {
+    size_t comment = line.find("//");
+    std::string_view t = trim(comment == std::string_view::npos ? line : line.substr(0, comment));
+    if (t.empty()) continue;
+    std::string verb;
+    std::vector<std::string_view> args;
+    if (!block.empty()) {
+      if (t == ")") {
+        block.clear();
+        continue;
+      }
+      verb = block;
+      args = tokens(t);
+    } else {
+      auto all = tokens(t);
+      verb = std::string(all.front());
+      any_directive = true;
+      if (all.size() == 2 && all[1] == "(") {
+        block = verb;
+        continue;
+      }
+      args.assign(all.begin() + 1, all.end());
+    }
+    if (verb == "require") {
+      if (args.size() != 2) {
+        findings.note("lockfile.damaged", lines.number(), "a require line that is not 'module version'");
+        continue;
+      }
+      requires_.emplace_back(args[0], args[1]);
+    } else if (verb == "replace") {
+      auto arrow = std::find(args.begin(), args.end(), std::string_view("=>"));
+      size_t left = static_cast<size_t>(arrow - args.begin());
+      size_t right = args.size() - left - (arrow == args.end() ? 0 : 1);
+      if (arrow == args.end() || left < 1 || left > 2 || right < 1 || right > 2) {
+        findings.note("lockfile.damaged", lines.number(),
+                      "a replace line that is not 'old [version] => new [version]'");
+        continue;
+      }
+      Replace r{std::string(*(arrow + 1)), right == 2 ? std::string(*(arrow + 2)) : std::string()};
+      if (left == 2)
+        replace_version[{std::string(args[0]), std::string(args[1])}] = r;
+      else
+        replace_any[std::string(args[0])] = r;
+    }
+  }
+  if (!any_directive && !trim(content).empty())
+    return Error(ErrorCode::corrupt, "not a go.mod: no directives", {.file = path});
+  CatalogOutput out;
+  Skips skips;
+  for (auto& [mod, version] : requires_) {
+    const Replace* r = nullptr;
+    if (auto it = replace_version.find({mod, version}); it != replace_version.end())
+      r = &it->second;
+    else if (auto it2 = replace_any.find(mod); it2 != replace_any.end())
+      r = &it2->second;
+    if (r && (local_path(r->new_path) || r->new_version.empty())) {
+      skips.add("replaced by a local directory", fmt::format("{} => {}", mod, r->new_path));
+      continue;
+    }
+    if (r)
+      out.packages.push_back(make_package("golang", r->new_path, r->new_version, path));
+    else
+      out.packages.push_back(make_package("golang", mod, version, path));
+  }
+  skips.flush(ctx.diag, path);
+  if (findings.any()) out.partial = true;
+  findings.flush(ctx.diag, path);
+  return out;
+}
+
+Result<CatalogOutput> parse_sum(const LockfileContext& ctx, const std::string& path,
+                                std::string_view content) {
+  DAGDA_TRY(check_size(path, content));
+  std::string dir(dirname(path));
+  if (ctx.fs.exists(dir.empty() ? "go.mod" : dir + "/go.mod")) return CatalogOutput{};  // go.mod is the truth
+  CatalogOutput out;
+  Findings findings;
+  LineReader lines(content);
+  std::string_view line;
+  while (lines.next(line)) {
+    if (trim(line).empty()) continue;
+    auto t = tokens(line);
+    if (t.size() != 3 || !starts_with(t[2], "h1:")) {
+      findings.note("lockfile.damaged", lines.number(), "a go.sum line that is not 'module version h1:hash'");
+      continue;
+    }
+    if (t[1].ends_with("/go.mod")) continue;
+    out.packages.push_back(make_package("golang", t[0], t[1], path));
+  }
+  if (findings.any() && out.packages.empty())
+    return Error(ErrorCode::corrupt, "not a go.sum: no 'module version h1:hash' lines", {.file = path});
+  if (findings.any()) out.partial = true;
+  findings.flush(ctx.diag, path);
+  return out;
+}
+
+Result<CatalogOutput> parse(const LockfileContext& ctx, const std::string& path, std::string_view content) {
+  return basename(path) == "go.sum" ? parse_sum(ctx, path, content) : parse_mod(ctx, path, content);
+}
+
+}  // namespace
+
+extern const LockfileCataloger go_mod{"go-mod", "Go go.mod (go.sum when there is no go.mod)", 1, wants,
+                                      parse};
+
+}  // namespace dagda::lockfile
