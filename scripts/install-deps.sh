@@ -15,6 +15,7 @@ TEST_PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   rpm python3-rpm librpm-dev libdpkg-dev python3-packaging python3-jsonschema node-semver ruby
   podman runc skopeo debootstrap uidmap fuse-overlayfs jq xz-utils zstd gzip time
+  golang-go cargo librust-cfg-if-dev librust-itoa-dev python3-pip golang-1.19-src
   lz4 nodejs openjdk-17-jre-headless libmaven3-core-java python3-distro distro-info-data lsb-release
   postgresql python3-yaml python3-toml
 )
