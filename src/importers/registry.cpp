@@ -13,6 +13,8 @@ extern const ImporterInfo alpine_secdb;
 extern const ImporterInfo debian_tracker;
 extern const ImporterInfo debian_lists;
 extern const ImporterInfo ubuntu_cve_tracker;
+extern const ImporterInfo redhat_oval;
+extern const ImporterInfo redhat_csaf;
 }  // namespace feeds
 
 std::span<const ImporterInfo> all_importers() {
@@ -23,6 +25,8 @@ std::span<const ImporterInfo> all_importers() {
       feeds::debian_tracker,
       feeds::debian_lists,
       feeds::ubuntu_cve_tracker,
+      feeds::redhat_oval,
+      feeds::redhat_csaf,
   };
   return kAll;
 }
