@@ -17,6 +17,8 @@ struct CatalogContext {
   const FileView& fs;
   const OsInfo* os;   // null when the OS is unknown
   Diagnostics& diag;  // warnings about damaged input go here, with a stable code
+  // The retire.js repository JSON (InventoryOptions::retirejs_repository); empty: none.
+  std::string_view retirejs_repository = {};
 };
 
 struct CatalogOutput {
@@ -32,6 +34,12 @@ struct CatalogerInfo {
   // `path` is relative to the image root and has no leading slash.
   bool (*wants)(std::string_view path);
   Result<CatalogOutput> (*catalog)(const CatalogContext& ctx);
+  // Application catalogers: each package comes from one file, so its layer is the layer that
+  // wrote that file, and a file an OS package owns is not reported again (driver.cpp).
+  bool application = false;
+  // The walk's content probe (WalkOptions::probe_head/probe_keep), for files found by content.
+  bool (*probe_head)(std::string_view head) = nullptr;
+  bool (*probe_keep)(std::string_view content) = nullptr;
 };
 
 // Every cataloger, in the order they run (catalog/registry.cpp).

@@ -134,6 +134,30 @@ void attribute_layers(const std::vector<LayerIndex>& layers, const CatalogerInfo
   }
 }
 
+// The file an OS package would own for an application package: the package's own file (the
+// METADATA of a dist-info, the outermost archive of a nested jar).
+std::string_view owned_path(const Package& p) {
+  std::string_view path = p.path;
+  while (path.starts_with('/')) path.remove_prefix(1);
+  return path;
+}
+
+// Application packages whose file an OS package lists were installed by that OS package
+// (Debian's python3-* or lib*-java): they are reported once, as the OS package.
+void drop_os_owned(std::vector<Package>& packages) {
+  std::set<std::string, std::less<>> owned;
+  for (const Package& p : packages) {
+    if (!is_os_ecosystem(p.ecosystem)) continue;
+    for (const std::string& f : p.files) {
+      std::string_view v = f;
+      while (v.starts_with('/')) v.remove_prefix(1);
+      owned.emplace(v);
+    }
+  }
+  if (owned.empty()) return;
+  std::erase_if(packages, [&](const Package& p) { return !is_os_ecosystem(p.ecosystem) && owned.contains(owned_path(p)); });
+}
+
 // Lockfiles (fs: sources, or --lockfiles): each package's layer is the layer that wrote its lockfile.
 void add_lockfile_packages(const std::vector<LayerIndex>& layers, const LayerFs& fs, Diagnostics& diag, Inventory& inv) {
   std::vector<std::string> paths;
@@ -165,6 +189,16 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
       if (c.wants(p)) return true;
     return false;
   };
+  wo.probe_head = [cats](std::string_view head) {
+    for (const CatalogerInfo& c : cats)
+      if (c.probe_head && c.probe_head(head)) return true;
+    return false;
+  };
+  wo.probe_keep = [cats](std::string_view content) {
+    for (const CatalogerInfo& c : cats)
+      if (c.probe_keep && c.probe_keep(content)) return true;
+    return false;
+  };
   wo.spill_dir = cache_dir() + "/tmp";
   DAGDA_ASSIGN_OR_RETURN(std::vector<LayerIndex> layers, walk_layers(image, wo, opts.threads));
 
@@ -191,7 +225,7 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
   const OsInfo* os = inv.os ? &*inv.os : nullptr;
 
   for (const CatalogerInfo& c : cats) {
-    CatalogContext ctx{fs, os, diag};
+    CatalogContext ctx{fs, os, diag, opts.retirejs_repository};
     auto out = c.catalog(ctx);
     if (!out.ok()) {
       diag.add({fmt::format("{}.unreadable", c.name), out.error().render(), out.error().where()});
@@ -201,7 +235,9 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
     if (out->partial) inv.partial = true;
     std::vector<Package> found = std::move(out->packages);
     if (found.empty()) continue;
-    if (layers.size() > 1) {
+    if (c.application) {
+      // One file per package: its layer is the layer that wrote the file (below).
+    } else if (layers.size() > 1) {
       attribute_layers(layers, c, os, found);
     } else {
       for (Package& p : found) p.layer_index = 0;
@@ -216,6 +252,7 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
       inv.packages.push_back(std::move(p));
     }
   }
+  if (!opts.include_os_owned) drop_os_owned(inv.packages);
   if (lockfiles) add_lockfile_packages(layers, fs, diag, inv);
   for (Warning& w : diag.take_all()) inv.warnings.push_back(std::move(w));
   std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {

@@ -13,6 +13,10 @@ struct InventoryOptions {
   SourceOptions source;
   unsigned threads = 0;  // layers walked at once; 0 = one per core
   bool lockfiles = false;  // also read lockfiles (always on for fs: sources)
+  // The retire.js repository JSON text, for the JavaScript-file cataloger; empty: it finds nothing.
+  std::string retirejs_repository;
+  // Keep application packages whose file an OS package owns (they are dropped by default).
+  bool include_os_owned = false;
 };
 
 // Opens SOURCE, walks every layer once (in parallel), merges them, detects the

@@ -10,10 +10,23 @@ namespace catalogers {
 extern const CatalogerInfo dpkg;
 extern const CatalogerInfo apk;
 extern const CatalogerInfo rpm;
+// Application packages (catalog/app.hpp).
+extern const CatalogerInfo java;
+extern const CatalogerInfo python;
+extern const CatalogerInfo npm;
+extern const CatalogerInfo javascript;
+extern const CatalogerInfo gem;
+extern const CatalogerInfo composer;
+extern const CatalogerInfo golang;
+extern const CatalogerInfo cargo;
+extern const CatalogerInfo dotnet;
 }  // namespace catalogers
 
 std::span<const CatalogerInfo> all_catalogers() {
-  static const std::array kAll = {catalogers::dpkg, catalogers::apk, catalogers::rpm};
+  static const std::array kAll = {catalogers::dpkg,       catalogers::apk,    catalogers::rpm,
+                                  catalogers::java,       catalogers::python, catalogers::npm,
+                                  catalogers::javascript, catalogers::gem,    catalogers::composer,
+                                  catalogers::golang,     catalogers::cargo,  catalogers::dotnet};
   return kAll;
 }
 

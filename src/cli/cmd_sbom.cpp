@@ -21,6 +21,8 @@ struct SbomArgs {
   std::string platform;
   unsigned threads = 0;
   bool lockfiles = false;
+  std::string retirejs;  // retire.js repository JSON file
+  bool include_os_owned = false;
 };
 
 int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
@@ -34,6 +36,12 @@ int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
   InventoryOptions opts;
   opts.source.platform = args.platform;
   opts.threads = args.threads;
+  opts.include_os_owned = args.include_os_owned;
+  if (!args.retirejs.empty()) {
+    auto text = read_file(args.retirejs);
+    if (!text.ok()) return report_error(text.error());
+    opts.retirejs_repository = std::move(text).value();
+  }
   opts.lockfiles = args.lockfiles;
   auto inv = build_inventory(args.source, opts);
   if (!inv.ok()) return report_error(inv.error());
@@ -73,6 +81,10 @@ void add_sbom(CLI::App& app, Cli& cli) {
   sub->add_option("--platform", args->platform, "OS/ARCH[/VARIANT] to pick from a multi-platform index")
       ->capture_default_str();
   sub->add_option("--threads", args->threads, "Layers read at once (default: one per core)");
+  sub->add_option("--retirejs", args->retirejs,
+                  "retire.js repository JSON (jsrepository.json) to recognise vendored JavaScript files");
+  sub->add_flag("--include-os-owned", args->include_os_owned,
+                "Also list application packages whose files an OS package installed (dropped by default)");
   sub->add_flag("--lockfiles", args->lockfiles,
                 "Also read lockfiles (package-lock.json, go.mod, Cargo.lock, ...) in images; always on for fs:");
   sub->callback([args, &cli] { cli.exit_code = run_sbom(*args, cli.global); });

@@ -19,7 +19,10 @@ struct RpmFields {
 };
 
 struct Package {
-  std::string ecosystem;  // "deb", "apk", "rpm" (application ecosystems follow later)
+  // "deb", "apk", "rpm" for OS packages; for application packages the comparator's name:
+  // "maven", "pypi", "npm", "javascript" (a file retire.js recognises), "gem", "composer",
+  // "golang", "cargo", "nuget".
+  std::string ecosystem;
   std::string name;
   // The complete version in the ecosystem's own syntax, as its comparator takes it:
   // deb "1:2.36-9+deb12u4", apk "1.36.1-r2", rpm "[E:]V-R" (epoch only when the header has one).
@@ -34,12 +37,26 @@ struct Package {
   std::string scope;
 
   // Where it came from.
-  std::string path;          // the database file inside the image, e.g. "var/lib/dpkg/status"
-  int layer_index = -1;      // the layer that first introduced it at this version
-  std::string layer;         // that layer's diff id
-  std::string created_by;    // that layer's history entry, when the config has one
+  // The database file inside the image, e.g. "var/lib/dpkg/status"; for an application package
+  // the file that declares it (a METADATA, package.json, binary, or the outermost archive).
+  std::string path;
+  int layer_index = -1;            // the layer that first introduced it at this version
+  std::string layer;               // that layer's diff id
+  std::string created_by;          // that layer's history entry, when the config has one
   std::vector<std::string> files;  // files the package owns, as the database lists them
+
+  // Application packages only.
+  std::string sha1;  // hex SHA-1 of the archive (Java) or file (JavaScript) that holds it
+  // For a package inside nested archives: the chain outer -> inner, starting with `path`
+  // and then each archive's entry name inside the one before it. Empty otherwise.
+  std::vector<std::string> parents;
+  std::string cataloger;  // the cataloger that found it ("java", "python", ...); empty for OS packages
 };
+
+// True for the ecosystems of operating-system package managers (deb, apk, rpm).
+inline bool is_os_ecosystem(const std::string& e) {
+  return e == "deb" || e == "apk" || e == "rpm";
+}
 
 // The operating system of the image, from /etc/os-release and friends.
 struct OsInfo {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -77,18 +78,53 @@ std::string default_namespace(std::string_view type) {
   return {};
 }
 
+// The purl type of an application ecosystem (the comparator's name is not always the type).
+std::string purl_type(std::string_view ecosystem) {
+  std::string e = lower(ecosystem);
+  if (e == "javascript") return "npm";  // a file retire.js recognised: the library's npm package
+  return e;
+}
+
+// Splits an application package's name into purl namespace and name, per type.
+std::pair<std::string, std::string> split_name(const std::string& type, const std::string& name) {
+  auto at_last = [&](char sep) -> std::pair<std::string, std::string> {
+    size_t i = name.rfind(sep);
+    if (i == std::string::npos || i == 0 || i + 1 == name.size()) return {"", name};
+    return {name.substr(0, i), name.substr(i + 1)};
+  };
+  if (type == "maven") return at_last(':');                         // group:artifact
+  if (type == "npm" && name.starts_with('@')) return at_last('/');  // @scope/name
+  if (type == "composer" || type == "golang") return at_last('/');  // vendor/name, module path
+  if (type == "pypi") return {"", lower(name)};
+  return {"", name};
+}
+
+// Each '/'-separated segment of a namespace is encoded on its own.
+std::string encode_namespace(std::string_view ns) {
+  std::string out;
+  for (;;) {
+    size_t slash = ns.find('/');
+    out += percent_encode(ns.substr(0, slash));
+    if (slash == std::string_view::npos) return out;
+    out += '/';
+    ns.remove_prefix(slash + 1);
+  }
+}
+
 }  // namespace
 
 std::string purl_for(const Package& pkg, const OsInfo* os) {
-  const std::string type = lower(pkg.ecosystem);
+  const std::string type = purl_type(pkg.ecosystem);
   const bool is_os_type = type == "deb" || type == "apk" || type == "rpm";
 
   std::string ns;
-  if (is_os_type) {
-    ns = os && !os->family.empty() ? lower(os->family) : default_namespace(type);
-  }
   // deb and apk names are case-insensitive and normalised to lower case; rpm names are not.
   std::string name = (type == "deb" || type == "apk") ? lower(pkg.name) : pkg.name;
+  if (is_os_type) {
+    ns = os && !os->family.empty() ? lower(os->family) : default_namespace(type);
+  } else {
+    std::tie(ns, name) = split_name(type, pkg.name);
+  }
 
   std::string version = pkg.version;
   std::vector<std::pair<std::string, std::string>> qualifiers;
@@ -110,7 +146,10 @@ std::string purl_for(const Package& pkg, const OsInfo* os) {
   }
 
   std::string out = "pkg:" + type + "/";
-  if (!ns.empty()) out += percent_encode(ns) + "/";
+  if (!ns.empty()) {
+    out += encode_namespace(ns);
+    out += '/';
+  }
   out += percent_encode(name);
   if (!version.empty()) {
     out += '@';  // appended in two steps: GCC 12 -O3 gives a false -Wrestrict on "@" + string

@@ -3,6 +3,7 @@
 // open uses O_NOFOLLOW relative to its parent directory.
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,8 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "layers/layer_index.hpp"
 
@@ -31,7 +30,8 @@ struct Walker {
 
   Status capture(int dirfd, const char* name, const std::string& path, uint64_t size, LayerEntry& entry) {
     if (size > opts.max_captured_file) {
-      warn("layer.file-too-large", fmt::format("{} bytes, over the limit for files Dagda reads; skipped", size), path);
+      warn("layer.file-too-large",
+           fmt::format("{} bytes, over the limit for files Dagda reads; skipped", size), path);
       return ok_status();
     }
     int fd = ::openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -67,6 +67,42 @@ struct Walker {
     return ok_status();
   }
 
+  // The content probe (WalkOptions::probe_head): reads the head, then the rest only when it passes.
+  void probe(int dirfd, const char* name, LayerEntry& entry) {
+    int fd = ::openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return;  // not a file a cataloger asked for by name: no warning
+    std::string content(opts.probe_head_bytes, '\0');
+    size_t got = 0;
+    bool keep = true;
+    std::vector<char> buf(1 << 16);
+    for (;;) {
+      ssize_t n = got < content.size() ? ::read(fd, content.data() + got, content.size() - got)
+                                       : ::read(fd, buf.data(), buf.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        keep = n == 0 && got >= opts.probe_head_bytes;
+        break;
+      }
+      if (got < opts.probe_head_bytes) {
+        got += static_cast<size_t>(n);
+        if (got == opts.probe_head_bytes && !opts.probe_head(content)) {
+          keep = false;
+          break;
+        }
+        continue;
+      }
+      content.append(buf.data(), static_cast<size_t>(n));
+      got += static_cast<size_t>(n);
+      if (got > opts.probe_max) {
+        keep = false;
+        break;
+      }
+    }
+    ::close(fd);
+    out.bytes += got;
+    if (keep && opts.probe_keep(content)) entry.content = Blob::from_string(std::move(content));
+  }
+
   Status walk(int dirfd, const std::string& prefix, size_t depth) {
     if (depth > kMaxDepth) {
       warn("layer.too-deep", "directory nesting deeper than 256 levels; not descended", prefix);
@@ -88,7 +124,7 @@ struct Walker {
     std::sort(names.begin(), names.end());
     for (const std::string& name : names) {
       std::string path = prefix.empty() ? name : prefix + "/" + name;
-      struct stat st{};
+      struct stat st {};
       if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         warn("layer.unreadable", fmt::format("cannot stat: {}", std::strerror(errno)), path);
         continue;
@@ -120,7 +156,12 @@ struct Walker {
       } else if (S_ISREG(st.st_mode)) {
         entry.kind = LayerEntry::Kind::file;
         entry.size = static_cast<uint64_t>(st.st_size);
-        if (opts.wants && opts.wants(path)) DAGDA_TRY(capture(dirfd, name.c_str(), path, entry.size, entry));
+        if (opts.wants && opts.wants(path)) {
+          DAGDA_TRY(capture(dirfd, name.c_str(), path, entry.size, entry));
+        } else if (entry.size <= opts.probe_max && entry.size >= opts.probe_head_bytes &&
+                   probe_wanted(opts, (st.st_mode & 0111) != 0)) {
+          probe(dirfd, name.c_str(), entry);
+        }
         out.entries.push_back(std::move(entry));
       } else {
         entry.kind = LayerEntry::Kind::other;

@@ -26,6 +26,11 @@ class FileView {
   // full paths relative to the root, sorted.
   virtual std::vector<std::string> list(std::string_view dir) const = 0;
 
+  // Every captured regular file in the view (symlinks are not repeated), as
+  // full paths relative to the root, sorted. The application catalogers look
+  // through these for the files their `wants` or content probe kept.
+  virtual std::vector<std::string> captured() const = 0;
+
   // True when `path` names a captured file (after resolving symlinks).
   bool exists(std::string_view path) const { return read(path).ok(); }
 };

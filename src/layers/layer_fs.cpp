@@ -6,7 +6,8 @@ namespace dagda {
 
 LayerFs LayerFs::merge(const std::vector<LayerIndex>& layers, int upto) {
   LayerFs fs;
-  int last = upto < 0 ? static_cast<int>(layers.size()) - 1 : std::min<int>(upto, static_cast<int>(layers.size()) - 1);
+  int last = upto < 0 ? static_cast<int>(layers.size()) - 1
+                      : std::min<int>(upto, static_cast<int>(layers.size()) - 1);
   for (int i = 0; i <= last; ++i) fs.apply(layers[static_cast<size_t>(i)], i);
   return fs;
 }
@@ -59,7 +60,8 @@ Result<BlobPtr> LayerFs::read(std::string_view path) const {
   if (it == nodes_.end() || it->second.kind != LayerEntry::Kind::file)
     return Error(ErrorCode::not_found, "no such file", {.file = std::string(path)});
   if (!it->second.content)
-    return Error(ErrorCode::not_found, "file was not captured during the layer walk", {.file = std::string(path)});
+    return Error(ErrorCode::not_found, "file was not captured during the layer walk",
+                 {.file = std::string(path)});
   return it->second.content;
 }
 
@@ -73,6 +75,13 @@ std::vector<std::string> LayerFs::list(std::string_view dir) const {
     if (it->first.find('/', prefix.size()) != std::string::npos) continue;
     if (it->second.kind == LayerEntry::Kind::file && it->second.content) out.push_back(it->first);
   }
+  return out;
+}
+
+std::vector<std::string> LayerFs::captured() const {
+  std::vector<std::string> out;
+  for (const auto& [path, node] : nodes_)
+    if (node.kind == LayerEntry::Kind::file && node.content) out.push_back(path);
   return out;
 }
 

@@ -20,6 +20,7 @@ class LayerFs final : public FileView {
 
   Result<BlobPtr> read(std::string_view path) const override;
   std::vector<std::string> list(std::string_view dir) const override;
+  std::vector<std::string> captured() const override;
 
   // The index of the layer that wrote `path` (after resolving symlinks), or -1.
   int origin(std::string_view path) const;

@@ -42,4 +42,10 @@ std::vector<std::string> MemoryFileView::list(std::string_view dir) const {
   return out;
 }
 
+std::vector<std::string> MemoryFileView::captured() const {
+  std::vector<std::string> out;
+  for (const auto& [path, blob] : files_) out.push_back(path);
+  return out;
+}
+
 }  // namespace dagda

@@ -16,6 +16,7 @@ class MemoryFileView final : public FileView {
 
   Result<BlobPtr> read(std::string_view path) const override;
   std::vector<std::string> list(std::string_view dir) const override;
+  std::vector<std::string> captured() const override;
 
  private:
   std::map<std::string, BlobPtr, std::less<>> files_;

@@ -1,6 +1,5 @@
 #include <archive.h>
 #include <archive_entry.h>
-
 #include <fmt/format.h>
 
 #include "layers/layer_index.hpp"
@@ -72,21 +71,24 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
     if (r == ARCHIVE_RETRY) continue;
     if (r == ARCHIVE_FATAL) return fail(archive_error_string(a) ? archive_error_string(a) : "damaged header");
     if (r == ARCHIVE_WARN)
-      out.warnings.push_back({"layer.tar-warning", archive_error_string(a) ? archive_error_string(a) : "tar warning",
+      out.warnings.push_back({"layer.tar-warning",
+                              archive_error_string(a) ? archive_error_string(a) : "tar warning",
                               {.layer = lname}});
     const char* raw = archive_entry_pathname(e);
     if (!raw) continue;
     std::string_view raw_path(raw);
     if (raw_path.starts_with('/'))
-      out.warnings.push_back({"layer.absolute-path",
-                              fmt::format("entry '{}' has an absolute path; read as relative to the image root",
-                                          raw_path.substr(0, 200)),
-                              {.layer = lname}});
+      out.warnings.push_back(
+          {"layer.absolute-path",
+           fmt::format("entry '{}' has an absolute path; read as relative to the image root",
+                       raw_path.substr(0, 200)),
+           {.layer = lname}});
     std::optional<std::string> path = normalize_entry_path(raw_path);
     if (!path) {
-      out.warnings.push_back({"layer.path-escapes-root",
-                              fmt::format("entry '{}' climbs out of the image root; skipped", raw_path.substr(0, 200)),
-                              {.layer = lname}});
+      out.warnings.push_back(
+          {"layer.path-escapes-root",
+           fmt::format("entry '{}' climbs out of the image root; skipped", raw_path.substr(0, 200)),
+           {.layer = lname}});
       continue;
     }
     if (path->empty()) continue;  // the root itself
@@ -113,9 +115,10 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
     if (const char* hl = archive_entry_hardlink(e)) {
       std::optional<std::string> target = normalize_entry_path(hl);
       if (!target) {
-        out.warnings.push_back({"layer.path-escapes-root",
-                                fmt::format("hard link '{}' points out of the image root; skipped", entry.path),
-                                {.layer = lname}});
+        out.warnings.push_back(
+            {"layer.path-escapes-root",
+             fmt::format("hard link '{}' points out of the image root; skipped", entry.path),
+             {.layer = lname}});
         continue;
       }
       entry.kind = LayerEntry::Kind::hardlink;
@@ -124,20 +127,51 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
       continue;
     }
     switch (archive_entry_filetype(e)) {
-      case AE_IFREG: entry.kind = LayerEntry::Kind::file; break;
-      case AE_IFDIR: entry.kind = LayerEntry::Kind::dir; break;
+      case AE_IFREG:
+        entry.kind = LayerEntry::Kind::file;
+        break;
+      case AE_IFDIR:
+        entry.kind = LayerEntry::Kind::dir;
+        break;
       case AE_IFLNK:
         entry.kind = LayerEntry::Kind::symlink;
         entry.target = archive_entry_symlink(e) ? archive_entry_symlink(e) : "";
         break;
-      default: entry.kind = LayerEntry::Kind::other; break;
+      default:
+        entry.kind = LayerEntry::Kind::other;
+        break;
     }
-    if (entry.kind == LayerEntry::Kind::file && opts.wants && opts.wants(entry.path)) {
+    const bool wanted = entry.kind == LayerEntry::Kind::file && opts.wants && opts.wants(entry.path);
+    if (!wanted && entry.kind == LayerEntry::Kind::file && entry.size <= opts.probe_max &&
+        entry.size >= opts.probe_head_bytes && probe_wanted(opts, (archive_entry_perm(e) & 0111) != 0)) {
+      // The content probe: the first bytes decide whether the rest is worth reading.
+      std::string content;
+      bool keep = true;
+      for (;;) {
+        la_ssize_t n = archive_read_data(a, data_buf.data(), data_buf.size());
+        if (n < 0) return fail(archive_error_string(a) ? archive_error_string(a) : "damaged file data");
+        if (n == 0) break;
+        content.append(data_buf.data(), static_cast<size_t>(n));
+        if (content.size() > opts.probe_max) {
+          keep = false;
+          break;
+        }
+        if (content.size() >= opts.probe_head_bytes &&
+            content.size() - static_cast<size_t>(n) < opts.probe_head_bytes &&
+            !opts.probe_head(std::string_view(content).substr(0, opts.probe_head_bytes))) {
+          keep = false;
+          break;
+        }
+      }
+      if (keep && opts.probe_keep(content)) entry.content = Blob::from_string(std::move(content));
+    }
+    if (wanted) {
       if (entry.size > opts.max_captured_file) {
-        out.warnings.push_back({"layer.file-too-large",
-                                fmt::format("'{}' is {} bytes, over the {} byte limit for files Dagda reads; skipped",
-                                            entry.path, entry.size, opts.max_captured_file),
-                                {.file = entry.path, .layer = lname}});
+        out.warnings.push_back(
+            {"layer.file-too-large",
+             fmt::format("'{}' is {} bytes, over the {} byte limit for files Dagda reads; skipped",
+                         entry.path, entry.size, opts.max_captured_file),
+             {.file = entry.path, .layer = lname}});
       } else {
         BlobWriter w(opts.spill_dir, opts.memory_per_file);
         uint64_t total = 0;
@@ -159,7 +193,8 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
   // digest checks below it see every byte.
   for (;;) {
     auto got = in.read(ctx.buf.data(), ctx.buf.size());
-    if (!got.ok()) return std::move(got).error().wrap(fmt::format("cannot read layer {}", info.index), {.layer = lname});
+    if (!got.ok())
+      return std::move(got).error().wrap(fmt::format("cannot read layer {}", info.index), {.layer = lname});
     if (*got == 0) break;
     ctx.bytes += *got;
   }
