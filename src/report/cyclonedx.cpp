@@ -92,12 +92,14 @@ ordered_json package_component(const Package& p, const std::string& purl, const 
   ordered_json lic = licenses_json(p.license);
   if (!lic.is_null()) c["licenses"] = std::move(lic);
   c["purl"] = purl;
+  if (p.sha1.size() == 40) c["hashes"] = ordered_json::array({{{"alg", "SHA-1"}, {"content", p.sha1}}});
   ordered_json props = ordered_json::array();
   add_property(props, "dagda:package:ecosystem", p.ecosystem);
   add_property(props, "dagda:package:arch", p.arch);
   add_property(props, "dagda:package:source_name", p.source_name);
   add_property(props, "dagda:package:source_version", p.source_version);
   add_property(props, "dagda:package:path", p.path);
+  for (size_t i = 1; i < p.parents.size(); ++i) add_property(props, "dagda:package:nested_in", p.parents[i]);
   add_property(props, "dagda:layer:diff_id", p.layer);
   if (p.layer_index >= 0) add_property(props, "dagda:layer:index", std::to_string(p.layer_index));
   add_property(props, "dagda:layer:created_by", p.created_by);

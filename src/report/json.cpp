@@ -75,6 +75,8 @@ ordered_json package_json(const Package& p, const OsInfo* os) {
   if (p.layer_index >= 0) j["layer_index"] = p.layer_index;
   put_if(j, "created_by", p.created_by);
   put_if(j, "path", p.path);
+  if (!p.parents.empty()) j["parents"] = p.parents;
+  put_if(j, "sha1", p.sha1);
   return j;
 }
 

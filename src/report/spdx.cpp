@@ -96,9 +96,12 @@ ordered_json package_package(const Package& pkg, const std::string& purl, const 
   p["externalRefs"] = ordered_json::array(
       {{{"referenceCategory", "PACKAGE-MANAGER"}, {"referenceType", "purl"}, {"referenceLocator", purl}}});
   p["primaryPackagePurpose"] = "LIBRARY";
+  if (pkg.sha1.size() == 40)
+    p["checksums"] = ordered_json::array({{{"algorithm", "SHA1"}, {"checksumValue", pkg.sha1}}});
 
   std::string comment = pkg.ecosystem + " package";
   if (!pkg.path.empty()) comment += " recorded in " + pkg.path;
+  for (size_t i = 1; i < pkg.parents.size(); ++i) comment += " > " + pkg.parents[i];
   if (pkg.layer_index >= 0 || !pkg.layer.empty()) {
     comment += "; introduced by layer";
     if (pkg.layer_index >= 0) comment += " " + std::to_string(pkg.layer_index);
