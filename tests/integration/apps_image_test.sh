@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Application packages in a real image built here with podman on the debootstrap minbase test
+# base: node_modules from a real `npm install` run on the host, a war holding Debian's
+# commons-io jar, Debian's python3-six (an egg-info the deb owns) and a dist-info copied in by
+# hand, Debian's jQuery vendored under /var/www, and a Go binary built with Debian's Go. Each must
+# be found with its name, version, path and layer; the Debian-owned egg-info only as the deb
+# (and as pypi too with --include-os-owned). Oracles: `npm ls`, unzip, importlib.metadata,
+# dpkg-query, `go version -m`.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+for tool in npm go zip unzip podman jq; do
+  command -v "$tool" >/dev/null || fatal "missing $tool (scripts/install-deps.sh test)"
+done
+need_test_images
+
+CTX=$SCRATCH/ctx
+mkdir -p "$CTX/app" "$CTX/war/WEB-INF/lib" "$CTX/site" "$CTX/www/js" "$CTX/gosrc"
+
+# --- node_modules from a real npm install (the npm registry is reachable from the host)
+(cd "$CTX/app" && echo '{"name":"dagda-apps-test","version":"1.0.0","private":true}' >package.json &&
+  npm install --no-audit --no-fund --loglevel=error is-number@7.0.0 @sindresorhus/is@4.6.0 >/dev/null) ||
+  fatal "npm install failed (is the npm registry reachable?)"
+(cd "$CTX/app" && npm ls --all --json) |
+  jq -r '[.. | objects | .dependencies? // empty | to_entries[] | "\(.key)@\(.value.version)"] | unique[]' \
+    >"$SCRATCH/npm.want"
+
+# --- a jar with pom.properties inside a war
+cp /usr/share/java/commons-io-2.11.0.jar "$CTX/war/WEB-INF/lib/"
+(cd "$CTX/war" && zip -q -r ../app.war WEB-INF)
+io_version=$(unzip -p /usr/share/java/commons-io-2.11.0.jar META-INF/maven/commons-io/commons-io/pom.properties |
+  sed -n 's/^version=//p' | tr -d '\r')
+
+# --- a dist-info copied in by hand (Debian's attrs, from the host)
+attrs_dir=$(ls -d /usr/lib/python3/dist-packages/attrs-*.dist-info | head -1)
+cp -r "$attrs_dir" "$CTX/site/"
+attrs_version=$(/usr/bin/python3 -c "import importlib.metadata as m; print(m.version('attrs'))")
+
+# --- vendored jQuery
+cp /usr/share/javascript/jquery/jquery.min.js "$CTX/www/js/jquery.min.js"
+jq_version=$(dpkg-query -W -f '${Version}' libjs-jquery | sed 's/[+~-].*//')
+
+# --- a Go binary
+(cd "$CTX/gosrc" && printf 'module example.com/dagdahello\n\ngo 1.19\n' >go.mod &&
+  printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >main.go &&
+  GOCACHE=$SCRATCH/gocache GOPATH=$SCRATCH/gopath GOPROXY=off GOFLAGS=-mod=mod \
+    go build -buildvcs=false -o ../hello .) || fatal "go build failed"
+go_version=$(go version -m "$CTX/hello" | head -1 | sed 's/.*: go//; s/ .*//')
+
+cat >"$CTX/Containerfile" <<CF
+FROM $BASE_IMAGE
+RUN : dagda-apps=apt && apt-get -o Acquire::Check-Valid-Until=false update \\
+ && apt-get install -y --no-install-recommends python3-six \\
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
+COPY app/node_modules /srv/app/node_modules
+COPY app.war /srv/app.war
+COPY site /opt/py/site-packages
+COPY www /var/www
+COPY hello /usr/local/bin/hello
+CF
+tag=localhost/dagda-test/apps:$$
+podman build --network host --no-cache -q -t "$tag" -f "$CTX/Containerfile" "$CTX" >"$SCRATCH/build.log" 2>&1 ||
+  { tail -20 "$SCRATCH/build.log"; fatal "podman build failed"; }
+podman save --format docker-archive -o "$SCRATCH/apps.tar" "$tag" >/dev/null 2>&1 || fatal "podman save failed"
+podman rmi -f "$tag" >/dev/null 2>&1 || true
+# the upstream part of the deb's version (bookworm on the host and in the image)
+six_version=$(apt-cache show python3-six | sed -n 's/^Version: //p' | head -1 | sed 's/-[^-]*$//')
+
+RETIRE=${DAGDA_TESTDATA:-$DAGDA_TESTDATA_DEFAULT}/vulndb/retirejs/jsrepository.json
+[[ -f $RETIRE ]] || fatal "no retire.js repository at $RETIRE"
+sbom_json apps "docker-archive:$SCRATCH/apps.tar" --retirejs "$RETIRE" || finish
+OUT=$SCRATCH/apps.out
+
+# pkg ECOSYSTEM NAME: the package's JSON (the first one of that name)
+pkg() { jq -c --arg e "$1" --arg n "$2" '[.packages[] | select(.ecosystem == $e and .name == $n)][0] // empty' "$OUT"; }
+# expect WHAT ECOSYSTEM NAME VERSION PATH LAYER_TEXT: name, version, path, and the layer whose
+# history entry holds LAYER_TEXT
+expect() {
+  local what=$1 eco=$2 name=$3 version=$4 path=$5 layer_text=$6
+  local p
+  p=$(pkg "$eco" "$name")
+  if [[ -z $p ]]; then
+    fail "$what: no $eco package $name"
+    return
+  fi
+  check "$what: $name version $version" test "$(jq -r .version <<<"$p")" = "$version"
+  check "$what: path $path" test "$(jq -r .path <<<"$p")" = "$path"
+  check "$what: layer from '$layer_text'" grep -qF -- "$layer_text" <<<"$(jq -r .created_by <<<"$p")"
+}
+
+# npm: every package npm ls lists, nothing more
+jq -r '.packages[] | select(.ecosystem == "npm") | "\(.name)@\(.version)"' "$OUT" | sort -u >"$SCRATCH/npm.got"
+check "npm: the packages npm ls lists ($(wc -l <"$SCRATCH/npm.want"))" diff "$SCRATCH/npm.want" "$SCRATCH/npm.got"
+expect npm npm is-number 7.0.0 srv/app/node_modules/is-number/package.json "/srv/app/node_modules"
+expect npm npm @sindresorhus/is 4.6.0 srv/app/node_modules/@sindresorhus/is/package.json "/srv/app/node_modules"
+check "npm: scoped purl" test "$(jq -r .purl <<<"$(pkg npm @sindresorhus/is)")" = "pkg:npm/%40sindresorhus/is@4.6.0"
+
+# java: the jar inside the war
+expect java maven commons-io:commons-io "$io_version" srv/app.war "/srv/app.war"
+check "java: archive chain" test "$(jq -c .parents <<<"$(pkg maven commons-io:commons-io)")" = \
+  '["srv/app.war","WEB-INF/lib/commons-io-2.11.0.jar"]'
+check "java: SHA-1 of the jar" test "$(jq -r .sha1 <<<"$(pkg maven commons-io:commons-io)")" = \
+  "$(sha1sum /usr/share/java/commons-io-2.11.0.jar | cut -c1-40)"
+
+# python: the hand-copied dist-info; the deb's egg-info only as the deb
+expect python pypi attrs "$attrs_version" "opt/py/site-packages/$(basename "$attrs_dir")/METADATA" "/opt/py/site-packages"
+check "python: six is not a pypi package by default" test -z "$(pkg pypi six)"
+check "python: six is the deb python3-six" test -n "$(pkg deb python3-six)"
+
+# javascript: the vendored jQuery by its content
+expect javascript javascript jquery "$jq_version" var/www/js/jquery.min.js "/var/www"
+
+# go: the binary's main module and toolchain
+expect go golang example.com/dagdahello "(devel)" usr/local/bin/hello "/usr/local/bin/hello"
+expect go-stdlib golang stdlib "$go_version" usr/local/bin/hello "/usr/local/bin/hello"
+
+# CycloneDX and SPDX stay schema-valid with the new packages (validated like the other tests)
+run_dagda apps-cdx sbom "docker-archive:$SCRATCH/apps.tar" --retirejs "$RETIRE" --format cyclonedx
+check "cyclonedx: exits 0" test "$RC" -eq 0
+check "cyclonedx: the war's jar with its SHA-1" jq -e \
+  '.components[] | select(.purl == "pkg:maven/commons-io/commons-io@'"$io_version"'") | .hashes[0].alg == "SHA-1"' \
+  "$SCRATCH/apps-cdx.out"
+
+# --include-os-owned: six appears twice, as the deb and as pypi
+sbom_json apps-owned "docker-archive:$SCRATCH/apps.tar" --include-os-owned || finish
+OUT=$SCRATCH/apps-owned.out
+expect six-owned pypi six "$six_version" usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO "apt-get install"
+check "six: still the deb too" test -n "$(pkg deb python3-six)"
+
+finish
