@@ -180,7 +180,9 @@ void add_lockfile_packages(const std::vector<LayerIndex>& layers, const LayerFs&
 }  // namespace
 
 Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
-  auto cats = all_catalogers();
+  std::vector<CatalogerInfo> cats;
+  for (const CatalogerInfo& c : all_catalogers())
+    if (!opts.os_only || !c.application) cats.push_back(c);
   const bool lockfiles = opts.lockfiles || image.info.kind == "fs";
   WalkOptions wo;
   wo.wants = [cats, lockfiles](std::string_view p) {

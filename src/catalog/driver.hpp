@@ -17,6 +17,8 @@ struct InventoryOptions {
   std::string retirejs_repository;
   // Keep application packages whose file an OS package owns (they are dropped by default).
   bool include_os_owned = false;
+  // Run only the OS package catalogers (dpkg, apk, rpm), no application catalogers.
+  bool os_only = false;
 };
 
 // Opens SOURCE, walks every layer once (in parallel), merges them, detects the

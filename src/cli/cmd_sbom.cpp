@@ -23,6 +23,7 @@ struct SbomArgs {
   bool lockfiles = false;
   std::string retirejs;  // retire.js repository JSON file
   bool include_os_owned = false;
+  bool os_only = false;
 };
 
 int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
@@ -37,6 +38,7 @@ int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
   opts.source.platform = args.platform;
   opts.threads = args.threads;
   opts.include_os_owned = args.include_os_owned;
+  opts.os_only = args.os_only;
   if (!args.retirejs.empty()) {
     auto text = read_file(args.retirejs);
     if (!text.ok()) return report_error(text.error());
@@ -85,6 +87,7 @@ void add_sbom(CLI::App& app, Cli& cli) {
                   "retire.js repository JSON (jsrepository.json) to recognise vendored JavaScript files");
   sub->add_flag("--include-os-owned", args->include_os_owned,
                 "Also list application packages whose files an OS package installed (dropped by default)");
+  sub->add_flag("--os-only", args->os_only, "Only the OS package databases (dpkg, apk, rpm): no application catalogers");
   sub->add_flag("--lockfiles", args->lockfiles,
                 "Also read lockfiles (package-lock.json, go.mod, Cargo.lock, ...) in images; always on for fs:");
   sub->callback([args, &cli] { cli.exit_code = run_sbom(*args, cli.global); });
