@@ -7,6 +7,7 @@
 #include "common/digest.hpp"
 #include "inventory/purl.hpp"
 #include "report/common.hpp"
+#include "report/parts.hpp"
 #include "report/spdx_license.hpp"
 #include "report/writer.hpp"
 
@@ -126,53 +127,62 @@ bool is_os_package(const Package& p) {
   return p.ecosystem == "deb" || p.ecosystem == "apk" || p.ecosystem == "rpm";
 }
 
+}  // namespace
+
+CycloneDxBom cyclonedx_bom(const Inventory& inv, const ReportOptions& opts, std::string_view serial_seed) {
+  const OsInfo* os = inv.os ? &*inv.os : nullptr;
+  std::set<std::string> used;
+  CycloneDxBom bom;
+  ordered_json& doc = bom.doc;
+  doc["bomFormat"] = "CycloneDX";
+  doc["specVersion"] = "1.6";
+  doc["serialNumber"] = "urn:uuid:" + make_uuid(opts, serial_seed);
+  doc["version"] = 1;
+
+  const std::string root_ref = unique_ref(used, "dagda:source");
+  ordered_json tool = {{"type", "application"}, {"name", "dagda"}, {"version", opts.tool_version}};
+  doc["metadata"] = {{"timestamp", timestamp(opts)},
+                     {"tools", {{"components", ordered_json::array({tool})}}},
+                     {"component", source_component(inv.source, root_ref)}};
+
+  ordered_json components = ordered_json::array();
+  std::string os_ref;
+  if (os) {
+    os_ref =
+        unique_ref(used, "dagda:os:" + os->family + (os->version_id.empty() ? "" : "@" + os->version_id));
+    components.push_back(os_component(*os, os_ref));
+  }
+  std::vector<std::string> os_pkg_refs, other_refs;
+  for (const Package* p : sorted_packages(inv)) {
+    std::string purl = purl_for(*p, os);
+    std::string ref = unique_ref(used, purl);
+    components.push_back(package_component(*p, purl, ref));
+    (os && is_os_package(*p) ? os_pkg_refs : other_refs).push_back(ref);
+    bom.refs.emplace(p, ref);
+  }
+  doc["components"] = std::move(components);
+
+  // The image holds its OS and whatever is not an OS package; the OS holds its packages.
+  ordered_json root_deps = ordered_json::array();
+  if (os) root_deps.push_back(os_ref);
+  for (auto& r : other_refs) root_deps.push_back(r);
+  ordered_json deps = ordered_json::array();
+  deps.push_back({{"ref", root_ref}, {"dependsOn", std::move(root_deps)}});
+  if (os) deps.push_back({{"ref", os_ref}, {"dependsOn", os_pkg_refs}});
+  doc["dependencies"] = std::move(deps);
+
+  ordered_json props = ordered_json::array();
+  props.push_back({{"name", "dagda:partial"}, {"value", inv.partial ? "true" : "false"}});
+  for (const Warning* w : sorted_warnings(inv)) add_property(props, "dagda:warning", w->render());
+  doc["properties"] = std::move(props);
+  return bom;
+}
+
+namespace {
+
 Result<std::string> write_cyclonedx(const Inventory& inv, const ReportOptions& opts) {
   return guarded("cyclonedx", [&]() -> Result<std::string> {
-    const OsInfo* os = inv.os ? &*inv.os : nullptr;
-    std::set<std::string> used;
-
-    ordered_json doc = ordered_json::object();
-    doc["bomFormat"] = "CycloneDX";
-    doc["specVersion"] = "1.6";
-    doc["serialNumber"] = "urn:uuid:" + make_uuid(opts, "cyclonedx\n" + inventory_fingerprint(inv));
-    doc["version"] = 1;
-
-    const std::string root_ref = unique_ref(used, "dagda:source");
-    ordered_json tool = {{"type", "application"}, {"name", "dagda"}, {"version", opts.tool_version}};
-    doc["metadata"] = {{"timestamp", timestamp(opts)},
-                       {"tools", {{"components", ordered_json::array({tool})}}},
-                       {"component", source_component(inv.source, root_ref)}};
-
-    ordered_json components = ordered_json::array();
-    std::string os_ref;
-    if (os) {
-      os_ref =
-          unique_ref(used, "dagda:os:" + os->family + (os->version_id.empty() ? "" : "@" + os->version_id));
-      components.push_back(os_component(*os, os_ref));
-    }
-    std::vector<std::string> os_pkg_refs, other_refs;
-    for (const Package* p : sorted_packages(inv)) {
-      std::string purl = purl_for(*p, os);
-      std::string ref = unique_ref(used, purl);
-      components.push_back(package_component(*p, purl, ref));
-      (os && is_os_package(*p) ? os_pkg_refs : other_refs).push_back(ref);
-    }
-    doc["components"] = std::move(components);
-
-    // The image holds its OS and whatever is not an OS package; the OS holds its packages.
-    ordered_json root_deps = ordered_json::array();
-    if (os) root_deps.push_back(os_ref);
-    for (auto& r : other_refs) root_deps.push_back(r);
-    ordered_json deps = ordered_json::array();
-    deps.push_back({{"ref", root_ref}, {"dependsOn", std::move(root_deps)}});
-    if (os) deps.push_back({{"ref", os_ref}, {"dependsOn", os_pkg_refs}});
-    doc["dependencies"] = std::move(deps);
-
-    ordered_json props = ordered_json::array();
-    props.push_back({{"name", "dagda:partial"}, {"value", inv.partial ? "true" : "false"}});
-    for (const Warning* w : sorted_warnings(inv)) add_property(props, "dagda:warning", w->render());
-    doc["properties"] = std::move(props);
-    return dump_json(doc);
+    return dump_json(cyclonedx_bom(inv, opts, "cyclonedx\n" + inventory_fingerprint(inv)).doc);
   });
 }
 

@@ -2,6 +2,7 @@
 // are left out rather than written empty; the order of keys and packages is fixed.
 #include "inventory/purl.hpp"
 #include "report/common.hpp"
+#include "report/parts.hpp"
 #include "report/writer.hpp"
 
 namespace dagda {
@@ -11,6 +12,8 @@ namespace {
 void put_if(ordered_json& obj, const char* key, const std::string& value) {
   if (!value.empty()) obj[key] = value;
 }
+
+}  // namespace
 
 ordered_json source_json(const SourceInfo& s) {
   ordered_json j = ordered_json::object();
@@ -90,6 +93,8 @@ ordered_json warning_json(const Warning& w) {
   if (w.where.offset) j["offset"] = *w.where.offset;
   return j;
 }
+
+namespace {
 
 ordered_json document(const Inventory& inv, const ReportOptions* opts) {
   const OsInfo* os = inv.os ? &*inv.os : nullptr;

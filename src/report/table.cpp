@@ -8,88 +8,12 @@
 #include <map>
 
 #include "report/common.hpp"
+#include "report/text.hpp"
 #include "report/writer.hpp"
 
 namespace dagda {
 namespace report {
 namespace {
-
-constexpr const char* kBold = "\x1b[1m";
-constexpr const char* kDim = "\x1b[2m";
-constexpr const char* kYellow = "\x1b[33m";
-constexpr const char* kReset = "\x1b[0m";
-
-// Names and versions come from the image: control characters (an escape
-// sequence in a hostile database) must not reach the terminal.
-std::string printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) out.push_back(c < 0x20 || c == 0x7f ? '?' : static_cast<char>(c));
-  return out;
-}
-
-// Columns taken on screen, counting UTF-8 code points (not bytes).
-size_t width_of(std::string_view s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-// Cuts to `w` columns, ending with "..." when something was cut, never inside a UTF-8 sequence.
-std::string fit(std::string_view s, size_t w) {
-  if (width_of(s) <= w) return std::string(s);
-  if (w <= 3) return std::string(w, '.');
-  size_t keep = w - 3, cols = 0, i = 0;
-  for (; i < s.size(); ++i) {
-    if ((s[i] & 0xC0) != 0x80) {
-      if (cols == keep) break;
-      ++cols;
-    }
-  }
-  return std::string(s.substr(0, i)) + "...";
-}
-
-std::string pad(std::string_view s, size_t w) {
-  std::string out(s);
-  size_t cur = width_of(s);
-  if (cur < w) out.append(w - cur, ' ');
-  return out;
-}
-
-std::string paint(const ReportOptions& opts, const char* code, const std::string& text) {
-  return opts.color ? code + text + kReset : text;
-}
-
-// "NAME (kind, image ID, os/arch)  OS: PRETTY NAME"; when that is too wide,
-// the name part is cut rather than the OS.
-std::string header_line(const Inventory& inv, size_t width) {
-  const SourceInfo& s = inv.source;
-  std::string line = source_display_name(s);
-  std::vector<std::string> facts;
-  if (!s.kind.empty()) facts.push_back(s.kind);
-  if (!s.image_id.empty()) facts.push_back("image " + short_digest(s.image_id));
-  if (!s.os.empty() || !s.architecture.empty()) {
-    facts.push_back(s.os + "/" + s.architecture + (s.variant.empty() ? "" : "/" + s.variant));
-  }
-  if (!facts.empty()) line += fmt::format(" ({})", fmt::join(facts, ", "));
-  std::string os_part = "  OS: ";
-  if (inv.os) {
-    const OsInfo& os = *inv.os;
-    if (os.pretty_name.empty()) {
-      os_part += os.family + (os.version_id.empty() ? "" : " " + os.version_id);
-      if (!os.codename.empty()) os_part += " (" + os.codename + ")";
-    } else {
-      os_part += os.pretty_name;
-      if (!os.version_id.empty() && os.pretty_name.find(os.version_id) == std::string::npos) {
-        os_part += " (" + os.version_id + ")";
-      }
-    }
-  } else {
-    os_part += "unknown";
-  }
-  line = printable(line);
-  os_part = printable(os_part);
-  const size_t os_width = std::min(width_of(os_part), width / 2);
-  return fit(line, width - os_width) + fit(os_part, os_width);
-}
 
 Result<std::string> write_table(const Inventory& inv, const ReportOptions& opts) {
   return guarded("table", [&]() -> Result<std::string> {
