@@ -15,6 +15,17 @@ extern const ImporterInfo debian_lists;
 extern const ImporterInfo ubuntu_cve_tracker;
 extern const ImporterInfo redhat_oval;
 extern const ImporterInfo redhat_csaf;
+extern const ImporterInfo nvd;
+extern const ImporterInfo exploitdb;
+extern const ImporterInfo kev;
+extern const ImporterInfo epss;
+extern const ImporterInfo bugtraq;
+extern const ImporterInfo rubysec;
+extern const ImporterInfo friendsofphp;
+extern const ImporterInfo rustsec;
+extern const ImporterInfo nodejs;
+extern const ImporterInfo retirejs;
+extern const ImporterInfo gitlab;
 }  // namespace feeds
 
 std::span<const ImporterInfo> all_importers() {
@@ -27,6 +38,17 @@ std::span<const ImporterInfo> all_importers() {
       feeds::ubuntu_cve_tracker,
       feeds::redhat_oval,
       feeds::redhat_csaf,
+      feeds::nvd,
+      feeds::exploitdb,
+      feeds::kev,
+      feeds::epss,
+      feeds::bugtraq,
+      feeds::rubysec,
+      feeds::friendsofphp,
+      feeds::rustsec,
+      feeds::nodejs,
+      feeds::retirejs,
+      feeds::gitlab,
   };
   return kAll;
 }

@@ -1,0 +1,111 @@
+// importers/nodejs.cpp: the Node.js security working group's advisories.
+// vuln/npm/N.json (module_name, vulnerable_versions, patched_versions,
+// cves, title, overview, created_at, publish_date, cvss_score, cvss_vector):
+// one Vulnerability "NSWG-ECO-N" and one Affected in namespace "npm" with the
+// vulnerable_versions semver range as constraint. vuln/core/N.json (cve,
+// vulnerable, patched, ref, overview, severity): Node.js itself, recorded as
+// the package "node" in namespace "npm" (its versions are semver and the npm
+// package "node" carries the same version numbers), id "NSWG-CORE-N".
+// index.json files are generated aggregates of the others and are not claimed;
+// vuln/deps/ (dependency assessments without versions) neither.
+#include "importers/feeds_common.hpp"
+#include "vulndb/namespace.hpp"
+
+namespace dagda::importers::feeds {
+namespace {
+
+using simdjson::dom::element;
+
+bool index_file(std::string_view path) {
+  return base_name(path) == "index.json";
+}
+
+int detect(std::string_view path, std::string_view head) {
+  std::string_view h = skip_space(head);
+  if (!h.starts_with("{")) return 0;
+  bool npm = contains(h, "\"module_name\"") && contains(h, "\"vulnerable_versions\"");
+  bool core = contains(h, "\"vulnerable\"") && contains(h, "\"patched\"") && contains(h, "\"cve\"");
+  if (!npm && !core) return 0;
+  if (index_file(path)) return 1;
+  return npm ? 3 : 2;
+}
+
+std::string file_number(std::string_view path) {
+  std::string stem(base_name(path));
+  return stem.substr(0, stem.rfind('.'));
+}
+
+Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
+  simdjson::dom::parser parser;
+  DAGDA_ASSIGN_OR_RETURN(element o, parse_json(e, parser));
+  if (!o.is_object()) return entry_error(e, "not a Node.js security-wg advisory: not a JSON object");
+  vulndb::Vulnerability v;
+  vulndb::Affected a;
+  a.ns = "npm";
+  std::vector<std::string> cves;
+  std::string range;
+  if (!jstr(o, "module_name").empty()) {
+    std::string n;
+    if (auto id = jnum(o, "id")) n = std::to_string(int64_t(*id));
+    if (n.empty()) n = file_number(e.path);
+    v.id = "NSWG-ECO-" + n;
+    cves = jstrings(o, "cves");
+    v.summary = std::string(jstr(o, "title"));
+    v.description = std::string(jstr(o, "overview"));
+    if (auto rec = jstr(o, "recommendation"); !rec.empty()) v.description += "\n\n" + std::string(rec);
+    v.published = std::string(jstr(o, "publish_date"));
+    if (v.published.empty()) v.published = std::string(jstr(o, "created_at"));
+    v.modified = std::string(jstr(o, "updated_at"));
+    v.references = jstrings(o, "references");
+    std::string vector(jstr(o, "cvss_vector"));
+    auto score = jnum(o, "cvss_score");
+    if (!vector.empty() || score) {
+      vulndb::Cvss c;
+      c.vector = vector;
+      c.version = vector.starts_with("CVSS:") && vector.size() > 8 ? vector.substr(5, 3) : "";
+      c.score = score.value_or(0);
+      if (score && !c.version.empty()) c.severity = vulndb::severity_from_score(c.score, c.version);
+      c.source = "nodejs-security-wg";
+      v.cvss.push_back(std::move(c));
+      v.severity = v.cvss[0].severity;
+    }
+    a.package = vulndb::normalize_package("npm", jstr(o, "module_name"));
+    range = std::string(trim(jstr(o, "vulnerable_versions")));
+  } else if (!jstr(o, "vulnerable").empty() || jarray(o, "cve")) {
+    v.id = "NSWG-CORE-" + file_number(e.path);
+    cves = jstrings(o, "cve");
+    v.description = std::string(jstr(o, "overview"));
+    if (v.description.empty()) v.description = std::string(jstr(o, "description"));
+    if (auto ref = jstr(o, "ref"); !ref.empty()) v.references.emplace_back(ref);
+    v.severity = vulndb::normalize_severity(jstr(o, "severity"));
+    a.package = "node";
+    range = std::string(trim(jstr(o, "vulnerable")));
+  } else {
+    return entry_error(
+        e, "not a Node.js security-wg advisory: neither \"module_name\" (npm) nor \"vulnerable\" (core)");
+  }
+  for (auto& c : cves)
+    if (c != v.id) v.aliases.push_back(c);
+  a.advisory_id = v.id;
+  a.vuln_id = cves.empty() ? v.id : cves[0];
+  a.aliases = v.aliases;
+  a.severity = v.severity;
+  a.published = v.published;
+  std::string id = v.id;
+  sink.add(std::move(v));
+  if (range.empty()) {
+    diag.warn("nodejs.no-range", id + ": no vulnerable version range: no affected range recorded",
+              {e.path, {}, {}, {}});
+    return ok_status();
+  }
+  a.constraint = range;
+  sink.add(std::move(a));
+  return ok_status();
+}
+
+}  // namespace
+
+extern const ImporterInfo nodejs{"nodejs", "Node.js security-wg advisories (vuln/npm and vuln/core JSON)",
+                                 detect, parse};
+
+}  // namespace dagda::importers::feeds
