@@ -242,12 +242,25 @@ bool digits(std::string_view s) {
 // Gem::Version#bump: keep the segments before the first pre-release one, drop
 // the last of those (unless it is the only one) and increment the new last.
 std::optional<std::string> gem_bump(std::string_view v) {
-  auto parts = numbers(v);
-  size_t keep = 0;
-  while (keep < parts.size() && digits(parts[keep])) ++keep;
-  parts.resize(keep);
+  // Gem::Version's segments: runs of digits or of letters ("1.8.5-p2" -> 1 8 5 pre p 2).
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < v.size();) {
+    char c = v[i];
+    size_t j = i;
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      while (j < v.size() && std::isdigit(static_cast<unsigned char>(v[j]))) ++j;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '-') {
+      break;  // the first pre-release segment ends the release part
+    } else {
+      ++i;
+      continue;
+    }
+    parts.emplace_back(v.substr(i, j - i));
+    i = j;
+    if (i < v.size() && std::isalpha(static_cast<unsigned char>(v[i]))) break;
+  }
   if (parts.size() > 1) parts.pop_back();
-  if (parts.empty()) return std::nullopt;
+  if (parts.empty() || parts.back().size() > 9) return std::nullopt;
   parts.back() = std::to_string(std::stoll(parts.back()) + 1);
   std::string out;
   for (auto& p : parts) out += (out.empty() ? "" : ".") + p;
