@@ -1,12 +1,17 @@
 // NVD pieces of `dagda db update`: API 2.0 windows and page URLs, reading
-// totalResults, and the .meta checksum of the retired 1.1 feeds.
+// totalResults, one record per CVE across pages, and the .meta checksum of
+// the retired 1.1 feeds.
 #include <fmt/format.h>
+#include <simdjson.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <ctime>
+#include <filesystem>
+#include <unordered_map>
 
 #include "common/digest.hpp"
+#include "common/fs.hpp"
 #include "update/update.hpp"
 
 namespace dagda::update {
@@ -93,6 +98,76 @@ Result<std::string> gunzip_sha256(const std::string& path) {
   if (err != Z_OK && err != Z_STREAM_END)
     return Error(ErrorCode::corrupt, "truncated gzip file", {.file = path});
   return h.hex();
+}
+
+Result<uint64_t> nvd_compact(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if ((name.starts_with("full-") || name.starts_with("delta-")) && name.ends_with(".json"))
+      files.push_back(it->path().string());
+  }
+  if (ec) return Error(ErrorCode::io, fmt::format("cannot list: {}", ec.message()), {.file = dir});
+  // full-* before delta-*, deltas by time stamp and window: later files hold newer records.
+  std::sort(files.begin(), files.end(), [](const std::string& a, const std::string& b) {
+    bool fa = fs::path(a).filename().string().starts_with("full-");
+    bool fb = fs::path(b).filename().string().starts_with("full-");
+    if (fa != fb) return fa;
+    return a < b;
+  });
+  simdjson::dom::parser parser;
+  std::unordered_map<std::string, size_t> newest;  // CVE id -> index of the file with its newest record
+  auto cve_id = [](simdjson::dom::element item) -> std::string_view {
+    std::string_view id;
+    if (item["cve"]["id"].get(id) != simdjson::SUCCESS) return {};
+    return id;
+  };
+  for (size_t i = 0; i < files.size(); ++i) {
+    simdjson::dom::element root;
+    if (parser.load(files[i]).get(root) != simdjson::SUCCESS)
+      return Error(ErrorCode::corrupt, "not valid JSON (an NVD API page)", {.file = files[i]});
+    simdjson::dom::array list;
+    if (root["vulnerabilities"].get(list) != simdjson::SUCCESS)
+      return Error(ErrorCode::corrupt, "an NVD API page without a vulnerabilities list", {.file = files[i]});
+    for (auto item : list)
+      if (auto id = cve_id(item); !id.empty()) newest[std::string(id)] = i;
+  }
+  uint64_t dropped = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    simdjson::dom::element root;
+    if (parser.load(files[i]).get(root) != simdjson::SUCCESS)
+      return Error(ErrorCode::corrupt, "not valid JSON (an NVD API page)", {.file = files[i]});
+    simdjson::dom::array list;
+    if (root["vulnerabilities"].get(list) != simdjson::SUCCESS) continue;
+    std::vector<std::string> kept;
+    uint64_t gone = 0;
+    for (auto item : list) {
+      auto id = cve_id(item);
+      if (!id.empty() && newest[std::string(id)] != i) {
+        ++gone;
+        continue;
+      }
+      kept.push_back(simdjson::minify(item));
+    }
+    if (gone == 0) continue;
+    dropped += gone;
+    std::string_view stamp;
+    if (root["timestamp"].get(stamp) != simdjson::SUCCESS) stamp = "";
+    std::string out = fmt::format(
+        "{{\"resultsPerPage\":{},\"startIndex\":0,\"totalResults\":{},\"format\":\"NVD_CVE\",\"version\":\"2."
+        "0\","
+        "\"timestamp\":\"{}\",\"vulnerabilities\":[",
+        kept.size(), kept.size(), stamp);
+    for (size_t k = 0; k < kept.size(); ++k) {
+      if (k) out += ',';
+      out += kept[k];
+    }
+    out += "]}\n";
+    DAGDA_TRY(write_file_atomic(files[i], out));
+  }
+  return dropped;
 }
 
 }  // namespace dagda::update

@@ -386,6 +386,9 @@ class Updater {
                      {.file = dir});
       fs::remove_all(old, ec);
     }
+    // A CVE modified since an earlier download is in an older page too: keep only its newest record.
+    auto compacted = nvd_compact(dir);
+    if (!compacted.ok()) return std::move(compacted).error();
     ps.nvd_sync[dir] = now;
     rep.inputs.push_back(dir);
     rep.state = FeedReport::State::downloaded;

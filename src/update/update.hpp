@@ -75,6 +75,10 @@ std::string nvd_page_url(const std::string& base, uint64_t start, uint64_t per_p
                          const std::string& mod_start, const std::string& mod_end);
 // "totalResults" from the start of an NVD API response, or an error.
 Result<uint64_t> nvd_total_results(std::string_view head);
+// Keeps one record per CVE in a folder of NVD API pages (full-*.json, then
+// delta-*.json by name): older pages lose the CVEs a newer page holds.
+// Returns how many records were dropped.
+Result<uint64_t> nvd_compact(const std::string& dir);
 // The sha256 of a gzip file's uncompressed content (for NVD .meta checks).
 Result<std::string> gunzip_sha256(const std::string& path);
 

@@ -10,12 +10,17 @@ can change them between runs without restarting the server:
   drop      one URL path a line: send the headers (with the full
             Content-Length) and half of the body, then close the connection.
   status    lines "PATH CODE": answer PATH with that HTTP status.
+  badmeta   one URL path a line: an NVD .meta that names a wrong sha256.
+An NVD 1.1 feed's .meta (PATH.meta beside PATH.json.gz) is made from the real
+.json.gz in NIST's layout: lastModifiedDate, size, gzSize, sha256 (of the
+uncompressed JSON).
 Every request is appended to CONTROL_DIR/requests.log as
 "METHOD PATH STATUS if-none-match=... if-modified-since=...".
 
 Usage: feed_server.py ROOT CONTROL_DIR   (prints nothing; writes the port to CONTROL_DIR/port)
 """
 import email.utils
+import gzip
 import hashlib
 import http.server
 import os
@@ -48,6 +53,21 @@ def etag_of(path):
                     h.update(chunk)
             _etags[key] = '"' + h.hexdigest() + '"'
         return _etags[key]
+
+
+def nvd_meta(gz_path, wrong):
+    h = hashlib.sha256()
+    size = 0
+    with gzip.open(gz_path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    digest = h.hexdigest().upper()
+    if wrong:
+        digest = hashlib.sha256(digest.encode()).hexdigest().upper()
+    modified = email.utils.formatdate(os.stat(gz_path).st_mtime, usegmt=True)
+    return ("lastModifiedDate:%s\r\nsize:%d\r\ngzSize:%d\r\nsha256:%s\r\n" % (
+        modified, size, os.path.getsize(gz_path), digest)).encode()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -83,6 +103,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.answer(int(code), b"status forced by the test\n")
         rel = urllib.parse.unquote(path).lstrip("/")
         full = os.path.realpath(os.path.join(ROOT, rel))
+        if full.endswith(".meta") and os.path.isfile(full[:-5] + ".json.gz") and full.startswith(ROOT + os.sep):
+            return self.answer(200, nvd_meta(full[:-5] + ".json.gz", path in control_lines("badmeta")))
         if not full.startswith(ROOT + os.sep) or not os.path.isfile(full):
             return self.answer(404, b"not found\n")
         etag = etag_of(full)

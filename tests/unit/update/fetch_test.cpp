@@ -215,3 +215,51 @@ TEST(Fetch, RefusesUnsupportedSchemesAndUnreachableHosts) {
 
 }  // namespace
 }  // namespace dagda::update
+
+namespace dagda::update {
+namespace {
+
+// jq's count of records and distinct CVE ids over every page of a folder.
+std::string jq_counts(const std::string& dir) {
+  int status = 0;
+  std::string out = test::run_command(
+      "cat '" + dir +
+          "'/*.json | jq -s -r '[.[].vulnerabilities[]] | \"\\(length) \\([.[].cve.id] | unique | length)\"'",
+      &status);
+  return status == 0 ? out : "jq failed";
+}
+
+TEST(Nvd, CompactionKeepsTheNewestRecordOfEachCve) {
+  std::string page = test::testdata("vulndb/nvd-samples/nvd-api2-vunnel-page-38.json");
+  std::string dir = test::test_scratch("compact");
+  fs::copy_file(page, dir + "/full-00000000.json");
+  int status = 0;
+  // A later incremental page holding 3 of those CVEs again (as the API returns them when modified).
+  test::run_command("jq -c '.vulnerabilities |= .[0:3]' '" + page + "' > '" + dir +
+                        "/delta-20260101T000000-000-00000000.json'",
+                    &status);
+  ASSERT_EQ(status, 0);
+  std::string before = jq_counts(dir);
+  auto n = nvd_compact(dir);
+  ASSERT_TRUE(n.ok()) << n.error().render();
+  EXPECT_EQ(*n, 3u);
+  std::string after = jq_counts(dir);
+  // Every CVE once: records == distinct ids == the distinct count before.
+  std::string distinct = before.substr(before.find(' ') + 1);
+  EXPECT_EQ(after, distinct.substr(0, distinct.size() - 1) + " " + distinct) << before << " -> " << after;
+  // The rewritten page is still an NVD API page for the importer, and compaction is idempotent.
+  std::string head = test::slurp(dir + "/full-00000000.json").substr(0, 200);
+  EXPECT_NE(head.find("\"NVD_CVE\""), std::string::npos);
+  int status2 = 0;
+  std::string page_records = test::run_command("jq '.vulnerabilities | length' '" + page + "'", &status2);
+  EXPECT_EQ(std::to_string(*nvd_total_results(head) + 3) + "\n", page_records);
+  auto again = nvd_compact(dir);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0u);
+
+  std::ofstream(dir + "/delta-20260102T000000-000-00000000.json") << "{\"vulnerabilities\": [";
+  EXPECT_FALSE(nvd_compact(dir).ok());
+}
+
+}  // namespace
+}  // namespace dagda::update
