@@ -118,4 +118,28 @@ check "after kill -9: db status works and shows the previous counts" cmp -s "$SC
 run_dagda up8 --db "$DB" db update --feed kev --url "kev=$BASE/$KEV"
 if ((RC == 0)); then pass "after kill -9: the next update succeeds"; else fail "after kill -9: the next update exited $RC"; show_err up8; fi
 
+# --- 7. the same on PostgreSQL (the server scripts/test.sh starts) --------------------------
+if [[ -z ${DAGDA_TEST_PG_URL:-} ]]; then
+  if [[ ${DAGDA_CI:-0} == 1 ]]; then fail "DAGDA_TEST_PG_URL is unset (scripts/start-postgres.sh)"; else echo "skip - PostgreSQL: DAGDA_TEST_PG_URL is unset"; fi
+else
+  pgdb="dagda_update_$$"
+  psql -q "$DAGDA_TEST_PG_URL" -c "CREATE DATABASE $pgdb" >/dev/null
+  PG="${DAGDA_TEST_PG_URL%/*}/$pgdb"
+  run_dagda pg1 --db "$PG" db update "${FEEDS[@]}" --force
+  if ((RC == 0)); then pass "PostgreSQL: update exits 0"; else fail "PostgreSQL: update exited $RC"; show_err pg1; fi
+  run_dagda pgst1 --db "$PG" db status --json
+  pg_kev=$(jq '[.sources[] | .counts.kev] | add' "$SCRATCH/pgst1.out")
+  if [[ $pg_kev == "$kev_entries" ]]; then pass "PostgreSQL: $pg_kev KEV entries, as in the file"; else fail "PostgreSQL: $pg_kev KEV entries, the file has $kev_entries"; fi
+  env HOME="$root/home" XDG_DATA_HOME="$root/home/.local/share" DAGDA_CACHE_DIR="$root/cache" TMPDIR="$root/tmp" \
+    "$DAGDA" --db "$PG" db update "${args[@]}" --force >"$SCRATCH/pgkill.out" 2>"$SCRATCH/pgkill.err" &
+  pid=$!
+  for _ in $(seq 1 1200); do grep -q 'importing' "$SCRATCH/pgkill.err" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  sleep 1
+  if kill -9 "$pid" 2>/dev/null; then pass "PostgreSQL: dagda was killed (-9) during the import"; else fail "PostgreSQL: dagda ended before the kill"; fi
+  wait "$pid" 2>/dev/null || true
+  run_dagda pgst2 --db "$PG" db status --json
+  check "PostgreSQL: after kill -9 the database shows the previous counts" cmp -s "$SCRATCH/pgst1.out" "$SCRATCH/pgst2.out"
+  psql -q "$DAGDA_TEST_PG_URL" -c "DROP DATABASE $pgdb WITH (FORCE)" >/dev/null || true
+fi
+
 finish
