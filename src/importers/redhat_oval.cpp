@@ -196,8 +196,9 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
     if (!root_seen) {
       root_seen = true;
       if (n != "oval_definitions") {
+        std::string root(n);  // the name belongs to the reader: copy it before freeing the reader
         xmlFreeTextReader(reader);
-        return util::bad(entry, "not an OVAL document (root element <" + std::string(n) + ">)");
+        return util::bad(entry, "not an OVAL document (root element <" + root + ">)");
       }
     }
     if (n == "definition" || n == "rpminfo_test" || n == "rpminfo_object" || n == "rpminfo_state") {

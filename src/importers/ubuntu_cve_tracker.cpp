@@ -151,6 +151,11 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
                                                 : close - open - 1));
       }
       if (status == "DNE") continue;  // the package does not exist in that release
+      if (pkg.empty() || rel.empty()) {
+        diag.warn("ubuntu-cve-tracker.malformed-line",
+                  "\"" + std::string(key) + "\" names no release or package; skipped", where);
+        continue;
+      }
       auto [ns, esm] = release_ns(rel);
       if (ns.empty()) {
         if (!skipped_release(rel) && warned.insert(std::string(rel)).second)

@@ -80,6 +80,16 @@ TEST(UbuntuCveTrackerImporter, BadInputIsAnErrorNamingTheFile) {
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(sink.out.affected.size(), 1u);
   EXPECT_EQ(diag.size(), 1u);
+  // A status line naming no package (found by the fuzzer) is skipped with a warning.
+  vulndb::CollectSink sink2;
+  Diagnostics diag2;
+  ASSERT_TRUE(test::feeds::parse_one("ubuntu-cve-tracker", "active/CVE-2020-0005",
+                                     "Candidate: CVE-2020-0005\nPublicDate: 2020\nbionic_: needed\n", sink2,
+                                     diag2)
+                  .ok());
+  EXPECT_TRUE(sink2.out.affected.empty());
+  ASSERT_EQ(diag2.size(), 1u);
+  EXPECT_EQ(diag2.take_all()[0].code, "ubuntu-cve-tracker.malformed-line");
   const auto* imp = importers::find_importer("ubuntu-cve-tracker");
   EXPECT_EQ(imp->detect("x", "[29 Mar 2023] DSA-1-1 foo\n"), 0);
   EXPECT_EQ(imp->detect("x", "Candidate: CVE-1\nPublicDate: 2020\n"), 3);
