@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Validates an SBOM against the official JSON schema, with python3-jsonschema.
+"""Validates an SBOM or a scan report against the official JSON schema, with python3-jsonschema.
 
-usage: validate_sbom.py SCHEMA_DIR (cyclonedx-1.5|cyclonedx-1.6|spdx-2.3) DOCUMENT
+usage: validate_sbom.py SCHEMA_DIR (cyclonedx-1.5|cyclonedx-1.6|spdx-2.3|sarif-2.1.0) DOCUMENT
 
 The schemas are read from SCHEMA_DIR under their upstream file names; every
 *.json there is registered under its $id, so that the CycloneDX schemas'
@@ -27,6 +27,7 @@ SCHEMAS = {
     "cyclonedx-1.5": "bom-1.5.schema.json",
     "cyclonedx-1.6": "bom-1.6.schema.json",
     "spdx-2.3": "spdx-schema-2.3.json",
+    "sarif-2.1.0": "sarif-schema-2.1.0.json",
 }
 
 RFC3339 = re.compile(
@@ -174,7 +175,14 @@ def cyclonedx_rules(doc, store, errors):
                 check_expression(lic["expression"], ids, errors, "component %d" % i)
     if len(refs) != len(set(refs)):
         errors.append("bom-refs are not unique")
+    vuln_refs = [v["bom-ref"] for v in doc.get("vulnerabilities", []) if "bom-ref" in v]
+    if len(set(vuln_refs)) != len(vuln_refs) or set(vuln_refs) & set(refs):
+        errors.append("vulnerability bom-refs are not unique")
     known = set(refs)
+    for i, v in enumerate(doc.get("vulnerabilities", [])):
+        for a in v.get("affects", []):
+            if a.get("ref") not in known:
+                errors.append("vulnerability %d affects unknown bom-ref %r" % (i, a.get("ref")))
     for d in doc.get("dependencies", []):
         for r in [d["ref"]] + d.get("dependsOn", []):
             if r not in known:
@@ -221,6 +229,48 @@ def spdx_rules(doc, store, errors):
         errors.append("creationInfo.created %r is not YYYY-MM-DDThh:mm:ssZ" % created)
 
 
+# RFC 3986 URI reference: only unreserved, reserved and %XX characters
+# (jsonschema checks format "uri-reference" only with an extra library).
+URI_REFERENCE = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
+
+
+def sarif_rules(doc, errors):
+    """What GitHub code scanning needs beyond the schema: a tool name, rules that
+    results point at, a numeric security-severity, a location URI on every result
+    and stable fingerprints."""
+    for r_i, run in enumerate(doc.get("runs", [])):
+        driver = run.get("tool", {}).get("driver", {})
+        if not driver.get("name"):
+            errors.append("run %d: tool.driver.name is missing" % r_i)
+        rules = driver.get("rules", [])
+        ids = [r.get("id") for r in rules]
+        if len(ids) != len(set(ids)):
+            errors.append("run %d: rule ids are not unique" % r_i)
+        for rule in rules:
+            sev = rule.get("properties", {}).get("security-severity")
+            try:
+                if sev is None or not 0 <= float(sev) <= 10:
+                    raise ValueError
+            except ValueError:
+                errors.append("rule %s: security-severity %r is not a number from 0 to 10" % (rule.get("id"), sev))
+        for i, res in enumerate(run.get("results", [])):
+            where = "run %d result %d" % (r_i, i)
+            if res.get("ruleId") not in ids:
+                errors.append("%s: ruleId %r names no rule" % (where, res.get("ruleId")))
+            elif "ruleIndex" in res and ids[res["ruleIndex"]] != res["ruleId"]:
+                errors.append("%s: ruleIndex does not point at ruleId" % where)
+            locs = res.get("locations", [])
+            uri = locs[0].get("physicalLocation", {}).get("artifactLocation", {}).get("uri") if locs else None
+            if not uri:
+                errors.append("%s: no location URI" % where)
+            elif not URI_REFERENCE.match(uri) or BAD_PERCENT.search(uri):
+                errors.append("%s: location %r is not an RFC 3986 URI reference" % (where, uri))
+            if not res.get("partialFingerprints"):
+                errors.append("%s: no partialFingerprints" % where)
+            if not res.get("message", {}).get("text"):
+                errors.append("%s: no message text" % where)
+
+
 def main(argv):
     if len(argv) != 4 or argv[2] not in SCHEMAS:
         print(__doc__)
@@ -241,6 +291,10 @@ def main(argv):
         if doc.get("specVersion") != kind.split("-")[1]:
             errors.append("specVersion is %r" % doc.get("specVersion"))
         cyclonedx_rules(doc, store, errors)
+    elif kind.startswith("sarif"):
+        if doc.get("version") != "2.1.0":
+            errors.append("version is %r" % doc.get("version"))
+        sarif_rules(doc, errors)
     else:
         spdx_rules(doc, store, errors)
     for e in errors[:50]:
