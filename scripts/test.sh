@@ -14,7 +14,8 @@ bash scripts/setup-podman.sh
 # A throwaway PostgreSQL server for the tests of the PostgreSQL backend; tests
 # that need it fail (rather than skip) without it when DAGDA_CI=1.
 export DAGDA_CI=1
-eval "$(bash scripts/start-postgres.sh start)"
+pg_env=$(bash scripts/start-postgres.sh start)  # fails the run when the server does not start
+eval "$pg_env"
 trap 'bash scripts/start-postgres.sh stop "$DAGDA_TEST_PG_DIR"' EXIT
 
 echo "== build (warnings are errors)"
