@@ -45,7 +45,7 @@ jq_version=$(dpkg-query -W -f '${Version}' libjs-jquery | sed 's/[+~-].*//')
   printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >main.go &&
   GOCACHE=$SCRATCH/gocache GOPATH=$SCRATCH/gopath GOPROXY=off GOFLAGS=-mod=mod \
     go build -buildvcs=false -o ../hello .) || fatal "go build failed"
-go_version=$(go version -m "$CTX/hello" | head -1 | sed 's/.*: go//; s/ .*//')
+go_version=$(go version "$CTX/hello" | sed 's/.*: go//; s/ .*//')
 
 cat >"$CTX/Containerfile" <<CF
 FROM $BASE_IMAGE
@@ -64,7 +64,7 @@ podman build --network host --no-cache -q -t "$tag" -f "$CTX/Containerfile" "$CT
 podman save --format docker-archive -o "$SCRATCH/apps.tar" "$tag" >/dev/null 2>&1 || fatal "podman save failed"
 podman rmi -f "$tag" >/dev/null 2>&1 || true
 # the upstream part of the deb's version (bookworm on the host and in the image)
-six_version=$(apt-cache show python3-six | sed -n 's/^Version: //p' | head -1 | sed 's/-[^-]*$//')
+six_version=$(dpkg-query -W -f '${Version}' python3-six | sed 's/-[^-]*$//')
 
 RETIRE=${DAGDA_TESTDATA:-$DAGDA_TESTDATA_DEFAULT}/vulndb/retirejs/jsrepository.json
 [[ -f $RETIRE ]] || fatal "no retire.js repository at $RETIRE"
