@@ -9,10 +9,16 @@
 namespace dagda::cli {
 
 void add_sbom(CLI::App& app, Cli& cli);
+void add_db(CLI::App& app, Cli& cli);
+void add_vuln(CLI::App& app, Cli& cli);
+void add_scan(CLI::App& app, Cli& cli);
 void add_version(CLI::App& app, Cli& cli);
 
 void add_commands(CLI::App& app, Cli& cli) {
   add_sbom(app, cli);
+  add_scan(app, cli);
+  add_db(app, cli);
+  add_vuln(app, cli);
   add_version(app, cli);
 }
 

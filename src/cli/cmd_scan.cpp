@@ -1,0 +1,207 @@
+// dagda scan SOURCE [--format table|json|sarif|cyclonedx] [-o FILE] [--severity LIST] [--ignore-unfixed]
+//   [--ignorefile FILE] [--vex FILE] [--exit-code N] [--show-suppressed]
+// dagda fp add|list|remove IMAGE|'*' PACKAGE[:VERSION] [VULN_ID]
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "catalog/driver.hpp"
+#include "cli/command.hpp"
+#include "common/fs.hpp"
+#include "match/matcher.hpp"
+#include "match/policy.hpp"
+#include "report/scan_writer.hpp"
+
+namespace dagda::cli {
+namespace {
+
+struct ScanArgs {
+  std::string source, format = "table", output, platform, ignorefile, vex, retirejs;
+  std::vector<std::string> severity;
+  bool ignore_unfixed = false, show_suppressed = false, lockfiles = false, include_os_owned = false;
+  int exit_code = 0;
+  unsigned threads = 0;
+};
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void progress(const std::string& msg) {
+  if (::isatty(STDERR_FILENO)) std::fputs(fmt::format("\r\033[Kdagda: {}", msg).c_str(), stderr);
+}
+void progress_done() {
+  if (::isatty(STDERR_FILENO)) std::fputs("\r\033[K", stderr);
+}
+
+int run_scan(const ScanArgs& args, const GlobalOptions& g) {
+  const ScanFormat* format = find_scan_format(args.format);
+  if (!format) {
+    std::vector<std::string_view> names;
+    for (const ScanFormat& f : scan_formats()) names.push_back(f.name);
+    return report_error(Error(ErrorCode::invalid_input,
+                              fmt::format("unknown format '{}'; choose one of: {}", args.format, fmt::join(names, ", "))));
+  }
+  PolicyOptions policy;
+  for (auto& s : args.severity) {
+    std::string l = lower(s);
+    if (severity_rank(l) == 0 && l != "unknown")
+      return report_error(Error(ErrorCode::invalid_input,
+                                fmt::format("unknown severity '{}'; use critical, high, medium, low, negligible, "
+                                            "unknown",
+                                            s)));
+    policy.severities.push_back(l);
+  }
+  policy.ignore_unfixed = args.ignore_unfixed;
+  policy.ignorefile = args.ignorefile;
+  policy.vex = args.vex;
+
+  // Open the database first: a scan without one is an error, not an empty report.
+  auto store = vulndb::Store::open(g.db, /*read_only=*/true);
+  if (!store.ok()) return report_error(store.error());
+
+  InventoryOptions opts;
+  opts.source.platform = args.platform;
+  opts.threads = args.threads;
+  opts.lockfiles = args.lockfiles;
+  opts.include_os_owned = args.include_os_owned;
+  if (!args.retirejs.empty()) {
+    auto text = read_file(args.retirejs, 256u << 20);
+    if (!text.ok()) return report_error(text.error());
+    opts.retirejs_repository = std::move(*text);
+  } else {
+    auto sigs = (*store)->signatures("retirejs");
+    if (!sigs.ok()) return report_error(sigs.error());
+    for (auto& s : *sigs)
+      if (s.name == "jsrepository.json" || (opts.retirejs_repository.empty() && s.name.starts_with("jsrepository")))
+        opts.retirejs_repository = s.body;
+  }
+  if (!g.quiet) progress("reading " + args.source);
+  auto inv = build_inventory(args.source, opts);
+  if (!inv.ok()) {
+    progress_done();
+    return report_error(inv.error());
+  }
+  ScanResult result;
+  result.inventory = std::move(*inv);
+  result.database = (*store)->url();
+  if (!g.quiet) progress(fmt::format("matching {} packages", result.inventory.packages.size()));
+  auto st = match_inventory(**store, result);
+  progress_done();
+  if (!st.ok()) return report_error(st.error());
+  st = apply_policy(result, policy, store->get());
+  if (!st.ok()) return report_error(st.error());
+
+  if (!g.quiet) {
+    for (const Warning& w : result.inventory.warnings)
+      std::fputs(fmt::format("dagda: warning: {}\n", w.render()).c_str(), stderr);
+    for (const Warning& w : result.warnings) std::fputs(fmt::format("dagda: warning: {}\n", w.render()).c_str(), stderr);
+  }
+  ScanReportOptions ro;
+  ro.show_suppressed = args.show_suppressed;
+  bool to_terminal = args.output.empty() && ::isatty(STDOUT_FILENO);
+  ro.color = to_terminal && !g.no_color && std::getenv("NO_COLOR") == nullptr;
+  if (struct winsize ws{}; to_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 60)
+    ro.width = ws.ws_col;
+  auto text = format->write(result, ro);
+  if (!text.ok()) return report_error(text.error());
+  if (args.output.empty()) {
+    std::fwrite(text->data(), 1, text->size(), stdout);
+    if (std::fflush(stdout) != 0) return report_error(Error(ErrorCode::io, "cannot write to standard output"));
+  } else {
+    auto w = write_file_atomic(args.output, *text);
+    if (!w.ok()) return report_error(w.error());
+  }
+  size_t remaining = 0;
+  for (auto& f : result.findings) remaining += !f.suppressed;
+  return remaining > 0 ? args.exit_code : kExitOk;
+}
+
+struct FpArgs {
+  std::string image, package, vuln;
+};
+
+Result<vulndb::Store::FpMark> fp_mark(const FpArgs& a) {
+  vulndb::Store::FpMark m;
+  m.image = a.image;
+  auto colon = a.package.find(':');
+  m.package = a.package.substr(0, colon);
+  if (colon != std::string::npos) m.version = a.package.substr(colon + 1);
+  m.vuln_id = a.vuln;
+  if (m.image.empty() || m.package.empty())
+    return Error(ErrorCode::invalid_input, "give IMAGE (or '*') and PACKAGE[:VERSION]");
+  return m;
+}
+
+}  // namespace
+
+void add_scan(CLI::App& app, Cli& cli) {
+  auto a = std::make_shared<ScanArgs>();
+  CLI::App* sub = app.add_subcommand("scan", "Find the vulnerable packages in an image or project");
+  sub->add_option("source", a->source, "An image or project, as for `dagda sbom`")->required();
+  sub->add_option("-f,--format", a->format, "table, json (dagda.scan/v1), sarif (2.1.0) or cyclonedx (with vulnerabilities)")
+      ->capture_default_str();
+  sub->add_option("-o,--output", a->output, "Write to FILE (atomically) instead of standard output");
+  sub->add_option("--severity", a->severity,
+                  "Report only these severities (comma list), or one word for that one and worse")
+      ->delimiter(',');
+  sub->add_flag("--ignore-unfixed", a->ignore_unfixed, "Hide findings that have no fixed version yet");
+  sub->add_option("--ignorefile", a->ignorefile, "YAML list of ignored vulnerabilities (see docs/policy.md)");
+  sub->add_option("--vex", a->vex, "OpenVEX document: not_affected and fixed statements suppress findings");
+  sub->add_option("--exit-code", a->exit_code, "Exit with N when findings remain after suppressions (default 0)");
+  sub->add_flag("--show-suppressed", a->show_suppressed, "List suppressed findings with their reason");
+  sub->add_option("--platform", a->platform, "OS/ARCH[/VARIANT] to pick from a multi-platform index");
+  sub->add_flag("--lockfiles", a->lockfiles, "Also read lockfiles inside images (always on for fs:)");
+  sub->add_flag("--include-os-owned", a->include_os_owned, "Keep application packages whose files an OS package owns");
+  sub->add_option("--retirejs", a->retirejs, "retire.js repository file (default: the one imported into the database)");
+  sub->add_option("--threads", a->threads, "Layers read at once (default: one per core)");
+  sub->callback([a, &cli] { cli.exit_code = run_scan(*a, cli.global); });
+
+  auto fa = std::make_shared<FpArgs>();
+  CLI::App* fp = app.add_subcommand("fp", "Mark false positives: later scans of the image hide them");
+  fp->require_subcommand(1);
+  auto add_args = [&](CLI::App* c, bool need) {
+    c->add_option("image", fa->image, "Image as scanned (input, tag or id) or '*' for every image")->required(need);
+    c->add_option("package", fa->package, "PACKAGE or PACKAGE:VERSION")->required(need);
+    c->add_option("vuln", fa->vuln, "Vulnerability id (default: every vulnerability of the package)");
+  };
+  CLI::App* fadd = fp->add_subcommand("add", "Add a mark");
+  add_args(fadd, true);
+  fadd->callback([fa, &cli] {
+    auto m = fp_mark(*fa);
+    if (!m.ok()) return void(cli.exit_code = report_error(m.error()));
+    auto store = vulndb::Store::open(cli.global.db);
+    if (!store.ok()) return void(cli.exit_code = report_error(store.error()));
+    auto st = (*store)->add_fp(*m);
+    if (!st.ok()) return void(cli.exit_code = report_error(st.error()));
+  });
+  CLI::App* frm = fp->add_subcommand("remove", "Remove a mark");
+  add_args(frm, true);
+  frm->callback([fa, &cli] {
+    auto m = fp_mark(*fa);
+    if (!m.ok()) return void(cli.exit_code = report_error(m.error()));
+    auto store = vulndb::Store::open(cli.global.db);
+    if (!store.ok()) return void(cli.exit_code = report_error(store.error()));
+    auto n = (*store)->remove_fp(*m);
+    if (!n.ok()) return void(cli.exit_code = report_error(n.error()));
+    if (*n == 0) cli.exit_code = report_error(Error(ErrorCode::not_found, "no such mark"));
+  });
+  CLI::App* fls = fp->add_subcommand("list", "List marks (of one image, or all)");
+  fls->add_option("image", fa->image, "Only this image's marks");
+  fls->callback([fa, &cli] {
+    auto store = vulndb::Store::open(cli.global.db, true);
+    if (!store.ok()) return void(cli.exit_code = report_error(store.error()));
+    auto marks = (*store)->list_fp(fa->image);
+    if (!marks.ok()) return void(cli.exit_code = report_error(marks.error()));
+    for (auto& m : *marks)
+      std::puts(fmt::format("{}\t{}{}\t{}\t{}", m.image, m.package, m.version.empty() ? "" : ":" + m.version,
+                            m.vuln_id.empty() ? "*" : m.vuln_id, m.created_at)
+                    .c_str());
+  });
+}
+
+}  // namespace dagda::cli

@@ -1,0 +1,295 @@
+// dagda vuln --cve ID | --product NAME [--version V] [--ecosystem E] | --exploit N | --bid N | --advisory ID [--json]
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "vulndb/evaluate.hpp"
+#include "vulndb/namespace.hpp"
+#include "vulndb/store.hpp"
+
+namespace dagda::cli {
+namespace {
+
+using nlohmann::json;
+using namespace dagda::vulndb;
+
+struct VulnArgs {
+  std::string cve, product, version, ecosystem, advisory;
+  int64_t exploit = 0, bid = 0;
+  bool json = false;
+};
+
+std::string exploit_url(int64_t id) { return fmt::format("https://www.exploit-db.com/exploits/{}", id); }
+
+json affected_json(const StoredAffected& s, const Verdict* v) {
+  const Affected& a = s.affected;
+  json j = {{"source", s.source},      {"advisory", a.advisory_id},
+            {"vulnerability", a.vuln_id}, {"namespace", a.ns},
+            {"package", a.package},    {"status", to_string(a.status)},
+            {"fixed_version", a.fixed_version.empty() ? json(nullptr) : json(a.fixed_version)},
+            {"range", describe_range(a)}};
+  if (!a.aliases.empty()) j["aliases"] = a.aliases;
+  if (!a.severity.empty()) j["severity"] = a.severity;
+  if (!a.note.empty()) j["note"] = a.note;
+  if (v) j["match"] = {{"affected", v->affected}, {"rule", v->rule}, {"comparator", v->comparator}};
+  return j;
+}
+
+json vuln_json(const StoredVulnerability& s) {
+  const Vulnerability& v = s.vuln;
+  json cv = json::array();
+  for (auto& c : v.cvss)
+    cv.push_back({{"version", c.version}, {"vector", c.vector}, {"score", c.score}, {"severity", c.severity},
+                  {"source", c.source}});
+  return {{"source", s.source},           {"id", v.id},         {"aliases", v.aliases},
+          {"summary", v.summary},         {"description", v.description}, {"published", v.published},
+          {"modified", v.modified},       {"severity", v.severity},       {"cvss", cv},
+          {"cwes", v.cwes},               {"references", v.references},   {"withdrawn", v.withdrawn}};
+}
+
+json exploit_json(const Exploit& e) {
+  return {{"id", e.id},     {"url", exploit_url(e.id)}, {"title", e.title},       {"date", e.date},
+          {"author", e.author}, {"type", e.type},      {"platform", e.platform}, {"cves", e.cves}};
+}
+
+json bugtraq_json(const BugtraqEntry& b) {
+  return {{"bid", b.bid},           {"title", b.title},   {"class", b.vuln_class}, {"published", b.published},
+          {"updated", b.updated},   {"credit", b.credit}, {"url", b.url},          {"remote", b.remote},
+          {"local", b.local},       {"cves", b.cves},     {"vulnerable", b.vulnerable}};
+}
+
+void print_affected_table(const std::vector<StoredAffected>& rows, const std::vector<Verdict>* verdicts) {
+  if (rows.empty()) return;
+  std::puts(fmt::format("  {:<16} {:<28} {:<14} {:<22} {:<22} {}", "NAMESPACE", "PACKAGE", "STATUS", "FIXED IN",
+                        "ADVISORY", verdicts ? "MATCH" : "SOURCE")
+                .c_str());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Affected& a = rows[i].affected;
+    std::string last = verdicts ? ((*verdicts)[i].affected ? "affected: " : "not affected: ") + (*verdicts)[i].rule
+                                : rows[i].source;
+    std::string fixed = a.fixed_version.empty() ? (a.constraint.empty() ? "-" : a.constraint) : a.fixed_version;
+    std::puts(fmt::format("  {:<16} {:<28} {:<14} {:<22} {:<22} {}", a.ns, a.package, to_string(a.status), fixed,
+                          a.advisory_id, last)
+                  .c_str());
+  }
+}
+
+// The CVE (or other id) in full: every source's record, exploits, KEV, EPSS, BugTraq, affected packages.
+int show_vulnerability(Store& store, const std::string& id, bool as_json, bool advisory) {
+  auto vulns = store.vulnerability(id);
+  if (!vulns.ok()) return report_error(vulns.error());
+  auto affected = store.affected_by_id(id);
+  if (!affected.ok()) return report_error(affected.error());
+  // Enrichment is keyed by CVE: the id itself, or the CVE aliases of an advisory.
+  std::set<std::string> cves;
+  if (id.starts_with("CVE-")) cves.insert(id);
+  for (auto& v : *vulns) {
+    if (v.vuln.id.starts_with("CVE-")) cves.insert(v.vuln.id);
+    for (auto& a : v.vuln.aliases)
+      if (a.starts_with("CVE-")) cves.insert(a);
+  }
+  for (auto& a : *affected) {
+    if (a.affected.vuln_id.starts_with("CVE-")) cves.insert(a.affected.vuln_id);
+    for (auto& al : a.affected.aliases)
+      if (al.starts_with("CVE-")) cves.insert(al);
+  }
+  if (vulns->empty() && affected->empty())
+    return report_error(Error(ErrorCode::not_found, fmt::format("{} is not in the database {}", id, store.url())));
+
+  json out = {{"schema", "dagda.vuln/v1"}, {"query", {{advisory ? "advisory" : "cve", id}}}};
+  out["records"] = json::array();
+  for (auto& v : *vulns) out["records"].push_back(vuln_json(v));
+  out["exploits"] = json::array();
+  out["kev"] = json::array();
+  out["epss"] = json::array();
+  out["bugtraq"] = json::array();
+  for (auto& cve : cves) {
+    auto ex = store.exploits_for(cve);
+    if (!ex.ok()) return report_error(ex.error());
+    for (auto& e : *ex) out["exploits"].push_back(exploit_json(e));
+    auto k = store.kev(cve);
+    if (!k.ok()) return report_error(k.error());
+    if (*k)
+      out["kev"].push_back({{"cve", (*k)->cve},
+                            {"vendor", (*k)->vendor},
+                            {"product", (*k)->product},
+                            {"name", (*k)->name},
+                            {"date_added", (*k)->date_added},
+                            {"due_date", (*k)->due_date},
+                            {"required_action", (*k)->required_action},
+                            {"ransomware", (*k)->ransomware}});
+    auto ep = store.epss(cve);
+    if (!ep.ok()) return report_error(ep.error());
+    if (*ep)
+      out["epss"].push_back(
+          {{"cve", (*ep)->cve}, {"score", (*ep)->score}, {"percentile", (*ep)->percentile}, {"date", (*ep)->date}});
+    auto bt = store.bugtraq_for(cve);
+    if (!bt.ok()) return report_error(bt.error());
+    for (auto& b : *bt) out["bugtraq"].push_back(bugtraq_json(b));
+  }
+  out["affected"] = json::array();
+  for (auto& a : *affected) out["affected"].push_back(affected_json(a, nullptr));
+  if (as_json) {
+    std::puts(out.dump(2).c_str());
+    return kExitOk;
+  }
+  std::puts(id.c_str());
+  for (auto& v : *vulns) {
+    const Vulnerability& r = v.vuln;
+    std::puts(fmt::format("  [{}] {}{}{}", v.source, r.id, r.withdrawn ? " (withdrawn)" : "",
+                          r.published.empty() ? "" : "  published " + r.published.substr(0, 10))
+                  .c_str());
+    std::string text = r.summary.empty() ? r.description : r.summary;
+    if (!text.empty()) std::puts(fmt::format("    {}", text.substr(0, 400)).c_str());
+    if (!r.aliases.empty()) std::puts(fmt::format("    aliases: {}", fmt::join(r.aliases, ", ")).c_str());
+    if (!r.severity.empty()) std::puts(fmt::format("    severity: {}", r.severity).c_str());
+    for (auto& c : r.cvss)
+      std::puts(fmt::format("    CVSS {}: {} {} {}", c.version, c.score, c.severity, c.vector).c_str());
+    if (!r.cwes.empty()) std::puts(fmt::format("    CWE: {}", fmt::join(r.cwes, ", ")).c_str());
+    for (size_t i = 0; i < r.references.size() && i < 5; ++i)
+      std::puts(fmt::format("    ref: {}", r.references[i]).c_str());
+    if (r.references.size() > 5) std::puts(fmt::format("    ... {} more references", r.references.size() - 5).c_str());
+  }
+  for (auto& k : out["kev"])
+    std::puts(fmt::format("  KEV: {} {} added {}, due {}, ransomware {}", k["vendor"].get<std::string>(),
+                          k["product"].get<std::string>(), k["date_added"].get<std::string>(),
+                          k["due_date"].get<std::string>(), k["ransomware"].get<std::string>())
+                  .c_str());
+  for (auto& e : out["epss"])
+    std::puts(fmt::format("  EPSS: {} {:.5f} (percentile {:.5f}) {}", e["cve"].get<std::string>(),
+                          e["score"].get<double>(), e["percentile"].get<double>(), e["date"].get<std::string>())
+                  .c_str());
+  for (auto& e : out["exploits"])
+    std::puts(fmt::format("  Exploit-DB {}: {} {}", e["id"].get<int64_t>(), e["title"].get<std::string>(),
+                          e["url"].get<std::string>())
+                  .c_str());
+  for (auto& b : out["bugtraq"])
+    std::puts(fmt::format("  BugTraq {}: {}", b["bid"].get<int64_t>(), b["title"].get<std::string>()).c_str());
+  if (!affected->empty()) std::puts("  Affected packages:");
+  print_affected_table(*affected, nullptr);
+  return kExitOk;
+}
+
+int show_product(Store& store, const VulnArgs& args) {
+  std::vector<StoredAffected> rows;
+  if (!args.ecosystem.empty()) {
+    std::string ns = ecosystem_namespace(args.ecosystem);
+    if (ns.empty()) {
+      auto colon = args.ecosystem.find(':');
+      if (colon != std::string::npos)
+        ns = distro_namespace(args.ecosystem.substr(0, colon), args.ecosystem.substr(colon + 1));
+    }
+    if (ns.empty())
+      return report_error(Error(ErrorCode::invalid_input,
+                                fmt::format("unknown ecosystem '{}': use npm, pypi, maven, gem, composer, golang, "
+                                            "cargo, nuget, or DISTRO:RELEASE such as debian:12, alpine:3.10",
+                                            args.ecosystem)));
+    auto r = store.affected(ns, normalize_package(ns, args.product));
+    if (!r.ok()) return report_error(r.error());
+    rows = std::move(*r);
+  } else {
+    std::set<std::string> names = {args.product, normalize_package("pypi", args.product),
+                                   normalize_package("composer", args.product)};
+    for (auto& n : names) {
+      auto r = store.affected_any_namespace(n);
+      if (!r.ok()) return report_error(r.error());
+      for (auto& s : *r)
+        if (normalize_package(s.affected.ns, args.product) == s.affected.package) rows.push_back(std::move(s));
+    }
+  }
+  std::vector<Verdict> verdicts;
+  std::vector<StoredAffected> kept;
+  std::vector<std::string> errors;
+  for (auto& s : rows) {
+    if (args.version.empty()) {
+      kept.push_back(std::move(s));
+      continue;
+    }
+    auto v = evaluate(s.affected, args.version);
+    if (!v.ok()) {
+      errors.push_back(fmt::format("{} {}: {}", s.affected.ns, s.affected.advisory_id, v.error().render()));
+      continue;
+    }
+    if (!v->affected) continue;
+    verdicts.push_back(*v);
+    kept.push_back(std::move(s));
+  }
+  if (args.json) {
+    json out = {{"schema", "dagda.vuln/v1"},
+                {"query", {{"product", args.product}, {"version", args.version}, {"ecosystem", args.ecosystem}}}};
+    out["affected"] = json::array();
+    for (size_t i = 0; i < kept.size(); ++i)
+      out["affected"].push_back(affected_json(kept[i], args.version.empty() ? nullptr : &verdicts[i]));
+    out["errors"] = errors;
+    std::puts(out.dump(2).c_str());
+    return kExitOk;
+  }
+  std::puts(fmt::format("{}{}: {} advisory row(s){}", args.product, args.version.empty() ? "" : " " + args.version,
+                        kept.size(), args.version.empty() ? "" : " affect this version")
+                .c_str());
+  print_affected_table(kept, args.version.empty() ? nullptr : &verdicts);
+  for (auto& e : errors) std::fputs(fmt::format("dagda: warning: cannot decide {}\n", e).c_str(), stderr);
+  return kExitOk;
+}
+
+int run_vuln(const VulnArgs& args, const GlobalOptions& g) {
+  int modes = !args.cve.empty() + !args.product.empty() + (args.exploit != 0) + (args.bid != 0) + !args.advisory.empty();
+  if (modes != 1)
+    return report_error(Error(ErrorCode::invalid_input,
+                              "give exactly one of --cve, --product, --exploit, --bid, --advisory"));
+  if (!args.version.empty() && args.product.empty())
+    return report_error(Error(ErrorCode::invalid_input, "--version needs --product"));
+  auto store = Store::open(g.db, /*read_only=*/true);
+  if (!store.ok()) return report_error(store.error());
+  Store& s = **store;
+  if (!args.cve.empty()) return show_vulnerability(s, args.cve, args.json, false);
+  if (!args.advisory.empty()) return show_vulnerability(s, args.advisory, args.json, true);
+  if (!args.product.empty()) return show_product(s, args);
+  if (args.exploit) {
+    auto e = s.exploit(args.exploit);
+    if (!e.ok()) return report_error(e.error());
+    if (!*e) return report_error(Error(ErrorCode::not_found, fmt::format("Exploit-DB {} is not in the database", args.exploit)));
+    if (args.json) {
+      std::puts(json({{"schema", "dagda.vuln/v1"}, {"exploit", exploit_json(**e)}}).dump(2).c_str());
+      return kExitOk;
+    }
+    std::puts(fmt::format("Exploit-DB {}: {}\n  {}\n  CVEs: {}", (*e)->id, (*e)->title.empty() ? "(no title in the "
+                          "imported data)" : (*e)->title, exploit_url((*e)->id), fmt::join((*e)->cves, ", ")).c_str());
+    if (!(*e)->date.empty()) std::puts(fmt::format("  date {} type {} platform {} author {}", (*e)->date, (*e)->type, (*e)->platform, (*e)->author).c_str());
+    return kExitOk;
+  }
+  auto b = s.bugtraq(args.bid);
+  if (!b.ok()) return report_error(b.error());
+  if (!*b) return report_error(Error(ErrorCode::not_found, fmt::format("BugTraq {} is not in the database", args.bid)));
+  if (args.json) {
+    std::puts(json({{"schema", "dagda.vuln/v1"}, {"bugtraq", bugtraq_json(**b)}}).dump(2).c_str());
+    return kExitOk;
+  }
+  std::puts(fmt::format("BugTraq {}: {}\n  class: {}  published: {}  updated: {}\n  CVEs: {}\n  vulnerable: {}",
+                        (*b)->bid, (*b)->title, (*b)->vuln_class, (*b)->published, (*b)->updated,
+                        fmt::join((*b)->cves, ", "), fmt::join((*b)->vulnerable, "; "))
+                .c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_vuln(CLI::App& app, Cli& cli) {
+  auto a = std::make_shared<VulnArgs>();
+  CLI::App* sub = app.add_subcommand("vuln", "Query the vulnerability database");
+  sub->add_option("--cve", a->cve, "A CVE (or any vulnerability id): details, CVSS, CWE, exploits, KEV, EPSS, affected packages");
+  sub->add_option("--product", a->product, "A package name: the advisories that affect it");
+  sub->add_option("--version", a->version, "With --product: only advisories that affect this version");
+  sub->add_option("--ecosystem", a->ecosystem, "With --product: npm, pypi, maven, gem, composer, golang, cargo, nuget, or DISTRO:RELEASE (debian:12)");
+  sub->add_option("--exploit", a->exploit, "An Exploit-DB id");
+  sub->add_option("--bid", a->bid, "A BugTraq id");
+  sub->add_option("--advisory", a->advisory, "An advisory id: DSA-..., DLA-..., USN-..., RHSA-..., GHSA-..., ...");
+  sub->add_flag("--json", a->json, "Print as JSON (dagda.vuln/v1)");
+  sub->callback([a, &cli] { cli.exit_code = run_vuln(*a, cli.global); });
+}
+
+}  // namespace dagda::cli

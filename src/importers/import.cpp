@@ -1,0 +1,143 @@
+#include "importers/import.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "common/digest.hpp"
+#include "importers/input.hpp"
+
+namespace dagda::importers {
+namespace {
+
+namespace fs = std::filesystem;
+
+Status hash_file(const fs::path& p, Hasher& h) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return Error(ErrorCode::io, "cannot read", {.file = p.string()});
+  std::string buf(1 << 20, '\0');
+  while (in) {
+    in.read(buf.data(), std::streamsize(buf.size()));
+    h.update(std::string_view(buf.data(), size_t(in.gcount())));
+  }
+  if (in.bad()) return Error(ErrorCode::io, "read failed", {.file = p.string()});
+  return Ok{};
+}
+
+// The content digest of an input: a file's bytes, or a folder's relative
+// paths and file bytes in name order (no symlinks followed, as the walker).
+Result<std::string> content_digest(const std::string& path) {
+  std::error_code ec;
+  Hasher h;
+  if (!fs::is_directory(path, ec)) {
+    DAGDA_TRY(hash_file(path, h));
+    return h.hex();
+  }
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
+    if (!it->is_symlink(ec) && it->is_regular_file(ec)) files.push_back(it->path());
+  if (ec) return Error(ErrorCode::io, fmt::format("cannot read folder: {}", ec.message()), {.file = path});
+  std::sort(files.begin(), files.end());
+  for (auto& f : files) {
+    std::string rel = f.lexically_relative(path).string();
+    h.update(rel);
+    h.update(std::string_view("\0", 1));
+    DAGDA_TRY(hash_file(f, h));
+  }
+  return h.hex();
+}
+
+// The key an input is remembered by: its absolute, normalised path.
+std::string input_key(const std::string& path) {
+  std::error_code ec;
+  auto abs = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  return ec ? path : abs.string();
+}
+
+Status import_one(vulndb::Store& store, const std::string& path, const ImportOptions& opts, Diagnostics& diag,
+                  InputResult& res) {
+  const ImporterInfo* forced = nullptr;
+  if (!opts.format.empty()) {
+    forced = find_importer(opts.format);
+    if (!forced) {
+      std::string names;
+      for (auto& i : all_importers()) names += (names.empty() ? "" : ", ") + std::string(i.name);
+      return Error(ErrorCode::invalid_input, fmt::format("unknown feed format '{}'; known: {}", opts.format, names));
+    }
+  }
+  DAGDA_ASSIGN_OR_RETURN(res.sha256, content_digest(path));
+  std::string key = input_key(path);
+  DAGDA_ASSIGN_OR_RETURN(std::string last, store.input_digest(key));
+  if (!opts.force && last == res.sha256) {
+    res.unchanged = true;
+    return Ok{};
+  }
+  DAGDA_ASSIGN_OR_RETURN(auto sink, store.replace_input(key, res.sha256, forced ? forced->name : "", opts.feed,
+                                                        opts.data_date));
+  std::vector<std::string> unknown;
+  DAGDA_TRY(for_each_entry(path, [&](const Entry& e) -> Status {
+    const ImporterInfo* imp = forced ? forced : detect_importer(e.path, e.data.substr(0, 4096));
+    if (!imp) {
+      res.skipped_files++;
+      if (unknown.size() < 3) unknown.push_back(e.path);
+      return Ok{};
+    }
+    res.files++;
+    sink->source(imp->name);
+    auto st = imp->parse(e, *sink, diag);
+    if (!st.ok()) {
+      Error err = std::move(st).error();
+      if (err.where().file.empty()) err.in_file(e.path);
+      return err;
+    }
+    return Ok{};
+  }));
+  if (res.files == 0)
+    return Error(ErrorCode::invalid_input,
+                 res.skipped_files == 0
+                     ? std::string("holds no files")
+                     : fmt::format("not a known feed format (no importer recognises {}); see `dagda db import --help`",
+                                   unknown.empty() ? path : unknown.front()),
+                 {.file = path});
+  if (res.skipped_files)
+    diag.warn("import.unrecognised-files",
+              fmt::format("{} file(s) in no known feed format were skipped, e.g. {}", res.skipped_files,
+                          unknown.front()),
+              {.file = path});
+  DAGDA_TRY(sink->finish());
+  for (auto& [src, c] : sink->counts()) res.records[src] = c.total();
+  return Ok{};
+}
+
+}  // namespace
+
+Result<ImportResult> import_into(vulndb::Store& store, const std::vector<std::string>& paths,
+                                 const ImportOptions& opts) {
+  ImportResult out;
+  Diagnostics diag;
+  DAGDA_TRY(store.begin());
+  for (auto& p : paths) {
+    InputResult r;
+    r.path = p;
+    auto st = import_one(store, p, opts, diag, r);
+    if (!st.ok()) {
+      store.rollback();
+      Error e = std::move(st).error();
+      if (e.where().file.empty()) e.in_file(p);
+      return e;
+    }
+    out.inputs.push_back(std::move(r));
+  }
+  auto st = store.commit();
+  if (!st.ok()) {
+    store.rollback();
+    return std::move(st).error();
+  }
+  out.warnings = diag.take_all();
+  return out;
+}
+
+}  // namespace dagda::importers

@@ -1,0 +1,290 @@
+#include "match/policy.hpp"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <ctime>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "common/fs.hpp"
+#include "inventory/purl.hpp"
+
+namespace dagda {
+namespace {
+
+bool names_vuln(const Finding& f, const std::string& id) {
+  if (f.id == id) return true;
+  return std::find(f.aliases.begin(), f.aliases.end(), id) != f.aliases.end();
+}
+
+std::string today_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+bool valid_date(const std::string& d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (d[i] < '0' || d[i] > '9') return false;
+  return true;
+}
+
+struct IgnoreEntry {
+  std::string id, package, path, expires, reason;
+  int line = 0;
+};
+
+Result<std::vector<IgnoreEntry>> read_ignorefile(const std::string& file) {
+  DAGDA_ASSIGN_OR_RETURN(std::string text, read_file(file, 16u << 20));
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return Error(ErrorCode::invalid_input, fmt::format("not valid YAML: {}", e.msg),
+                 {.file = file, .line = uint64_t(e.mark.line + 1)});
+  }
+  YAML::Node list = root.IsMap() ? root["ignore"] : root;
+  if (root.IsNull()) return std::vector<IgnoreEntry>{};
+  if (!list || !list.IsSequence())
+    return Error(ErrorCode::invalid_input, "expected a list of entries, or a map with an `ignore:` list", {.file = file});
+  std::vector<IgnoreEntry> out;
+  for (const auto& n : list) {
+    int line = n.Mark().line + 1;
+    if (!n.IsMap()) return Error(ErrorCode::invalid_input, "an entry must be a map with at least `id`", {.file = file, .line = uint64_t(line)});
+    IgnoreEntry e;
+    e.line = line;
+    try {
+      for (const auto& kv : n) {
+        std::string k = kv.first.as<std::string>();
+        if (!kv.second.IsScalar())
+          return Error(ErrorCode::invalid_input, fmt::format("`{}` must be a single value", k), {.file = file, .line = uint64_t(line)});
+        std::string v = kv.second.as<std::string>();
+        if (k == "id" || k == "vulnerability") e.id = v;
+        else if (k == "package") e.package = v;
+        else if (k == "path") e.path = v;
+        else if (k == "expires" || k == "expiry") e.expires = v;
+        else if (k == "reason" || k == "statement") e.reason = v;
+        else
+          return Error(ErrorCode::invalid_input,
+                       fmt::format("unknown key `{}` (known: id, package, path, expires, reason)", k),
+                       {.file = file, .line = uint64_t(line)});
+      }
+    } catch (const YAML::Exception& ex) {
+      return Error(ErrorCode::invalid_input, ex.msg, {.file = file, .line = uint64_t(line)});
+    }
+    if (e.id.empty()) return Error(ErrorCode::invalid_input, "entry has no `id`", {.file = file, .line = uint64_t(line)});
+    if (!e.expires.empty() && !valid_date(e.expires))
+      return Error(ErrorCode::invalid_input, fmt::format("`expires: {}` is not a YYYY-MM-DD date", e.expires),
+                   {.file = file, .line = uint64_t(line)});
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// purl without version, qualifiers and subpath: "pkg:deb/debian/openssl".
+std::string purl_base(const std::string& purl) {
+  std::string s = purl.substr(0, purl.find_first_of("?#"));
+  auto at = s.rfind('@');
+  auto slash = s.rfind('/');
+  if (at != std::string::npos && (slash == std::string::npos || at > slash)) s.resize(at);
+  return s;
+}
+
+bool product_matches(const std::string& product, const std::string& purl) {
+  if (product.empty()) return false;
+  std::string p = product.substr(0, product.find_first_of("?#"));
+  std::string q = purl.substr(0, purl.find_first_of("?#"));
+  if (p == q) return true;
+  return p == purl_base(purl);  // a product without a version covers every version
+}
+
+struct VexStatement {
+  std::vector<std::string> vulns;  // name and aliases
+  std::vector<std::string> products;      // purls of products (empty = every package)
+  bool image_wide = false;                // products name the image only
+  std::string status, justification, impact;
+  int index = 0;
+};
+
+std::vector<std::string> identifiers_of(const nlohmann::json& node) {
+  std::vector<std::string> out;
+  if (node.is_string()) out.push_back(node.get<std::string>());
+  if (!node.is_object()) return out;
+  if (node.contains("@id") && node["@id"].is_string()) out.push_back(node["@id"].get<std::string>());
+  if (node.contains("identifiers") && node["identifiers"].is_object())
+    for (auto& [k, v] : node["identifiers"].items())
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+Result<std::vector<VexStatement>> read_vex(const std::string& file) {
+  DAGDA_ASSIGN_OR_RETURN(std::string text, read_file(file, 64u << 20));
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded()) return Error(ErrorCode::invalid_input, "not valid JSON", {.file = file});
+  if (!doc.is_object() || !doc.contains("statements") || !doc["statements"].is_array())
+    return Error(ErrorCode::invalid_input, "not an OpenVEX document (no `statements` list)", {.file = file});
+  std::vector<VexStatement> out;
+  int i = 0;
+  for (auto& s : doc["statements"]) {
+    ++i;
+    if (!s.is_object() || !s.contains("status") || !s["status"].is_string() || !s.contains("vulnerability"))
+      return Error(ErrorCode::invalid_input, fmt::format("statement {} needs `vulnerability` and `status`", i),
+                   {.file = file});
+    VexStatement st;
+    st.index = i;
+    st.status = s["status"].get<std::string>();
+    static const std::set<std::string> kStatuses = {"not_affected", "affected", "fixed", "under_investigation"};
+    if (!kStatuses.count(st.status))
+      return Error(ErrorCode::invalid_input, fmt::format("statement {}: unknown status `{}`", i, st.status),
+                   {.file = file});
+    auto& v = s["vulnerability"];
+    if (v.is_string()) st.vulns.push_back(v.get<std::string>());
+    if (v.is_object()) {
+      if (v.contains("name") && v["name"].is_string()) st.vulns.push_back(v["name"].get<std::string>());
+      if (v.contains("@id") && v["@id"].is_string()) st.vulns.push_back(v["@id"].get<std::string>());
+      if (v.contains("aliases") && v["aliases"].is_array())
+        for (auto& a : v["aliases"])
+          if (a.is_string()) st.vulns.push_back(a.get<std::string>());
+    }
+    if (st.vulns.empty())
+      return Error(ErrorCode::invalid_input, fmt::format("statement {} names no vulnerability", i), {.file = file});
+    if (s.contains("justification") && s["justification"].is_string())
+      st.justification = s["justification"].get<std::string>();
+    if (s.contains("impact_statement") && s["impact_statement"].is_string())
+      st.impact = s["impact_statement"].get<std::string>();
+    if (s.contains("products") && s["products"].is_array()) {
+      bool any_sub = false;
+      for (auto& p : s["products"]) {
+        if (p.is_object() && p.contains("subcomponents") && p["subcomponents"].is_array()) {
+          for (auto& sc : p["subcomponents"])
+            for (auto& id : identifiers_of(sc)) st.products.push_back(id), any_sub = true;
+          continue;
+        }
+        for (auto& id : identifiers_of(p)) {
+          // An image (pkg:oci, pkg:docker) without subcomponents covers all its packages.
+          if (id.starts_with("pkg:oci/") || id.starts_with("pkg:docker/")) st.image_wide = true;
+          else st.products.push_back(id);
+        }
+      }
+      if (any_sub) st.image_wide = false;
+    } else {
+      st.image_wide = true;
+    }
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+void suppress(Finding& f, Suppression s) {
+  if (!f.suppressed) f.suppressed = std::move(s);
+}
+
+}  // namespace
+
+std::vector<std::string> image_names(const SourceInfo& source) {
+  std::vector<std::string> names{source.input};
+  auto colon = source.input.find(':');
+  if (colon != std::string::npos && source.input.find('/') > colon) names.push_back(source.input.substr(colon + 1));
+  for (auto& t : source.tags) names.push_back(t);
+  if (!source.image_id.empty()) names.push_back(source.image_id);
+  return names;
+}
+
+Status apply_policy(ScanResult& result, const PolicyOptions& opts, vulndb::Store* store) {
+  auto& inv = result.inventory;
+  std::string today = opts.today.empty() ? today_utc() : opts.today;
+
+  if (store) {
+    auto names = image_names(inv.source);
+    DAGDA_ASSIGN_OR_RETURN(auto marks, store->list_fp());
+    for (auto& m : marks) {
+      if (m.image != "*" && std::find(names.begin(), names.end(), m.image) == names.end()) continue;
+      for (auto& f : result.findings) {
+        const Package& p = inv.packages[f.package];
+        if (p.name != m.package && p.source_name != m.package) continue;
+        if (!m.version.empty() && p.version != m.version) continue;
+        if (!m.vuln_id.empty() && !names_vuln(f, m.vuln_id)) continue;
+        suppress(f, Suppression{"fp",
+                                fmt::format("marked as a false positive on {}", m.created_at.substr(0, 10)),
+                                fmt::format("dagda fp {} {}{}{}", m.image, m.package,
+                                            m.version.empty() ? "" : ":" + m.version,
+                                            m.vuln_id.empty() ? "" : " " + m.vuln_id)});
+      }
+    }
+  }
+
+  if (!opts.ignorefile.empty()) {
+    DAGDA_ASSIGN_OR_RETURN(auto entries, read_ignorefile(opts.ignorefile));
+    for (auto& e : entries) {
+      std::string where = fmt::format("{}:{}", opts.ignorefile, e.line);
+      if (!e.expires.empty() && e.expires < today) {
+        result.warnings.push_back(Warning{"policy.ignore-expired",
+                                          fmt::format("ignore entry for {} expired on {}; it no longer suppresses",
+                                                      e.id, e.expires),
+                                          {.file = opts.ignorefile, .line = uint64_t(e.line)}});
+        continue;
+      }
+      for (auto& f : result.findings) {
+        if (!names_vuln(f, e.id)) continue;
+        const Package& p = inv.packages[f.package];
+        if (!e.package.empty() && p.name != e.package && p.source_name != e.package && purl_for(p, inv.os ? &*inv.os : nullptr) != e.package)
+          continue;
+        if (!e.path.empty() && fnmatch(e.path.c_str(), p.path.c_str(), 0) != 0) continue;
+        suppress(f, Suppression{"ignorefile", e.reason.empty() ? "(no reason given)" : e.reason, where});
+      }
+    }
+  }
+
+  if (!opts.vex.empty()) {
+    DAGDA_ASSIGN_OR_RETURN(auto statements, read_vex(opts.vex));
+    for (auto& st : statements) {
+      if (st.status != "not_affected" && st.status != "fixed") continue;
+      for (auto& f : result.findings) {
+        bool named = false;
+        for (auto& v : st.vulns) named = named || names_vuln(f, v);
+        if (!named) continue;
+        std::string purl = purl_for(inv.packages[f.package], inv.os ? &*inv.os : nullptr);
+        bool product = st.image_wide && st.products.empty();
+        for (auto& pr : st.products) product = product || product_matches(pr, purl);
+        if (!product) continue;
+        std::string reason = st.status;
+        if (!st.justification.empty()) reason += ": " + st.justification;
+        if (!st.impact.empty()) reason += " (" + st.impact + ")";
+        Suppression s{"vex", reason, fmt::format("{} statement {}", opts.vex, st.index)};
+        s.vex_status = st.status;
+        s.justification = st.justification;
+        suppress(f, std::move(s));
+      }
+    }
+  }
+
+  if (opts.ignore_unfixed)
+    for (auto& f : result.findings)
+      if (f.fixed_version.empty()) suppress(f, Suppression{"ignore-unfixed", "no fixed version yet", "--ignore-unfixed"});
+
+  if (!opts.severities.empty()) {
+    std::set<std::string> keep;
+    if (opts.severities.size() == 1) {
+      int min = severity_rank(opts.severities[0]);
+      for (auto s : {"critical", "high", "medium", "low", "negligible", "unknown"})
+        if (severity_rank(s) >= min) keep.insert(s);
+    } else {
+      keep.insert(opts.severities.begin(), opts.severities.end());
+    }
+    std::string list;
+    for (auto& s : opts.severities) list += (list.empty() ? "" : ",") + s;
+    for (auto& f : result.findings)
+      if (!keep.count(f.severity)) suppress(f, Suppression{"severity", "below --severity " + list, "--severity"});
+  }
+  return Ok{};
+}
+
+}  // namespace dagda
