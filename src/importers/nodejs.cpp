@@ -23,6 +23,16 @@ bool index_file(std::string_view path) {
 int detect(std::string_view path, std::string_view head) {
   std::string_view h = skip_space(head);
   if (!h.starts_with("{")) return 0;
+  // A map of advisories keyed by number ({"1": {...}}, as is-my-node-vulnerable
+  // ships them) is not one advisory file: leave it to no importer.
+  {
+    std::string_view r = skip_space(h.substr(1));
+    auto q = r.starts_with("\"") ? r.find('"', 1) : std::string_view::npos;
+    if (q != std::string_view::npos) {
+      std::string_view after = skip_space(r.substr(q + 1));
+      if (after.starts_with(":") && skip_space(after.substr(1)).starts_with("{")) return 0;
+    }
+  }
   bool npm = contains(h, "\"module_name\"") && contains(h, "\"vulnerable_versions\"");
   bool core = contains(h, "\"vulnerable\"") && contains(h, "\"patched\"") && contains(h, "\"cve\"");
   if (!npm && !core) return 0;

@@ -227,6 +227,7 @@ class StoreSink final : public InputSink {
     if (!st.ok()) failure_ = std::move(st).error();
   }
   void newest(const std::string& date) {
+    if (date.empty() || date[0] < '0' || date[0] > '9') return;
     auto& n = newest_[source_];
     if (date > n) n = date;
   }
