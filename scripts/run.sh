@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
 # The main job on a fresh Debian 12 machine: install what is needed, build
-# Dagda, and list the packages of real images from ../shared/data.
+# Dagda, import the real vulnerability feeds of ../shared/data into an embedded
+# SQLite database, and scan real images with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh build
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DDAGDA_TESTS=OFF -DDAGDA_BENCH=OFF >/dev/null
 ninja -C build-release dagda
 DATA="${DAGDA_TESTDATA:-$PWD/../shared/data}"
-echo "== dagda sbom on the official alpine:3.10 image (docker save, gzip)" >&2
-./build-release/src/cli/dagda sbom "$DATA/images/trivy-docker-save/alpine-310.tar.gz"
-echo "== dagda sbom on a CentOS 7 rpm database is covered by the tests; see README" >&2
+DAGDA=./build-release/src/cli/dagda
+export DAGDA_DB="$PWD/build-release/vulndb.sqlite"
+
+echo "== dagda db import: every feed in $DATA/vulndb (unchanged inputs are skipped on a re-run)" >&2
+feeds=()
+for f in "$DATA"/vulndb/*; do
+  case $(basename "$f") in samples | node-core | README*) ;; *) feeds+=("$f") ;; esac
+done
+$DAGDA --quiet db import "${feeds[@]}"
+$DAGDA db status
+
+echo "== dagda scan of the official alpine:3.10 image (docker save)" >&2
+$DAGDA scan "$DATA/images/trivy-docker-save/alpine-310.tar.gz"
+echo "== dagda scan of the Alpine 3.7.3 minirootfs" >&2
+$DAGDA scan "rootfs-archive:$DATA/pkgdb/alpine-minirootfs/alpine-minirootfs-3.7.3-x86_64.tar.gz"
