@@ -73,6 +73,12 @@ Result<Verdict> evaluate(const Affected& a, std::string_view installed) {
     v.rule = "< " + a.fixed_version;
     return v;
   }
+  if (a.status == AffectedStatus::fixed) {
+    // "Fixed" with no version (Ubuntu's `released` without one): the release
+    // ships the fix; claiming every version affected would be a false positive.
+    v.rule = "fixed (the source gives no version)";
+    return v;
+  }
   v.affected = true;
   v.rule = fmt::format("all versions ({})", to_string(a.status));
   return v;

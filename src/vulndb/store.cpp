@@ -387,8 +387,10 @@ Result<std::vector<StoredAffected>> Store::affected_by_id(std::string_view id) {
   std::vector<Value> p{std::string(id), std::string(id), std::string(id)};
   DAGDA_ASSIGN_OR_RETURN(
       auto rows,
-      db_->query(fmt::format("SELECT {} FROM affected WHERE advisory_id = ? OR vuln_id = ? OR vuln_id IN "
-                             "(SELECT id FROM aliases WHERE alias = ?) ORDER BY ns, package, advisory_id",
+      // One indexed lookup per branch (an OR across columns would scan the table).
+      db_->query(fmt::format("SELECT {0} FROM affected WHERE advisory_id = ? UNION SELECT {0} FROM affected WHERE "
+                             "vuln_id IN (SELECT ? UNION SELECT id FROM aliases WHERE alias = ?) "
+                             "ORDER BY ns, package, advisory_id",
                              kAffectedColumns),
                  p));
   std::vector<StoredAffected> out;
@@ -401,8 +403,8 @@ Result<std::vector<StoredVulnerability>> Store::vulnerability(std::string_view i
   DAGDA_ASSIGN_OR_RETURN(
       auto rows,
       db_->query("SELECT v.source, v.id, v.summary, v.description, v.published, v.modified, v.severity, v.cvss, "
-                 "v.cwes, v.refs, v.withdrawn, v.input_id FROM vulnerabilities v WHERE v.id = ? OR v.id IN "
-                 "(SELECT id FROM aliases WHERE alias = ?) OR v.id IN (SELECT alias FROM aliases WHERE id = ?) "
+                 "v.cwes, v.refs, v.withdrawn, v.input_id FROM vulnerabilities v WHERE v.id IN (SELECT ? UNION "
+                 "SELECT id FROM aliases WHERE alias = ? UNION SELECT alias FROM aliases WHERE id = ?) "
                  "ORDER BY v.source, v.id",
                  p));
   std::vector<StoredVulnerability> out;
@@ -421,7 +423,8 @@ Result<std::vector<StoredVulnerability>> Store::vulnerability(std::string_view i
     v.references = json_list(r[9]);
     v.withdrawn = sql::as_int(r[10]) != 0;
     std::vector<Value> q{v.id, r[11]};
-    DAGDA_ASSIGN_OR_RETURN(auto al, db_->query("SELECT alias FROM aliases WHERE id = ? AND input_id = ?", q));
+    // "+ 0" keeps the planner on the id index (the input index would scan a whole feed).
+    DAGDA_ASSIGN_OR_RETURN(auto al, db_->query("SELECT alias FROM aliases WHERE id = ? AND input_id + 0 = ?", q));
     for (auto& a : al) v.aliases.push_back(sql::as_text(a[0]));
     out.push_back(std::move(s));
   }

@@ -60,7 +60,7 @@ TEST(NodejsImporter, BadInputs) {
   EXPECT_EQ(
       find_importer("nodejs")->detect(
           "vuln/npm/index.json", "{\"1\":{\"id\":1,\"module_name\":\"a\",\"vulnerable_versions\":\"<1\""),
-      1);
+      0);  // a map of advisories (index.json, is-my-node-vulnerable) is no importer's
   EXPECT_EQ(find_importer("nodejs")->detect("vuln/npm/1.json",
                                             "{\"id\":1,\"module_name\":\"a\",\"vulnerable_versions\":\"<1\""),
             3);
