@@ -19,7 +19,7 @@ mkdir -p "$CTX/app" "$CTX/war/WEB-INF/lib" "$CTX/site" "$CTX/www/js" "$CTX/gosrc
 
 # --- node_modules from a real npm install (the npm registry is reachable from the host)
 (cd "$CTX/app" && echo '{"name":"dagda-apps-test","version":"1.0.0","private":true}' >package.json &&
-  npm install --no-audit --no-fund --loglevel=error is-number@7.0.0 @sindresorhus/is@4.6.0 >/dev/null) ||
+  npm install --no-audit --no-fund --loglevel=error is-number@7.0.0 @sindresorhus/is@4.6.0 jquery@3.4.0 >/dev/null) ||
   fatal "npm install failed (is the npm registry reachable?)"
 (cd "$CTX/app" && npm ls --all --json) |
   jq -r '[.. | objects | .dependencies? // empty | to_entries[] | "\(.key)@\(.value.version)"] | unique[]' \
@@ -126,5 +126,51 @@ sbom_json apps-owned "docker-archive:$SCRATCH/apps.tar" --include-os-owned || fi
 OUT=$SCRATCH/apps-owned.out
 expect six-owned pypi six "$six_version" usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO "apt-get install"
 check "six: still the deb too" test -n "$(pkg deb python3-six)"
+
+# dagda scan: findings from the real language advisories, each with its range and comparator
+V=${DAGDA_TESTDATA:-$DAGDA_TESTDATA_DEFAULT}/vulndb
+DB=$SCRATCH/vulndb.sqlite
+"$DAGDA" --db "$DB" --quiet db import "$V/osv-go-vulndb.tar.xz" "$V/osv-pypi-pypa-advisory-database.tar.xz" \
+  "$V/nodejs-security-wg-vuln.tar.xz" "$V/retirejs" "$V/gitlab-advisories-community-2022-05-23.tar.xz" \
+  "$V/rubysec-ruby-advisory-db.tar.xz" "$V/friendsofphp-security-advisories.tar.xz" >/dev/null ||
+  fatal "importing the language advisories failed"
+run_dagda apps-scan --db "$DB" scan "docker-archive:$SCRATCH/apps.tar" --format json
+check "scan: exits 0" test "$RC" -eq 0
+S=$SCRATCH/apps-scan.out
+check "scan: every finding names its range and comparator" \
+  jq -e '[.findings[] | select((.match.range // "") == "" or (.match.comparator // "") == "")] | length == 0' "$S"
+check "scan: npm jquery 3.4.0 has GHSA-gxr4-xjj5-5px2 (fixed 3.5.0) by npm rules" jq -e \
+  '[.findings[] | select(.package.name == "jquery" and .package.ecosystem == "npm" and ((.aliases + [.id]) | index("GHSA-gxr4-xjj5-5px2")) and .match.comparator == "npm")] | length > 0' "$S"
+# Go: the toolchain's stdlib findings, each checked against the Go database's ranges in python
+set +e
+python3 - "$S" "$V/osv-go-vulndb.tar.xz" "$go_version" <<'PY'
+import json, lzma, sys, tarfile
+scan, tar, gov = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+def key(v):
+    return tuple(int(x) for x in v.split("-")[0].split("."))
+want = set()
+with tarfile.open(tar) as t:
+    for m in t:
+        if not m.isfile() or not m.name.endswith(".json"): continue
+        d = json.load(t.extractfile(m))
+        for a in d.get("affected", []):
+            if a.get("package", {}).get("name") != "stdlib": continue
+            for r in a.get("ranges", []):
+                if r.get("type") != "SEMVER": continue
+                hit, intro = False, None
+                for e in r["events"]:
+                    if "introduced" in e: intro = e["introduced"]
+                    if "fixed" in e and intro is not None:
+                        if key(intro if intro != "0" else "0") <= key(gov) < key(e["fixed"]): hit = True
+                        intro = None
+                if intro is not None and key(intro if intro != "0" else "0") <= key(gov): hit = True
+                if hit: want.add(d["id"])
+got = {f["match"]["advisory"] for f in scan["findings"] if f["package"]["name"] == "stdlib"}
+print(f"  stdlib {gov}: dagda {len(got)} advisories, the Go database {len(want)}")
+sys.exit(0 if got == want and want else 1)
+PY
+rc=$?
+set -e
+check "scan: Go stdlib findings equal the Go database's ranges for $go_version" test "$rc" -eq 0
 
 finish
