@@ -33,8 +33,8 @@ echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
 
-echo "== fuzz targets (libFuzzer, ${DAGDA_FUZZ_SECONDS:-15} s each)"
+echo "== fuzz targets (libFuzzer, ${DAGDA_FUZZ_SECONDS:-6} s each)"
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DDAGDA_FUZZ=ON \
   -DDAGDA_TESTS=OFF -DDAGDA_BENCH=OFF >/dev/null
 ninja -C build-fuzz
-bash scripts/fuzz.sh build-fuzz "${DAGDA_FUZZ_SECONDS:-15}"
+bash scripts/fuzz.sh build-fuzz "${DAGDA_FUZZ_SECONDS:-6}"
