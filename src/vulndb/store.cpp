@@ -267,6 +267,13 @@ constexpr std::string_view kAffectedColumns =
     "source, advisory_id, vuln_id, aliases, ns, package, status, fixed_version, ranges, versions, native_range, "
     "severity, note, published";
 
+std::vector<StoredAffected> affected_rows(const std::vector<sql::Row>& rows) {
+  std::vector<StoredAffected> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) out.push_back(affected_from_row(r));
+  return out;
+}
+
 }  // namespace
 
 std::string Store::default_path() { return data_dir() + "/vulndb.sqlite"; }
@@ -366,10 +373,7 @@ Result<std::vector<StoredAffected>> Store::affected(std::string_view ns, std::st
   DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query(fmt::format("SELECT {} FROM affected WHERE ns = ? AND package = ?",
                                                            kAffectedColumns),
                                                p));
-  std::vector<StoredAffected> out;
-  out.reserve(rows.size());
-  for (auto& r : rows) out.push_back(affected_from_row(r));
-  return out;
+  return affected_rows(rows);
 }
 
 Result<std::vector<StoredAffected>> Store::affected_any_namespace(std::string_view package) {
@@ -378,9 +382,7 @@ Result<std::vector<StoredAffected>> Store::affected_any_namespace(std::string_vi
                                                            "vuln_id",
                                                            kAffectedColumns),
                                                p));
-  std::vector<StoredAffected> out;
-  for (auto& r : rows) out.push_back(affected_from_row(r));
-  return out;
+  return affected_rows(rows);
 }
 
 Result<std::vector<StoredAffected>> Store::affected_by_id(std::string_view id) {
@@ -393,9 +395,7 @@ Result<std::vector<StoredAffected>> Store::affected_by_id(std::string_view id) {
                              "ORDER BY ns, package, advisory_id",
                              kAffectedColumns),
                  p));
-  std::vector<StoredAffected> out;
-  for (auto& r : rows) out.push_back(affected_from_row(r));
-  return out;
+  return affected_rows(rows);
 }
 
 Result<std::vector<StoredVulnerability>> Store::vulnerability(std::string_view id) {
