@@ -58,7 +58,8 @@ std::optional<Package> parse_python_metadata(std::string_view text, const std::s
   while (lines.next(line)) {
     if (line.empty()) break;  // the body (the description) follows
     if (line[0] == ' ' || line[0] == '\t') {
-      if (last) last->append(" ").append(line.substr(line.find_first_not_of(" \t")));
+      size_t start = line.find_first_not_of(" \t");
+      if (last && start != std::string_view::npos) last->append(" ").append(line.substr(start));
       continue;
     }
     size_t colon = line.find(':');

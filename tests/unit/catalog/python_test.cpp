@@ -114,6 +114,14 @@ TEST(PythonCataloger, MalformedMetadata) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->name, "foo-bar");
   EXPECT_EQ(p->version, "1.0");
+  EXPECT_EQ(p->license, "MIT and more");
+  // A continuation line of only blanks (found by python_metadata_fuzz) adds nothing.
+  p = parse_python_metadata("Name: x\nLicense: BSD\n\t\n \nVersion: 2\n", "m", diag);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->license, "BSD");
+  EXPECT_EQ(p->version, "2");
+  p = parse_python_metadata(std::string("\x9c\x95\0\0\n\t:\nLicense:\n\t\n\t\nn", 22), "m", diag);
+  EXPECT_FALSE(p);
 }
 
 }  // namespace
