@@ -1,25 +1,30 @@
 #!/usr/bin/env bash
 # Application packages in a real image built here with podman on the debootstrap minbase test
 # base: node_modules from a real `npm install` run on the host, a war holding Debian's
-# commons-io jar, Debian's python3-six (an egg-info the deb owns) and a dist-info copied in by
-# hand, Debian's jQuery vendored under /var/www, and a Go binary built with Debian's Go. Each must
-# be found with its name, version, path and layer; the Debian-owned egg-info only as the deb
-# (and as pypi too with --include-os-owned). Oracles: `npm ls`, unzip, importlib.metadata,
-# dpkg-query, `go version -m`.
+# commons-io jar, Debian's python3-six (an egg-info the deb owns) and dist-infos copied in by
+# hand (attrs, pip), Debian's jQuery and npm's jQuery 3.4.0 vendored under /var/www, Ruby's
+# rexml gemspec copied into a GEM_HOME, a vendor/ made by a real `composer install` of Debian's
+# Twig, and a Go binary built with Debian's Go. Each must be found with its name, version, path
+# and layer; the Debian-owned egg-info only as the deb (and as pypi too with
+# --include-os-owned). Oracles: `npm ls`, unzip, importlib.metadata, dpkg-query, gem, composer,
+# `go version -m`. `dagda scan` of the image must then report, for one package of each language
+# feed, exactly the advisories that the ecosystem's own tool says affect it (apps_oracle.py).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-for tool in npm go zip unzip podman jq; do
+for tool in npm go zip unzip podman jq composer ruby php /usr/bin/node /usr/bin/python3; do
   command -v "$tool" >/dev/null || fatal "missing $tool (scripts/install-deps.sh test)"
 done
 need_test_images
 
 CTX=$SCRATCH/ctx
-mkdir -p "$CTX/app" "$CTX/war/WEB-INF/lib" "$CTX/site" "$CTX/www/js" "$CTX/gosrc"
+mkdir -p "$CTX/app" "$CTX/war/WEB-INF/lib" "$CTX/site" "$CTX/www/js" "$CTX/www/legacy/js" "$CTX/gosrc" \
+  "$CTX/gems/specifications" "$CTX/php/twig" "$CTX/php/app"
 
 # --- node_modules from a real npm install (the npm registry is reachable from the host)
 (cd "$CTX/app" && echo '{"name":"dagda-apps-test","version":"1.0.0","private":true}' >package.json &&
-  npm install --no-audit --no-fund --loglevel=error is-number@7.0.0 @sindresorhus/is@4.6.0 jquery@3.4.0 >/dev/null) ||
+  npm install --no-audit --no-fund --loglevel=error is-number@7.0.0 @sindresorhus/is@4.6.0 jquery@3.4.0 \
+    ms@0.7.0 >/dev/null) ||
   fatal "npm install failed (is the npm registry reachable?)"
 (cd "$CTX/app" && npm ls --all --json) |
   jq -r '[.. | objects | .dependencies? // empty | to_entries[] | "\(.key)@\(.value.version)"] | unique[]' \
@@ -36,9 +41,30 @@ attrs_dir=$(ls -d /usr/lib/python3/dist-packages/attrs-*.dist-info | head -1)
 cp -r "$attrs_dir" "$CTX/site/"
 attrs_version=$(/usr/bin/python3 -c "import importlib.metadata as m; print(m.version('attrs'))")
 
-# --- vendored jQuery
+# --- and pip's (Debian's python3-pip), an older pip than the PyPA advisories' fixes
+pip_dir=$(ls -d /usr/lib/python3/dist-packages/pip-*.dist-info | head -1)
+cp -r "$pip_dir" "$CTX/site/"
+pip_version=$(/usr/bin/python3 -c "import importlib.metadata as m; print(m.version('pip'))")
+
+# --- vendored jQuery: Debian's, and npm's 3.4.0 under a name that does not tell its version
 cp /usr/share/javascript/jquery/jquery.min.js "$CTX/www/js/jquery.min.js"
 jq_version=$(dpkg-query -W -f '${Version}' libjs-jquery | sed 's/[+~-].*//')
+cp "$CTX/app/node_modules/jquery/dist/jquery.min.js" "$CTX/www/legacy/js/jquery.min.js"
+
+# --- a gemspec in a GEM_HOME of its own: Ruby's rexml (Debian's libruby), copied
+rexml_spec=$(ls /usr/lib/ruby/gems/*/specifications/rexml-*.gemspec | head -1)
+cp "$rexml_spec" "$CTX/gems/specifications/"
+rexml_version=$(ruby -e 'puts Gem::Specification.load(ARGV[0]).version' "$rexml_spec")
+
+# --- vendor/ from a real `composer install` (offline) of Debian's Twig as a path package
+twig_version=$(dpkg-query -W -f '${Version}' php-twig | sed 's/-[^-]*$//')
+cp -r /usr/share/php/Twig "$CTX/php/twig/src"
+jq -n --arg v "$twig_version" '{name: "twig/twig", version: $v, license: "BSD-3-Clause",
+  autoload: {"psr-4": {"Twig\\": "src/"}}}' >"$CTX/php/twig/composer.json"
+jq -n '{repositories: [{"packagist.org": false}, {type: "path", url: "../twig", options: {symlink: false}}],
+  require: {"twig/twig": "*"}}' >"$CTX/php/app/composer.json"
+(cd "$CTX/php/app" && COMPOSER_HOME=$SCRATCH/composer-home composer install --no-interaction --quiet) ||
+  fatal "composer install failed"
 
 # --- a Go binary
 (cd "$CTX/gosrc" && printf 'module example.com/dagdahello\n\ngo 1.19\n' >go.mod &&
@@ -56,6 +82,8 @@ COPY app/node_modules /srv/app/node_modules
 COPY app.war /srv/app.war
 COPY site /opt/py/site-packages
 COPY www /var/www
+COPY gems /usr/local/bundle
+COPY php/app/vendor /var/www/php/vendor
 COPY hello /usr/local/bin/hello
 CF
 tag=localhost/dagda-test/apps:$$
@@ -71,14 +99,17 @@ RETIRE=${DAGDA_TESTDATA:-$DAGDA_TESTDATA_DEFAULT}/vulndb/retirejs/jsrepository.j
 sbom_json apps "docker-archive:$SCRATCH/apps.tar" --retirejs "$RETIRE" || finish
 OUT=$SCRATCH/apps.out
 
-# pkg ECOSYSTEM NAME: the package's JSON (the first one of that name)
-pkg() { jq -c --arg e "$1" --arg n "$2" '[.packages[] | select(.ecosystem == $e and .name == $n)][0] // empty' "$OUT"; }
+# pkg ECOSYSTEM NAME [PATH]: the package's JSON (the first one of that name, or at PATH)
+pkg() {
+  jq -c --arg e "$1" --arg n "$2" --arg p "${3:-}" \
+    '[.packages[] | select(.ecosystem == $e and .name == $n and ($p == "" or .path == $p))][0] // empty' "$OUT"
+}
 # expect WHAT ECOSYSTEM NAME VERSION PATH LAYER_TEXT: name, version, path, and the layer whose
 # history entry holds LAYER_TEXT
 expect() {
   local what=$1 eco=$2 name=$3 version=$4 path=$5 layer_text=$6
   local p
-  p=$(pkg "$eco" "$name")
+  p=$(pkg "$eco" "$name" "$path")
   if [[ -z $p ]]; then
     fail "$what: no $eco package $name"
     return
@@ -107,8 +138,19 @@ expect python pypi attrs "$attrs_version" "opt/py/site-packages/$(basename "$att
 check "python: six is not a pypi package by default" test -z "$(pkg pypi six)"
 check "python: six is the deb python3-six" test -n "$(pkg deb python3-six)"
 
-# javascript: the vendored jQuery by its content
+# python: pip's dist-info
+expect pip pypi pip "$pip_version" "opt/py/site-packages/$(basename "$pip_dir")/METADATA" "/opt/py/site-packages"
+
+# javascript: the vendored jQuery files by their content
 expect javascript javascript jquery "$jq_version" var/www/js/jquery.min.js "/var/www"
+expect javascript-npm javascript jquery 3.4.0 var/www/legacy/js/jquery.min.js "/var/www"
+
+# ruby: the copied gemspec
+expect gem gem rexml "$rexml_version" "usr/local/bundle/specifications/$(basename "$rexml_spec")" "/usr/local/bundle"
+
+# php: composer's installed.json
+expect composer composer twig/twig "$(jq -r '.packages[] | select(.name == "twig/twig") | .version' \
+  "$CTX/php/app/vendor/composer/installed.json")" var/www/php/vendor/composer/installed.json "/var/www/php/vendor"
 
 # go: the binary's main module and toolchain
 expect go golang example.com/dagdahello "(devel)" usr/local/bin/hello "/usr/local/bin/hello"
@@ -172,5 +214,16 @@ PY
 rc=$?
 set -e
 check "scan: Go stdlib findings equal the Go database's ranges for $go_version" test "$rc" -eq 0
+# One package per language feed: exactly the advisories its ecosystem's own tool says apply
+oracle() {
+  local rc=0
+  /usr/bin/python3 "$DAGDA_SOURCE_DIR/tests/integration/apps_oracle.py" "$S" "$V" "$@" || rc=$?
+  check "scan: $1 advisories of $3 $4 equal what the ecosystem's tool decides" test "$rc" -eq 0
+}
+oracle pypi pypi pip "$pip_version"
+oracle rubysec gem rexml "$rexml_version"
+oracle friendsofphp composer twig/twig "$twig_version"
+oracle nodejs npm ms 0.7.0
+oracle retirejs javascript jquery 3.4.0
 
 finish
