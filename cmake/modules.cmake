@@ -8,9 +8,30 @@ function(dagda_module name)
     add_library(dagda_${name} STATIC ${_srcs})
     target_include_directories(dagda_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
     target_link_libraries(dagda_${name} PUBLIC ${ARGN})
+    dagda_pch(dagda_${name})
   else()
     add_library(dagda_${name} INTERFACE)
     target_include_directories(dagda_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
     target_link_libraries(dagda_${name} INTERFACE ${ARGN})
+  endif()
+endfunction()
+
+# Precompiled headers. The standard library, nlohmann/json and fmt are in nearly every
+# file and cost most of each file's compile time, so one target precompiles them and
+# every library, test, benchmark and fuzz target reuses that one copy.
+option(DAGDA_PCH "Precompile the common headers once" ON)
+set(DAGDA_PCH_HEADERS
+  <algorithm> <array> <cstdint> <cstring> <filesystem> <functional> <map> <memory> <optional>
+  <set> <span> <string> <string_view> <unordered_map> <unordered_set> <utility> <variant> <vector>
+  <fmt/format.h> <nlohmann/json.hpp>)
+if(DAGDA_PCH)
+  add_library(dagda_pch OBJECT ${PROJECT_SOURCE_DIR}/cmake/pch.cpp)
+  target_link_libraries(dagda_pch PRIVATE fmt::fmt nlohmann_json::nlohmann_json)
+  target_precompile_headers(dagda_pch PRIVATE ${DAGDA_PCH_HEADERS})
+endif()
+# dagda_pch(TARGET): TARGET reuses the precompiled headers (a no-op with DAGDA_PCH=OFF).
+function(dagda_pch target)
+  if(DAGDA_PCH)
+    target_precompile_headers(${target} REUSE_FROM dagda_pch)
   endif()
 endfunction()
