@@ -19,7 +19,7 @@ def _decompress(name, data):
     return name, data
 
 
-def _entries_of_bytes(name, data):
+def _entries_of_bytes(name, data, sort_members):
     low = name.lower()
     if low.endswith(".zip"):
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -29,7 +29,8 @@ def _entries_of_bytes(name, data):
         return
     if any(low.endswith(s) for s in (".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2")):
         with tarfile.open(fileobj=io.BytesIO(data)) as t:
-            for m in t.getmembers():
+            members = t.getmembers()
+            for m in sorted(members, key=lambda m: m.name) if sort_members else members:
                 if m.isfile():
                     yield name + "!" + m.name, t.extractfile(m).read()
         return
@@ -37,7 +38,8 @@ def _entries_of_bytes(name, data):
     yield n, d
 
 
-def entries(paths):
+def entries(paths, sort_members=False):
+    """(path, bytes) of every file; sort_members reads tar members in name order."""
     for p in paths:
         if os.path.isdir(p):
             for root, dirs, files in os.walk(p):
@@ -45,10 +47,10 @@ def entries(paths):
                 for f in sorted(files):
                     full = os.path.join(root, f)
                     with open(full, "rb") as fh:
-                        yield from _entries_of_bytes(full, fh.read())
+                        yield from _entries_of_bytes(full, fh.read(), sort_members)
         else:
             with open(p, "rb") as fh:
-                yield from _entries_of_bytes(p, fh.read())
+                yield from _entries_of_bytes(p, fh.read(), sort_members)
 
 
 def emit(counts):
