@@ -1,6 +1,7 @@
 #include "support/testdata.hpp"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -21,9 +22,28 @@ std::string testdata(const std::string& rel) {
 std::string source_dir() { return DAGDA_SOURCE_DIR; }
 std::string binary_dir() { return DAGDA_BINARY_DIR; }
 
+namespace {
+// Each test process has its own scratch folder: CTest runs the tests of one executable as
+// parallel processes, and two of them sharing a name (an oracle's project, say) once wiped
+// each other's files. The folder goes when the process ends, unless a test failed (it is
+// kept for inspection) or KEEP_SCRATCH=1. GoogleTest's UnitTest was constructed before this
+// object, so it is still alive when this one is destroyed.
+struct ProcessScratch {
+  std::filesystem::path root =
+      std::filesystem::path(DAGDA_BINARY_DIR) / "test-scratch" / ("pid-" + std::to_string(getpid()));
+  ~ProcessScratch() {
+    const char* keep = std::getenv("KEEP_SCRATCH");
+    if ((keep && std::string(keep) == "1") || !::testing::UnitTest::GetInstance()->Passed()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(root, ec);
+  }
+};
+}  // namespace
+
 std::string scratch_dir(const std::string& name) {
   namespace fs = std::filesystem;
-  fs::path p = fs::path(DAGDA_BINARY_DIR) / "test-scratch" / name;
+  static ProcessScratch scratch;
+  fs::path p = scratch.root / name;
   fs::remove_all(p);
   fs::create_directories(p);
   return p.string();

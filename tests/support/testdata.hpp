@@ -10,7 +10,8 @@ std::string testdata(const std::string& rel = "");
 // The project's source and build directories.
 std::string source_dir();
 std::string binary_dir();
-// A fresh empty directory under the build tree, removed by nobody (inspect after a failure).
+// A fresh empty directory under the build tree, in a folder of this process's own
+// (test-scratch/pid-N/NAME); it is removed at exit when every test passed.
 std::string scratch_dir(const std::string& name);
 // A fresh directory of the running GoogleTest test's own (suite.test-name), so that
 // tests may run in parallel.
