@@ -6,6 +6,8 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <chrono>
+#include <condition_variable>
 #include <thread>
 
 #include <fmt/format.h>
@@ -32,13 +34,15 @@ Result<LayerIndex> walk_layer(const Image& image, const LayerSource& layer, cons
   return r;
 }
 
-// Walks every layer once, several at a time. The first failure stops the rest.
-Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOptions& base, unsigned threads) {
+// Walks every layer once, several at a time. The first failure stops the rest;
+// so does the caller's cancel flag.
+Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOptions& base, const InventoryOptions& opts) {
   const size_t n = image.layers.size();
   std::vector<std::optional<LayerIndex>> done(n);
   std::atomic<bool> cancel{false};
-  std::atomic<size_t> next{0};
+  std::atomic<size_t> next{0}, finished{0};
   std::mutex mu;
+  std::condition_variable cv;
   std::optional<std::pair<size_t, Error>> failure;
   WalkOptions wo = base;
   wo.cancel = &cancel;
@@ -47,22 +51,47 @@ Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOption
       size_t i = next.fetch_add(1);
       if (i >= n || cancel.load()) return;
       auto r = walk_layer(image, image.layers[i], wo);
+      std::lock_guard lock(mu);
       if (r.ok()) {
         done[i] = std::move(r).value();
+        finished++;
+        cv.notify_all();
         continue;
       }
-      std::lock_guard lock(mu);
       if (!cancel.exchange(true) || (failure && i < failure->first)) failure.emplace(i, std::move(r).error());
+      cv.notify_all();
       return;
     }
   };
+  unsigned threads = opts.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(n, 1)));
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+  // This thread reports progress and passes the caller's cancel flag on to the walkers.
+  {
+    std::unique_lock lock(mu);
+    size_t reported = SIZE_MAX;
+    bool cancelled = false;
+    while (finished.load() < n && !cancel.load()) {
+      if (opts.progress && reported != finished.load()) {
+        reported = finished.load();
+        lock.unlock();
+        opts.progress(reported, n);
+        lock.lock();
+      }
+      cv.wait_for(lock, std::chrono::milliseconds(50));
+      if (opts.cancel && opts.cancel->load()) {
+        cancelled = true;
+        cancel.store(true);
+      }
+    }
+    lock.unlock();
+    for (auto& t : pool) t.join();
+    if (cancelled) return Error(ErrorCode::cancelled, "the scan was cancelled");
+  }
   if (failure) return std::move(failure->second);
+  if (opts.progress) opts.progress(n, n);
   std::vector<LayerIndex> out;
   out.reserve(n);
   for (auto& d : done) out.push_back(std::move(*d));
@@ -201,8 +230,8 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
       if (c.probe_keep && c.probe_keep(content)) return true;
     return false;
   };
-  wo.spill_dir = cache_dir() + "/tmp";
-  DAGDA_ASSIGN_OR_RETURN(std::vector<LayerIndex> layers, walk_layers(image, wo, opts.threads));
+  wo.spill_dir = opts.spill_dir.empty() ? cache_dir() + "/tmp" : opts.spill_dir;
+  DAGDA_ASSIGN_OR_RETURN(std::vector<LayerIndex> layers, walk_layers(image, wo, opts));
 
   Inventory inv;
   inv.source = image.info;

@@ -1,6 +1,8 @@
 // catalog/driver.hpp: source -> layers -> catalogers -> inventory, in one call.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <string>
 
 #include "common/result.hpp"
@@ -19,6 +21,12 @@ struct InventoryOptions {
   bool include_os_owned = false;
   // Run only the OS package catalogers (dpkg, apk, rpm), no application catalogers.
   bool os_only = false;
+  // Where captured files too big for memory spill (default: dagda::cache_dir()/tmp).
+  std::string spill_dir;
+  // Stop early when set from another thread (an ErrorCode::cancelled error).
+  const std::atomic<bool>* cancel = nullptr;
+  // Called after each layer is read, with the layers read and their total.
+  std::function<void(size_t done, size_t total)> progress;
 };
 
 // Opens SOURCE, walks every layer once (in parallel), merges them, detects the

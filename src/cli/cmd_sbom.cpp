@@ -6,9 +6,10 @@
 
 #include <fmt/format.h>
 
-#include "catalog/driver.hpp"
 #include "cli/command.hpp"
+#include "cli/progress.hpp"
 #include "common/fs.hpp"
+#include "engine/engine.hpp"
 #include "report/writer.hpp"
 
 namespace dagda::cli {
@@ -34,22 +35,21 @@ int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
     return report_error(Error(ErrorCode::invalid_input,
                               fmt::format("unknown format '{}'; choose one of: {}", args.format, fmt::join(names, ", "))));
   }
-  InventoryOptions opts;
-  opts.source.platform = args.platform;
-  opts.threads = args.threads;
-  opts.include_os_owned = args.include_os_owned;
-  opts.os_only = args.os_only;
-  if (!args.retirejs.empty()) {
-    auto text = read_file(args.retirejs);
-    if (!text.ok()) return report_error(text.error());
-    opts.retirejs_repository = std::move(text).value();
-  }
-  opts.lockfiles = args.lockfiles;
-  auto inv = build_inventory(args.source, opts);
+  engine::SbomOptions opts;
+  opts.inventory.source.platform = args.platform;
+  opts.inventory.threads = args.threads;
+  opts.inventory.include_os_owned = args.include_os_owned;
+  opts.inventory.os_only = args.os_only;
+  opts.inventory.lockfiles = args.lockfiles;
+  opts.retirejs_file = args.retirejs;
+  opts.cache_dir = g.cache_dir;
+  Progress progress(g, args.source);
+  auto inv = engine::sbom(args.source, opts, progress.hooks());
+  progress.done();
   if (!inv.ok()) return report_error(inv.error());
 
   if (!g.quiet)
-    for (const Warning& w : inv->warnings) std::fputs(fmt::format("dagda: warning: {}\n", w.render()).c_str(), stderr);
+    for (const Warning& w : inv->warnings) print_warning(w);
 
   ReportOptions ro;
   bool to_terminal = args.output.empty() && ::isatty(STDOUT_FILENO);

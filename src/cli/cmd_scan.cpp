@@ -8,11 +8,10 @@
 
 #include <fmt/format.h>
 
-#include "catalog/driver.hpp"
 #include "cli/command.hpp"
+#include "cli/progress.hpp"
 #include "common/fs.hpp"
-#include "match/matcher.hpp"
-#include "match/policy.hpp"
+#include "engine/engine.hpp"
 #include "report/scan_writer.hpp"
 
 namespace dagda::cli {
@@ -31,13 +30,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-void progress(const std::string& msg) {
-  if (::isatty(STDERR_FILENO)) std::fputs(fmt::format("\r\033[Kdagda: {}", msg).c_str(), stderr);
-}
-void progress_done() {
-  if (::isatty(STDERR_FILENO)) std::fputs("\r\033[K", stderr);
-}
-
 int run_scan(const ScanArgs& args, const GlobalOptions& g) {
   const ScanFormat* format = find_scan_format(args.format);
   if (!format) {
@@ -46,7 +38,7 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
     return report_error(Error(ErrorCode::invalid_input,
                               fmt::format("unknown format '{}'; choose one of: {}", args.format, fmt::join(names, ", "))));
   }
-  PolicyOptions policy;
+  engine::ScanOptions opts;
   for (auto& s : args.severity) {
     std::string l = lower(s);
     if (severity_rank(l) == 0 && l != "unknown")
@@ -54,52 +46,28 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
                                 fmt::format("unknown severity '{}'; use critical, high, medium, low, negligible, "
                                             "unknown",
                                             s)));
-    policy.severities.push_back(l);
+    opts.policy.severities.push_back(l);
   }
-  policy.ignore_unfixed = args.ignore_unfixed;
-  policy.ignorefile = args.ignorefile;
-  policy.vex = args.vex;
+  opts.policy.ignore_unfixed = args.ignore_unfixed;
+  opts.policy.ignorefile = args.ignorefile;
+  opts.policy.vex = args.vex;
+  opts.inventory.source.platform = args.platform;
+  opts.inventory.threads = args.threads;
+  opts.inventory.lockfiles = args.lockfiles;
+  opts.inventory.include_os_owned = args.include_os_owned;
+  opts.retirejs_file = args.retirejs;
+  opts.cache_dir = g.cache_dir;
 
-  // Open the database first: a scan without one is an error, not an empty report.
-  auto store = vulndb::Store::open(g.db, /*read_only=*/true);
-  if (!store.ok()) return report_error(store.error());
-
-  InventoryOptions opts;
-  opts.source.platform = args.platform;
-  opts.threads = args.threads;
-  opts.lockfiles = args.lockfiles;
-  opts.include_os_owned = args.include_os_owned;
-  if (!args.retirejs.empty()) {
-    auto text = read_file(args.retirejs, 256u << 20);
-    if (!text.ok()) return report_error(text.error());
-    opts.retirejs_repository = std::move(*text);
-  } else {
-    auto sigs = (*store)->signatures("retirejs");
-    if (!sigs.ok()) return report_error(sigs.error());
-    for (auto& s : *sigs)
-      if (s.name == "jsrepository.json" || (opts.retirejs_repository.empty() && s.name.starts_with("jsrepository")))
-        opts.retirejs_repository = s.body;
-  }
-  if (!g.quiet) progress("reading " + args.source);
-  auto inv = build_inventory(args.source, opts);
-  if (!inv.ok()) {
-    progress_done();
-    return report_error(inv.error());
-  }
-  ScanResult result;
-  result.inventory = std::move(*inv);
-  result.database = (*store)->url();
-  if (!g.quiet) progress(fmt::format("matching {} packages", result.inventory.packages.size()));
-  auto st = match_inventory(**store, result);
-  progress_done();
-  if (!st.ok()) return report_error(st.error());
-  st = apply_policy(result, policy, store->get());
-  if (!st.ok()) return report_error(st.error());
+  auto eng = engine::Engine::open({g.db});
+  if (!eng.ok()) return report_error(eng.error());
+  Progress progress(g, args.source);
+  auto result = (*eng)->scan(args.source, opts, progress.hooks());
+  progress.done();
+  if (!result.ok()) return report_error(result.error());
 
   if (!g.quiet) {
-    for (const Warning& w : result.inventory.warnings)
-      std::fputs(fmt::format("dagda: warning: {}\n", w.render()).c_str(), stderr);
-    for (const Warning& w : result.warnings) std::fputs(fmt::format("dagda: warning: {}\n", w.render()).c_str(), stderr);
+    for (const Warning& w : result->inventory.warnings) print_warning(w);
+    for (const Warning& w : result->warnings) print_warning(w);
   }
   ScanReportOptions ro;
   ro.show_suppressed = args.show_suppressed;
@@ -107,7 +75,7 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
   ro.color = to_terminal && !g.no_color && std::getenv("NO_COLOR") == nullptr;
   if (struct winsize ws{}; to_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 60)
     ro.width = ws.ws_col;
-  auto text = format->write(result, ro);
+  auto text = format->write(*result, ro);
   if (!text.ok()) return report_error(text.error());
   if (args.output.empty()) {
     std::fwrite(text->data(), 1, text->size(), stdout);
@@ -117,7 +85,7 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
     if (!w.ok()) return report_error(w.error());
   }
   size_t remaining = 0;
-  for (auto& f : result.findings) remaining += !f.suppressed;
+  for (auto& f : result->findings) remaining += !f.suppressed;
   return remaining > 0 ? args.exit_code : kExitOk;
 }
 
@@ -125,8 +93,8 @@ struct FpArgs {
   std::string image, package, vuln;
 };
 
-Result<vulndb::Store::FpMark> fp_mark(const FpArgs& a) {
-  vulndb::Store::FpMark m;
+Result<state::FpMark> fp_mark(const FpArgs& a) {
+  state::FpMark m;
   m.image = a.image;
   auto colon = a.package.find(':');
   m.package = a.package.substr(0, colon);
@@ -174,7 +142,7 @@ void add_scan(CLI::App& app, Cli& cli) {
   fadd->callback([fa, &cli] {
     auto m = fp_mark(*fa);
     if (!m.ok()) return void(cli.exit_code = report_error(m.error()));
-    auto store = vulndb::Store::open(cli.global.db);
+    auto store = state::Store::open(cli.global.db);
     if (!store.ok()) return void(cli.exit_code = report_error(store.error()));
     auto st = (*store)->add_fp(*m);
     if (!st.ok()) return void(cli.exit_code = report_error(st.error()));
@@ -184,7 +152,7 @@ void add_scan(CLI::App& app, Cli& cli) {
   frm->callback([fa, &cli] {
     auto m = fp_mark(*fa);
     if (!m.ok()) return void(cli.exit_code = report_error(m.error()));
-    auto store = vulndb::Store::open(cli.global.db);
+    auto store = state::Store::open(cli.global.db);
     if (!store.ok()) return void(cli.exit_code = report_error(store.error()));
     auto n = (*store)->remove_fp(*m);
     if (!n.ok()) return void(cli.exit_code = report_error(n.error()));
@@ -193,7 +161,7 @@ void add_scan(CLI::App& app, Cli& cli) {
   CLI::App* fls = fp->add_subcommand("list", "List marks (of one image, or all)");
   fls->add_option("image", fa->image, "Only this image's marks");
   fls->callback([fa, &cli] {
-    auto store = vulndb::Store::open(cli.global.db, true);
+    auto store = state::Store::open(cli.global.db, true);
     if (!store.ok()) return void(cli.exit_code = report_error(store.error()));
     auto marks = (*store)->list_fp(fa->image);
     if (!marks.ok()) return void(cli.exit_code = report_error(marks.error()));

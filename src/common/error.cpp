@@ -12,6 +12,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::corrupt: return "corrupt";
     case ErrorCode::io: return "i/o error";
     case ErrorCode::internal: return "internal error";
+    case ErrorCode::cancelled: return "cancelled";
   }
   return "error";
 }

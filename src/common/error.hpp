@@ -15,6 +15,7 @@ enum class ErrorCode {
   corrupt,        // the data is damaged, truncated or hostile
   io,             // the operating system refused a read or a write
   internal,       // a bug in Dagda
+  cancelled,      // the caller asked the work to stop
 };
 
 std::string_view to_string(ErrorCode code);

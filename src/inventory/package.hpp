@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dagda {
@@ -54,9 +55,7 @@ struct Package {
 };
 
 // True for the ecosystems of operating-system package managers (deb, apk, rpm).
-inline bool is_os_ecosystem(const std::string& e) {
-  return e == "deb" || e == "apk" || e == "rpm";
-}
+bool is_os_ecosystem(std::string_view ecosystem);
 
 // The operating system of the image, from /etc/os-release and friends.
 struct OsInfo {

@@ -2,6 +2,8 @@
 // name, version, then the qualifiers sorted by key, each component percent-encoded.
 #include "inventory/purl.hpp"
 
+#include "ecosystem/ecosystem.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -78,13 +80,6 @@ std::string default_namespace(std::string_view type) {
   return {};
 }
 
-// The purl type of an application ecosystem (the comparator's name is not always the type).
-std::string purl_type(std::string_view ecosystem) {
-  std::string e = lower(ecosystem);
-  if (e == "javascript") return "npm";  // a file retire.js recognised: the library's npm package
-  return e;
-}
-
 // Splits an application package's name into purl namespace and name, per type.
 std::pair<std::string, std::string> split_name(const std::string& type, const std::string& name) {
   auto at_last = [&](char sep) -> std::pair<std::string, std::string> {
@@ -114,8 +109,8 @@ std::string encode_namespace(std::string_view ns) {
 }  // namespace
 
 std::string purl_for(const Package& pkg, const OsInfo* os) {
-  const std::string type = purl_type(pkg.ecosystem);
-  const bool is_os_type = type == "deb" || type == "apk" || type == "rpm";
+  const std::string type = eco::purl_type(pkg.ecosystem);
+  const bool is_os_type = eco::is_os(pkg.ecosystem);
 
   std::string ns;
   // deb and apk names are case-insensitive and normalised to lower case; rpm names are not.

@@ -41,8 +41,10 @@ struct Suppression {
 };
 
 struct Finding {
-  std::string id;                    // the vulnerability: a CVE when any record names one
-  std::vector<std::string> aliases;  // every other id (DSA, USN, GHSA, ...), sorted
+  std::string id;                    // the vulnerability: its CVE when any record names one
+  std::vector<std::string> aliases;  // other names of the same vulnerability (GHSA, PYSEC, ...), sorted
+  // Advisories that cover this vulnerability among others (a DSA, USN, RHSA): never aliases, sorted.
+  std::vector<std::string> related_advisories;
   size_t package = 0;                // index into Inventory::packages
   std::string fixed_version;         // empty when there is no fix
   vulndb::AffectedStatus status = vulndb::AffectedStatus::affected;  // fixed, unfixed, will-not-fix, ...

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "ecosystem/ecosystem.hpp"
+#include "match/enrich.hpp"
 #include "vulndb/evaluate.hpp"
 #include "vulndb/namespace.hpp"
 
@@ -16,15 +19,57 @@ using vulndb::AffectedStatus;
 
 bool is_cve(std::string_view id) { return id.starts_with("CVE-"); }
 
-// The vulnerabilities a row speaks of: its CVE, or the CVEs an advisory lists,
-// or else its own id. A DSA fixing five CVEs yields five findings, not one.
-std::vector<std::string> identities(const vulndb::Affected& a) {
-  if (is_cve(a.vuln_id)) return {a.vuln_id};
-  std::vector<std::string> cves;
-  for (auto& al : a.aliases)
-    if (is_cve(al)) cves.push_back(al);
-  if (!cves.empty()) return cves;
-  return {a.vuln_id.empty() ? a.advisory_id : a.vuln_id};
+// Advisories that, by their kind, cover several vulnerabilities: distro
+// security notices. Their ids are related advisories of each vulnerability,
+// never its aliases. Other advisories (GHSA, PYSEC, GO, RUSTSEC, NSWG, OSV, a
+// retire.js entry) describe one vulnerability and are its other names.
+bool covers_many(std::string_view id) {
+  for (std::string_view p : {"DSA-", "DLA-", "DTSA-", "ELA-", "USN-", "LSN-", "RHSA-", "RHBA-", "RHEA-", "ELSA-",
+                             "ALSA-", "RLSA-", "ALAS", "SUSE-SU-", "openSUSE-SU-", "GLSA-", "FEDORA-", "MGASA-"})
+    if (id.starts_with(p)) return true;
+  return false;
+}
+
+// The vulnerabilities one advisory row speaks of, each by its names. A row
+// names one vulnerability (its vuln_id and aliases, and its advisory id unless
+// that is a distro notice) unless those hold several CVEs: then each CVE is one
+// vulnerability and the row's other ids are related advisories.
+struct Identity {
+  std::vector<std::string> names;
+  std::vector<std::string> related;
+};
+
+std::vector<Identity> identities(const vulndb::Affected& a) {
+  std::vector<std::string> all;
+  auto add = [&](const std::string& id) {
+    if (!id.empty() && std::find(all.begin(), all.end(), id) == all.end()) all.push_back(id);
+  };
+  std::vector<std::string> related;
+  auto relate = [&](const std::string& id) {
+    if (!id.empty() && std::find(related.begin(), related.end(), id) == related.end()) related.push_back(id);
+  };
+  auto take = [&](const std::string& id) {
+    if (covers_many(id)) relate(id);
+    else add(id);
+  };
+  take(a.vuln_id);
+  take(a.advisory_id);
+  for (auto& al : a.aliases) take(al);
+  if (all.empty()) {
+    // A notice that names no vulnerability of its own: it is the only name there is.
+    all.push_back(a.vuln_id.empty() ? a.advisory_id : a.vuln_id);
+    std::erase(related, all.front());
+  }
+  std::vector<std::string> cves, others;
+  for (auto& id : all) (is_cve(id) ? cves : others).push_back(id);
+  if (cves.size() > 1) {
+    std::vector<Identity> out;
+    for (auto& o : others)
+      if (std::find(related.begin(), related.end(), o) == related.end()) related.push_back(o);
+    for (auto& c : cves) out.push_back(Identity{{c}, related});
+    return out;
+  }
+  return {Identity{all, related}};
 }
 
 // "3.10" < "3.11" < "3.9"? No: compared as dotted numbers.
@@ -62,105 +107,172 @@ std::string best_effort_namespace(const std::string& ns, const std::vector<std::
   return "";
 }
 
-int cvss_preference(const vulndb::Cvss& c) {
-  if (c.version == "3.1") return 4;
-  if (c.version == "3.0") return 3;
-  if (c.version.starts_with("4")) return 2;
-  if (c.version.starts_with("2")) return 1;
-  return 0;
+// The distro of an OS package: the image's OS (or one it is like) whose package manager is the package's.
+const eco::Distro* distro_of(const OsInfo& os, std::string_view package_type) {
+  const eco::Distro* d = eco::find_distro(os.family);
+  if (d && d->package_type == package_type) return d;
+  for (auto& like : os.id_like) {
+    const eco::Distro* l = eco::find_distro(like);
+    if (l && l->package_type == package_type && l->release) return d && d->package_type == package_type ? d : l;
+  }
+  return d && d->package_type == package_type ? d : nullptr;
 }
 
-struct Enrichment {
-  std::string title;
-  std::string advisory_severity, advisory_severity_source;
-  std::string nvd_severity;
-  std::optional<vulndb::Cvss> cvss;
-  std::vector<ExploitRef> exploits;
-  std::optional<vulndb::KevEntry> kev;
-  std::optional<vulndb::EpssScore> epss;
-};
-
-Result<Enrichment> enrich(vulndb::Store& store, const std::string& id, const std::set<std::string>& aliases) {
-  Enrichment e;
-  DAGDA_ASSIGN_OR_RETURN(auto recs, store.vulnerability(id));
-  const vulndb::Cvss* best_nvd = nullptr;
-  const vulndb::Cvss* best_any = nullptr;
-  for (auto& r : recs) {
-    const auto& v = r.vuln;
-    if (e.title.empty()) {
-      std::string t = v.summary.empty() ? v.description : v.summary;
-      auto nl = t.find('\n');
-      if (nl != std::string::npos) t.resize(nl);
-      if (t.size() > 200) t = t.substr(0, 197) + "...";
-      e.title = t;
-    }
-    bool nvd = r.source == "nvd";
-    if (!nvd && e.advisory_severity.empty() && !v.severity.empty() && v.severity != "unknown") {
-      e.advisory_severity = v.severity;
-      e.advisory_severity_source = r.source;
-    }
-    for (auto& c : v.cvss) {
-      if (nvd && (!best_nvd || cvss_preference(c) > cvss_preference(*best_nvd))) best_nvd = &c;
-      if (!best_any || cvss_preference(c) > cvss_preference(*best_any)) best_any = &c;
-    }
-  }
-  if (best_nvd) {
-    e.cvss = *best_nvd;
-    e.nvd_severity = best_nvd->severity.empty() ? vulndb::severity_from_score(best_nvd->score, best_nvd->version)
-                                                 : vulndb::normalize_severity(best_nvd->severity);
-  } else if (best_any) {
-    e.cvss = *best_any;
-  }
-  std::set<std::string> cves;
-  if (is_cve(id)) cves.insert(id);
-  for (auto& a : aliases)
-    if (is_cve(a)) cves.insert(a);
-  std::set<int64_t> seen;
-  for (auto& cve : cves) {
-    DAGDA_ASSIGN_OR_RETURN(auto ex, store.exploits_for(cve));
-    for (auto& x : ex)
-      if (seen.insert(x.id).second)
-        e.exploits.push_back({x.id, fmt::format("https://www.exploit-db.com/exploits/{}", x.id), x.title});
-    if (!e.kev) {
-      DAGDA_ASSIGN_OR_RETURN(e.kev, store.kev(cve));
-    }
-    if (!e.epss) {
-      DAGDA_ASSIGN_OR_RETURN(e.epss, store.epss(cve));
-    }
-  }
-  return e;
-}
-
+// A finding being assembled: the rows that matched one vulnerability of one package.
 struct Pending {
-  Finding finding;
-  std::set<std::string> aliases;
+  size_t package = 0;
+  std::set<std::string> names;
+  std::set<std::string> related;
+  std::vector<MatchEvidence> matches;
+  std::vector<const vulndb::StoredAffected*> rows;
+  std::vector<std::string> fixes;  // fixed versions of the rows that matched, in the namespace's order
+  std::string ns;
+  std::string primary;  // the first matching row's vulnerability id
+  std::vector<AffectedStatus> statuses;
 };
+
+// One vulnerability as one advisory row names it, for one package.
+struct Candidate {
+  Identity id;
+  const vulndb::StoredAffected* row;
+  vulndb::Verdict verdict;
+  std::string ns;
+  bool best_effort;
+  std::string installed;
+};
+
+struct PackageCandidates {
+  size_t package = 0;
+  std::vector<Candidate> cands;
+  std::set<std::string> not_affected;
+};
+
+// A reference that names one vulnerability report (a HackerOne report, an npm
+// advisory, a GitHub advisory, a Snyk or huntr entry), normalised; "" for any
+// other URL. Two advisories of one package citing the same report describe the
+// same vulnerability even when one of them has no CVE.
+std::string report_key(std::string_view url) {
+  for (std::string_view scheme : {"https://", "http://"})
+    if (url.starts_with(scheme)) url.remove_prefix(scheme.size());
+  if (url.starts_with("www.")) url.remove_prefix(4);
+  while (!url.empty() && (url.back() == '/' || url.back() == '#')) url.remove_suffix(1);
+  auto digits_after = [&](std::string_view prefix) -> std::string {
+    if (!url.starts_with(prefix)) return "";
+    std::string_view rest = url.substr(prefix.size());
+    size_t n = 0;
+    while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') ++n;
+    if (n == 0 || (n < rest.size() && rest[n] != '/' && rest[n] != '?')) return "";
+    return std::string(prefix) + std::string(rest.substr(0, n));
+  };
+  for (std::string_view p : {"hackerone.com/reports/", "npmjs.com/advisories/"})
+    if (auto k = digits_after(p); !k.empty()) return k;
+  for (std::string_view p : {"github.com/advisories/GHSA-", "snyk.io/vuln/", "huntr.dev/bounties/"})
+    if (url.starts_with(p) && url.size() > p.size() && url.find_first_of("?# ", p.size()) == std::string_view::npos)
+      return std::string(url);
+  return "";
+}
+
+// Union-find over the identities found for one package: identities sharing a name are one vulnerability.
+struct Merger {
+  std::vector<size_t> parent;
+  size_t find(size_t i) { return parent[i] == i ? i : parent[i] = find(parent[i]); }
+  void unite(size_t a, size_t b) { parent[find(a)] = find(b); }
+};
+
+// Groups one package's candidates into vulnerabilities: candidates that share a
+// name are one; so are candidates citing the same vulnerability report, unless
+// that would join two different CVEs.
+void group_candidates(PackageCandidates& pc, const Enrichment& enrichment, std::vector<Pending>& found) {
+  auto& cands = pc.cands;
+  Merger m;
+  m.parent.resize(cands.size());
+  std::iota(m.parent.begin(), m.parent.end(), size_t{0});
+  std::map<std::string, size_t> first_with;
+  for (size_t c = 0; c < cands.size(); ++c)
+    for (auto& n : cands[c].id.names) {
+      auto [it, inserted] = first_with.emplace(n, c);
+      if (!inserted) m.unite(c, it->second);
+    }
+  auto cves_of = [&](size_t root) {
+    std::set<std::string> out;
+    for (size_t c = 0; c < cands.size(); ++c)
+      if (m.find(c) == root)
+        for (auto& n : cands[c].id.names)
+          if (is_cve(n)) out.insert(n);
+    return out;
+  };
+  std::map<std::string, std::vector<size_t>> by_report;
+  for (size_t c = 0; c < cands.size(); ++c)
+    for (auto& n : cands[c].id.names)
+      if (auto it = enrichment.records.find(n); it != enrichment.records.end())
+        for (auto& r : it->second)
+          for (auto& url : r.vuln.references)
+            if (auto k = report_key(url); !k.empty()) by_report[k].push_back(c);
+  for (auto& [report, cs] : by_report)
+    for (size_t k = 1; k < cs.size(); ++k) {
+      size_t a = m.find(cs[0]), b = m.find(cs[k]);
+      if (a == b) continue;
+      auto ca = cves_of(a), cb = cves_of(b);
+      if (!ca.empty() && !cb.empty() && ca != cb) continue;  // two CVEs are two vulnerabilities
+      m.unite(b, a);
+    }
+  std::map<size_t, Pending> groups;
+  for (size_t c = 0; c < cands.size(); ++c) {
+    Pending& g = groups[m.find(c)];
+    const Candidate& cd = cands[c];
+    const vulndb::Affected& a = cd.row->affected;
+    g.package = pc.package;
+    g.names.insert(cd.id.names.begin(), cd.id.names.end());
+    g.related.insert(cd.id.related.begin(), cd.id.related.end());
+    g.rows.push_back(cd.row);
+    if (g.ns.empty()) g.ns = cd.ns;
+    g.statuses.push_back(a.status);
+    g.fixes.push_back(a.fixed_version);
+    if (g.primary.empty()) g.primary = cd.id.names.front();
+    MatchEvidence ev{cd.row->source, a.advisory_id,   cd.ns, a.package,
+                     cd.installed,   cd.verdict.rule, cd.verdict.comparator, cd.best_effort};
+    bool dup = false;
+    for (auto& e : g.matches)
+      dup = dup || (e.source == ev.source && e.advisory == ev.advisory && e.ns == ev.ns && e.rule == ev.rule);
+    if (!dup) g.matches.push_back(std::move(ev));
+  }
+  for (auto& [root, g] : groups) {
+    bool excluded = false;
+    for (auto& n : g.names) excluded = excluded || pc.not_affected.count(n);
+    if (excluded) continue;  // the distro says this package is not affected
+    for (auto& n : g.names) g.related.erase(n);
+    found.push_back(std::move(g));
+  }
+}
 
 }  // namespace
 
-PackageKey package_key(const Package& p, const OsInfo* os) {
-  PackageKey k;
-  if (p.ecosystem == "deb" || p.ecosystem == "apk" || p.ecosystem == "rpm") {
-    if (!os) return k;
-    std::string family = os->family;
-    if (p.ecosystem == "apk") family = "alpine";
-    std::string release = os->version_id.empty() ? os->codename : os->version_id;
-    k.ns = vulndb::distro_namespace(family, release);
-    if (k.ns.empty() && !os->codename.empty()) k.ns = vulndb::distro_namespace(family, os->codename);
-    if (p.ecosystem == "rpm") {
+std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os) {
+  std::vector<PackageKey> keys;
+  const eco::Ecosystem* e = eco::find(p.ecosystem);
+  if (!e) return keys;
+  if (e->os) {
+    if (!os) return keys;
+    const eco::Distro* d = distro_of(*os, e->name);
+    if (!d || !d->release) return keys;
+    PackageKey k;
+    k.ns = eco::distro_namespace(d->id, os->version_id.empty() ? os->codename : os->version_id);
+    if (k.ns.empty() && !os->codename.empty()) k.ns = eco::distro_namespace(d->id, os->codename);
+    if (k.ns.empty()) return keys;
+    if (d->key == eco::DistroKey::binary_package) {
       k.package = p.name;
       k.version = p.version;
     } else {
       k.package = p.source_name.empty() ? p.name : p.source_name;
-      k.version = p.ecosystem == "deb" && !p.source_version.empty() ? p.source_version : p.version;
+      k.version = e->name == "deb" && !p.source_version.empty() ? p.source_version : p.version;
     }
-    return k;
+    keys.push_back(std::move(k));
+    return keys;
   }
-  k.ns = vulndb::ecosystem_namespace(p.ecosystem);
-  if (k.ns.empty()) return k;
-  k.package = vulndb::normalize_package(k.ns, p.name);
-  k.version = p.version;
-  return k;
+  if (e->ns.empty()) return keys;
+  keys.push_back(PackageKey{std::string(e->ns), eco::normalize_package(e->ns, p.name), p.version});
+  for (auto also : e->also_ns) keys.push_back(PackageKey{std::string(also), eco::normalize_package(also, p.name), p.version});
+  return keys;
 }
 
 Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOptions& opts) {
@@ -174,18 +286,18 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
   auto warn_once = [&](const std::string& key, std::string code, std::string msg) {
     if (warned.insert(key).second) result.warnings.push_back(Warning{std::move(code), std::move(msg), {}});
   };
-  auto resolve = [&](const std::string& ns) -> std::string {
+  auto resolve = [&](const std::string& ns, bool distro) -> std::string {
     auto it = resolved.find(ns);
     if (it != resolved.end()) return it->second;
     std::string use = ns;
     if (!has_ns(ns)) {
-      use = best_effort_namespace(ns, available);
+      use = distro ? best_effort_namespace(ns, available) : "";
       if (!use.empty())
         warn_once("ns:" + ns, "match.release-fallback",
                   fmt::format("the database has no advisories for {}; its packages were matched against {} as a "
                               "best effort (import that release's feed for exact results)",
                               ns, use));
-      else if (ns.find(':') != std::string::npos)
+      else if (distro)
         warn_once("ns:" + ns, "match.no-advisories",
                   fmt::format("the database has no advisories for {}; its packages were not matched", ns));
     }
@@ -196,17 +308,26 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
   };
 
   bool os_packages_without_os = false;
-  std::map<std::pair<size_t, std::string>, Pending> pending;
-  std::set<std::pair<size_t, std::string>> not_affected;
+  std::vector<PackageCandidates> per_package;
   // Rows per (namespace, package): binary packages of one source share them.
   std::map<std::pair<std::string, std::string>, std::vector<vulndb::StoredAffected>> rows_cache;
 
   for (size_t i = 0; i < inv.packages.size(); ++i) {
+    if (opts.cancel && opts.cancel->load(std::memory_order_relaxed))
+      return Error(ErrorCode::cancelled, "the scan was cancelled");
+    if (opts.progress && (i % 256) == 0) opts.progress(i, inv.packages.size());
     const Package& p = inv.packages[i];
-    PackageKey key = package_key(p, os);
-    if (key.ns.empty()) {
-      if (p.ecosystem == "deb" || p.ecosystem == "apk" || p.ecosystem == "rpm") {
-        if (!os) os_packages_without_os = true;
+    std::vector<PackageKey> keys = package_keys(p, os);
+    if (keys.empty()) {
+      const eco::Ecosystem* e = eco::find(p.ecosystem);
+      if (e && e->os) {
+        const eco::Distro* d = os ? distro_of(*os, e->name) : nullptr;
+        if (!os)
+          os_packages_without_os = true;
+        else if (d && !d->release)
+          warn_once("distro:" + std::string(d->id), "match.distro-not-covered",
+                    fmt::format("Dagda keeps no advisories for {} {}; its OS packages were listed but not matched",
+                                os->name.empty() ? os->family : os->name, os->version_id));
         else
           warn_once("distro:" + os->family + os->version_id, "match.unknown-release",
                     fmt::format("no advisory namespace for {} {}; its OS packages were not matched", os->family,
@@ -217,88 +338,125 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
       }
       continue;
     }
-    std::string ns = resolve(key.ns);
-    if (ns.empty()) continue;
-    auto& rows = rows_cache[{ns, key.package}];
-    if (rows.empty()) {
-      DAGDA_ASSIGN_OR_RETURN(rows, store.affected(ns, key.package));
-    }
-    for (const auto& row : rows) {
-      const vulndb::Affected& a = row.affected;
-      auto ids = identities(a);
-      if (a.status == AffectedStatus::not_affected) {
-        for (auto& id : ids) not_affected.insert({i, id});
-        continue;
+
+    // Every row of every namespace this package is looked up in, each identity one candidate.
+    PackageCandidates pc;
+    pc.package = i;
+    std::vector<Candidate>& cands = pc.cands;
+    std::set<std::string>& not_affected = pc.not_affected;
+    for (const PackageKey& key : keys) {
+      bool distro = key.ns.find(':') != std::string::npos;
+      std::string ns = resolve(key.ns, distro);
+      if (ns.empty()) continue;
+      auto cached = rows_cache.find({ns, key.package});
+      if (cached == rows_cache.end()) {
+        DAGDA_ASSIGN_OR_RETURN(auto rows, store.affected(ns, key.package));
+        cached = rows_cache.emplace(std::make_pair(ns, key.package), std::move(rows)).first;
       }
-      auto verdict = vulndb::evaluate(a, key.version);
-      if (!verdict.ok()) {
-        warn_once("undecidable:" + row.source + a.advisory_id + key.version, "match.undecidable",
-                  fmt::format("cannot decide {} {} for {} {} {}: {}", row.source, a.advisory_id, ns, key.package,
-                              key.version, verdict.error().render()));
-        continue;
-      }
-      if (!verdict->affected) continue;
-      MatchEvidence ev{row.source, a.advisory_id, ns, key.package, key.version, verdict->rule, verdict->comparator,
-                       ns != key.ns};
-      for (auto& id : ids) {
-        auto& pend = pending[{i, id}];
-        Finding& f = pend.finding;
-        if (f.matches.empty()) {
-          f.id = id;
-          f.package = i;
-          f.status = a.status;
-          f.fixed_version = a.fixed_version;
-        } else if (!a.fixed_version.empty()) {
-          // Several rows: keep the highest fixed version, so the advice is enough.
-          const auto* cmp = vulndb::comparator_for(ns);
-          auto c = f.fixed_version.empty() || !cmp ? Result<int>(1) : cmp->compare(a.fixed_version, f.fixed_version);
-          if (c.ok() && *c > 0) {
-            f.fixed_version = a.fixed_version;
-            f.status = a.status;
-          }
+      for (const auto& row : cached->second) {
+        const vulndb::Affected& a = row.affected;
+        if (a.status == AffectedStatus::not_affected) {
+          for (auto& id : identities(a))
+            for (auto& n : id.names) not_affected.insert(n);
+          continue;
         }
-        if (f.severity.empty() && !a.severity.empty() && a.severity != "unknown") {
-          f.severity = a.severity;
-          f.severity_source = row.source;
+        auto verdict = vulndb::evaluate(a, key.version);
+        if (!verdict.ok()) {
+          warn_once("undecidable:" + row.source + a.advisory_id + key.version, "match.undecidable",
+                    fmt::format("cannot decide {} {} for {} {} {}: {}", row.source, a.advisory_id, ns, key.package,
+                                key.version, verdict.error().render()));
+          continue;
         }
-        for (auto* s : {&a.advisory_id, &a.vuln_id}) pend.aliases.insert(*s);
-        for (auto& al : a.aliases) pend.aliases.insert(al);
-        f.matches.push_back(ev);
+        if (!verdict->affected) continue;
+        for (auto& id : identities(a))
+          cands.push_back(Candidate{std::move(id), &row, *verdict, ns, ns != key.ns, key.version});
       }
     }
+    if (!cands.empty()) per_package.push_back(std::move(pc));
   }
   if (os_packages_without_os)
     result.warnings.push_back(Warning{"match.os-unknown",
                                       "the operating system was not detected; OS packages were not matched", {}});
+  if (opts.progress) opts.progress(inv.packages.size(), inv.packages.size());
 
-  std::map<std::string, Enrichment> enriched;
-  for (auto& [key, pend] : pending) {
-    if (not_affected.count(key)) continue;  // the distro says this package is not affected
-    Finding f = std::move(pend.finding);
-    pend.aliases.erase(f.id);
-    pend.aliases.erase("");
-    f.aliases.assign(pend.aliases.begin(), pend.aliases.end());
+  // What the knowledge base says of every name met, fetched at once: titles and
+  // ratings later, and now the references that tie an advisory without a CVE to one with.
+  std::vector<std::string> all_names;
+  for (auto& pc : per_package)
+    for (auto& c : pc.cands) all_names.insert(all_names.end(), c.id.names.begin(), c.id.names.end());
+  Enrichment enrichment;
+  if (opts.enrich) {
+    DAGDA_ASSIGN_OR_RETURN(enrichment, fetch_enrichment(store, all_names));
+  }
+
+  std::vector<Pending> found;
+  for (auto& pc : per_package) group_candidates(pc, enrichment, found);
+
+  for (auto& g : found) {
+    // The vulnerability's id: its CVE when it has one, else the first matching row's id.
+    Finding f;
+    f.package = g.package;
+    for (auto& n : g.names)
+      if (is_cve(n)) {
+        f.id = n;
+        break;
+      }
+    if (f.id.empty()) f.id = g.primary;
+    for (auto& n : g.names)
+      if (n != f.id) f.aliases.push_back(n);
+    f.related_advisories.assign(g.related.begin(), g.related.end());
+    f.matches = std::move(g.matches);
+
+    // The fix to advise: the highest fixed version among the rows that matched (enough for all of them).
+    const auto* cmp = vulndb::comparator_for(g.ns);
+    f.status = g.statuses.front();
+    for (size_t r = 0; r < g.fixes.size(); ++r) {
+      const std::string& fix = g.fixes[r];
+      if (fix.empty()) continue;
+      auto c = f.fixed_version.empty() || !cmp ? Result<int>(1) : cmp->compare(fix, f.fixed_version);
+      if (c.ok() && *c > 0) {
+        f.fixed_version = fix;
+        f.status = g.statuses[r];
+      }
+    }
+    if (f.fixed_version.empty())
+      for (auto s : g.statuses)
+        if (s != AffectedStatus::affected) f.status = s;
+
+    std::set<std::string> matched_sources;
+    for (auto& e : f.matches) matched_sources.insert(e.source);
+    auto rating = eco::namespace_rating_sources(g.ns);
+    auto preference = [&](const std::string& source) -> size_t {
+      for (size_t k = 0; k < rating.size(); ++k)
+        if (rating[k] == source) return k;
+      return rating.size();
+    };
+    // 1. The package's own advisory rows, in the ecosystem's order of preference.
+    size_t best = SIZE_MAX;
+    for (auto* row : g.rows) {
+      const std::string& s = row->affected.severity;
+      if (s.empty() || s == "unknown") continue;
+      size_t pref = preference(row->source);
+      if (best != SIZE_MAX && pref >= best) continue;
+      f.severity = s;
+      f.severity_source = row->source;
+      best = pref;
+    }
     if (opts.enrich) {
-      auto it = enriched.find(f.id);
-      if (it == enriched.end()) {
-        DAGDA_ASSIGN_OR_RETURN(auto e, enrich(store, f.id, pend.aliases));
-        it = enriched.emplace(f.id, std::move(e)).first;
+      std::vector<std::string> ids{f.id};
+      ids.insert(ids.end(), f.aliases.begin(), f.aliases.end());
+      VulnFacts facts = enrichment.facts(ids, matched_sources, preference);
+      if (facts.withdrawn) continue;  // a rejected CVE or withdrawn advisory is no finding
+      f.title = facts.title;
+      if (f.severity.empty() && !facts.severity.empty()) {
+        f.severity = facts.severity;
+        f.severity_source = facts.severity_source;
       }
-      const Enrichment& e = it->second;
-      f.title = e.title;
-      if (f.severity.empty() && !e.advisory_severity.empty()) {
-        f.severity = e.advisory_severity;
-        f.severity_source = e.advisory_severity_source;
-      }
-      if (f.severity.empty() && !e.nvd_severity.empty()) {
-        f.severity = e.nvd_severity;
-        f.severity_source = "nvd";
-      }
-      f.cvss = e.cvss;
-      f.exploits = e.exploits;
-      f.kev = e.kev.has_value();
-      f.kev_entry = e.kev;
-      f.epss = e.epss;
+      f.cvss = facts.cvss;
+      f.exploits = facts.exploits;
+      f.kev_entry = facts.kev;
+      f.kev = facts.kev.has_value();
+      f.epss = facts.epss;
     }
     if (f.severity.empty()) {
       f.severity = "unknown";

@@ -1,9 +1,14 @@
 // match/matcher.hpp: inventory + knowledge base -> findings. OS packages are
 // looked up in their distro release's namespace by the key the distro uses
 // (Debian/Ubuntu source package, Alpine origin, RPM binary name); application
-// packages in their ecosystem's namespace. Each row is decided by
+// packages in their ecosystem's namespaces. Each row is decided by
 // vulndb::evaluate with the namespace's comparator; never by a name search.
+// The rules come from the ecosystem table (ecosystem/table.cpp).
 #pragma once
+
+#include <atomic>
+#include <functional>
+#include <vector>
 
 #include "common/result.hpp"
 #include "match/finding.hpp"
@@ -12,18 +17,22 @@
 namespace dagda {
 
 struct MatchOptions {
-  bool enrich = true;  // exploits, KEV, EPSS, NVD CVSS
+  bool enrich = true;  // exploits, KEV, EPSS, NVD CVSS and titles
+  // Called now and then with the packages matched so far and their total.
+  std::function<void(size_t done, size_t total)> progress;
+  const std::atomic<bool>* cancel = nullptr;  // stop early (an ErrorCode::cancelled error)
 };
 
-// Fills result.findings and result.warnings from result.inventory.
+// Fills result.findings, result.warnings and result.namespaces from result.inventory.
 Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOptions& opts = {});
 
-// The namespace and lookup key for a package ("" ns when it cannot be matched).
+// Where a package's advisories are looked up: one namespace and key per entry
+// (an npm package is also looked up among retire.js's rows).
 struct PackageKey {
   std::string ns;
   std::string package;
   std::string version;
 };
-PackageKey package_key(const Package& p, const OsInfo* os);
+std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os);
 
 }  // namespace dagda

@@ -106,10 +106,17 @@ bool product_matches(const std::string& product, const std::string& purl) {
   return p == purl_base(purl);  // a product without a version covers every version
 }
 
+// One product of a VEX statement: its identifiers (@id and `identifiers`)
+// and those of its subcomponents (packages inside it).
+struct VexProduct {
+  std::vector<std::string> ids;
+  std::vector<std::string> subcomponents;
+};
+
 struct VexStatement {
-  std::vector<std::string> vulns;  // name and aliases
-  std::vector<std::string> products;      // purls of products (empty = every package)
-  bool image_wide = false;                // products name the image only
+  std::vector<std::string> vulns;    // name and aliases
+  std::vector<VexProduct> products;  // empty with `every_product`
+  bool every_product = false;        // the statement lists no products
   std::string status, justification, impact;
   int index = 0;
 };
@@ -123,6 +130,112 @@ std::vector<std::string> identifiers_of(const nlohmann::json& node) {
     for (auto& [k, v] : node["identifiers"].items())
       if (v.is_string()) out.push_back(v.get<std::string>());
   return out;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += char(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// The parts of a purl that name an image: pkg:oci/NAME@DIGEST?repository_url=R&tag=T or pkg:docker/NS/NAME@TAG.
+struct ImageRef {
+  std::string type, name, version, repository_url, tag;
+};
+
+std::optional<ImageRef> image_ref(std::string_view purl) {
+  ImageRef r;
+  if (purl.starts_with("pkg:oci/")) r.type = "oci";
+  else if (purl.starts_with("pkg:docker/")) r.type = "docker";
+  else return std::nullopt;
+  purl.remove_prefix(r.type.size() + 5);
+  std::string_view quals;
+  if (auto h = purl.find('#'); h != std::string_view::npos) purl = purl.substr(0, h);
+  if (auto q = purl.find('?'); q != std::string_view::npos) quals = purl.substr(q + 1), purl = purl.substr(0, q);
+  if (auto at = purl.rfind('@'); at != std::string_view::npos) r.version = percent_decode(purl.substr(at + 1)), purl = purl.substr(0, at);
+  r.name = percent_decode(purl);
+  while (!quals.empty()) {
+    auto amp = quals.find('&');
+    std::string_view kv = quals.substr(0, amp);
+    auto eq = kv.find('=');
+    if (eq != std::string_view::npos) {
+      if (kv.substr(0, eq) == "repository_url") r.repository_url = percent_decode(kv.substr(eq + 1));
+      if (kv.substr(0, eq) == "tag") r.tag = percent_decode(kv.substr(eq + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    quals.remove_prefix(amp + 1);
+  }
+  return r;
+}
+
+// "docker.io/library/alpine:3.10" -> {"docker.io/library/alpine", "3.10"}
+std::pair<std::string, std::string> split_tag(const std::string& ref) {
+  auto at = ref.find('@');
+  std::string r = ref.substr(0, at);
+  auto colon = r.rfind(':');
+  if (colon != std::string::npos && r.find('/', colon) == std::string::npos) return {r.substr(0, colon), r.substr(colon + 1)};
+  return {r, ""};
+}
+
+bool same_digest(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return false;
+  if (a.starts_with("sha256:")) a.remove_prefix(7);
+  if (b.starts_with("sha256:")) b.remove_prefix(7);
+  return a == b;
+}
+
+// Whether an image purl names the image that was scanned: by digest when it has
+// one (the manifest or the config digest), else by repository and tag.
+bool image_matches(const ImageRef& r, const SourceInfo& src) {
+  if (r.type == "oci" && !r.version.empty())
+    return same_digest(r.version, src.manifest_digest) || same_digest(r.version, src.image_id);
+  std::string want_tag = r.type == "docker" ? r.version : r.tag;
+  for (auto& t : src.tags) {
+    auto [repo, tag] = split_tag(t);
+    std::string last = repo.substr(repo.rfind('/') == std::string::npos ? 0 : repo.rfind('/') + 1);
+    bool name_ok = repo == r.name || repo.ends_with("/" + r.name) || last == r.name;
+    if (!r.repository_url.empty()) name_ok = name_ok && (repo == r.repository_url || repo.ends_with(r.repository_url));
+    if (name_ok && (want_tag.empty() || tag == want_tag)) return true;
+  }
+  return false;
+}
+
+// Whether a statement covers this package of this image (OpenVEX: a product is
+// the image or a package; subcomponents are packages inside their product).
+bool statement_covers(const VexStatement& st, const std::string& purl, const SourceInfo& src) {
+  if (st.every_product) return true;
+  for (const VexProduct& p : st.products) {
+    bool is_image = false, this_image = false, this_package = false;
+    for (auto& id : p.ids) {
+      if (auto ref = image_ref(id)) {
+        is_image = true;
+        this_image = this_image || image_matches(*ref, src);
+      } else {
+        this_package = this_package || product_matches(id, purl);
+      }
+    }
+    if (is_image && !this_image) continue;
+    if (p.subcomponents.empty()) {
+      if (this_image || this_package) return true;
+      continue;
+    }
+    for (auto& sc : p.subcomponents)
+      if (product_matches(sc, purl)) return true;
+  }
+  return false;
 }
 
 Result<std::vector<VexStatement>> read_vex(const std::string& file) {
@@ -161,22 +274,19 @@ Result<std::vector<VexStatement>> read_vex(const std::string& file) {
     if (s.contains("impact_statement") && s["impact_statement"].is_string())
       st.impact = s["impact_statement"].get<std::string>();
     if (s.contains("products") && s["products"].is_array()) {
-      bool any_sub = false;
       for (auto& p : s["products"]) {
-        if (p.is_object() && p.contains("subcomponents") && p["subcomponents"].is_array()) {
+        VexProduct prod;
+        prod.ids = identifiers_of(p);
+        if (p.is_object() && p.contains("subcomponents") && p["subcomponents"].is_array())
           for (auto& sc : p["subcomponents"])
-            for (auto& id : identifiers_of(sc)) st.products.push_back(id), any_sub = true;
-          continue;
-        }
-        for (auto& id : identifiers_of(p)) {
-          // An image (pkg:oci, pkg:docker) without subcomponents covers all its packages.
-          if (id.starts_with("pkg:oci/") || id.starts_with("pkg:docker/")) st.image_wide = true;
-          else st.products.push_back(id);
-        }
+            for (auto& id : identifiers_of(sc)) prod.subcomponents.push_back(id);
+        if (!prod.ids.empty() || !prod.subcomponents.empty()) st.products.push_back(std::move(prod));
       }
-      if (any_sub) st.image_wide = false;
+      if (st.products.empty())
+        return Error(ErrorCode::invalid_input, fmt::format("statement {}: its products have no identifier", i),
+                     {.file = file});
     } else {
-      st.image_wide = true;
+      st.every_product = true;
     }
     out.push_back(std::move(st));
   }
@@ -198,13 +308,12 @@ std::vector<std::string> image_names(const SourceInfo& source) {
   return names;
 }
 
-Status apply_policy(ScanResult& result, const PolicyOptions& opts, vulndb::Store* store) {
+Status apply_policy(ScanResult& result, const PolicyOptions& opts, const std::vector<state::FpMark>& marks) {
   auto& inv = result.inventory;
   std::string today = opts.today.empty() ? today_utc() : opts.today;
 
-  if (store) {
+  {
     auto names = image_names(inv.source);
-    DAGDA_ASSIGN_OR_RETURN(auto marks, store->list_fp());
     for (auto& m : marks) {
       if (m.image != "*" && std::find(names.begin(), names.end(), m.image) == names.end()) continue;
       for (auto& f : result.findings) {
@@ -252,9 +361,7 @@ Status apply_policy(ScanResult& result, const PolicyOptions& opts, vulndb::Store
         for (auto& v : st.vulns) named = named || names_vuln(f, v);
         if (!named) continue;
         std::string purl = purl_for(inv.packages[f.package], inv.os ? &*inv.os : nullptr);
-        bool product = st.image_wide && st.products.empty();
-        for (auto& pr : st.products) product = product || product_matches(pr, purl);
-        if (!product) continue;
+        if (!statement_covers(st, purl, inv.source)) continue;
         std::string reason = st.status;
         if (!st.justification.empty()) reason += ": " + st.justification;
         if (!st.impact.empty()) reason += " (" + st.impact + ")";

@@ -7,7 +7,7 @@
 
 #include "common/result.hpp"
 #include "match/finding.hpp"
-#include "vulndb/store.hpp"
+#include "state/store.hpp"
 
 namespace dagda {
 
@@ -19,10 +19,11 @@ struct PolicyOptions {
   std::string today;       // YYYY-MM-DD, for ignore-file expiry (empty = the real date)
 };
 
-// Applies, in order: fp marks from the database, the ignore file, VEX, then
-// --ignore-unfixed and --severity. Bad policy files are errors naming the
-// file and line; expired ignore entries become warnings.
-Status apply_policy(ScanResult& result, const PolicyOptions& opts, vulndb::Store* store);
+// Applies, in order: false-positive marks (from the state store), the ignore
+// file, VEX, then --ignore-unfixed and --severity. Each acts on the exact
+// vulnerability only (its id or an alias, never a related advisory). Bad policy
+// files are errors naming the file and line; expired ignore entries become warnings.
+Status apply_policy(ScanResult& result, const PolicyOptions& opts, const std::vector<state::FpMark>& marks = {});
 
 // The names an fp mark may use for an image: the input as typed, its tags and its id.
 std::vector<std::string> image_names(const SourceInfo& source);

@@ -124,7 +124,7 @@ std::string unique_ref(std::set<std::string>& used, const std::string& wanted) {
 }
 
 bool is_os_package(const Package& p) {
-  return p.ecosystem == "deb" || p.ecosystem == "apk" || p.ecosystem == "rpm";
+  return is_os_ecosystem(p.ecosystem);
 }
 
 }  // namespace

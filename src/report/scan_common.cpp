@@ -67,6 +67,11 @@ std::string percent_encode(std::string_view s, std::string_view keep) {
 std::string vulnerability_url(std::string_view id) {
   if (id.starts_with("CVE-")) return "https://nvd.nist.gov/vuln/detail/" + percent_encode(id);
   if (id.starts_with("GHSA-")) return "https://github.com/advisories/" + percent_encode(id);
+  if (id.starts_with("DSA-") || id.starts_with("DLA-"))
+    return "https://security-tracker.debian.org/tracker/" + percent_encode(id);
+  if (id.starts_with("USN-")) return "https://ubuntu.com/security/notices/" + percent_encode(id);
+  if (id.starts_with("RHSA-") || id.starts_with("RHBA-") || id.starts_with("RHEA-"))
+    return "https://access.redhat.com/errata/" + percent_encode(id);
   return "https://osv.dev/vulnerability/" + percent_encode(id);
 }
 

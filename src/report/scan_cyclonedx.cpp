@@ -114,6 +114,8 @@ ordered_json vulnerability_json(const ScanResult& r, const Finding& f, const std
     advisories.push_back(
         {{"title", m.advisory + " (" + m.source + ")"}, {"url", vulnerability_url(m.advisory)}});
   }
+  for (const auto& a : f.related_advisories)
+    if (seen.insert(a).second) advisories.push_back({{"title", a}, {"url", vulnerability_url(a)}});
   if (!advisories.empty()) v["advisories"] = std::move(advisories);
   ordered_json versions = ordered_json::array({{{"version", p.version}, {"status", "affected"}}});
   if (!f.fixed_version.empty()) versions.push_back({{"version", f.fixed_version}, {"status", "unaffected"}});

@@ -36,6 +36,7 @@ ordered_json finding_json(const ScanResult& r, const Finding& f) {
   ordered_json j = ordered_json::object();
   j["id"] = f.id;
   j["aliases"] = f.aliases;
+  j["related_advisories"] = f.related_advisories;
   ordered_json pkg = package_json(p, os);
   if (!p.parents.empty() && !pkg.contains("parents")) pkg["parents"] = p.parents;
   j["package"] = std::move(pkg);

@@ -78,6 +78,8 @@ ordered_json rule_json(const Finding& f, const std::string& max_score) {
   rule["helpUri"] = url;
   std::string help = fmt::format("Vulnerability {}\nSeverity: {}", f.id, severity_word(f));
   if (!f.aliases.empty()) help += fmt::format("\nAliases: {}", fmt::join(f.aliases, ", "));
+  if (!f.related_advisories.empty())
+    help += fmt::format("\nRelated advisories: {}", fmt::join(f.related_advisories, ", "));
   help += "\n" + url;
   rule["help"] = {{"text", help}};
   rule["defaultConfiguration"] = {{"level", level_of(severity_word(f))}};

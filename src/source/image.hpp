@@ -33,6 +33,7 @@ struct Image {
 struct SourceOptions {
   std::string platform;                       // "os/arch[/variant]"; default linux/amd64
   uint64_t max_layer_bytes = 64ull << 30;      // uncompressed size of one layer
+  std::string temp_dir;                       // unnamed temporary files (default: dagda::cache_dir()/tmp)
 };
 
 // Opens SOURCE as PRODUCT.md's "Sources" table describes: a `kind:` prefix, or

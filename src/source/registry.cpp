@@ -55,7 +55,7 @@ Result<Image> detect(const std::string& path, const SourceOptions& opts) {
     if (path_exists(path + "/manifest.json")) return open_docker_archive(path, opts);
     return open_dir(path, opts);
   }
-  DAGDA_ASSIGN_OR_RETURN(auto file, open_uncompressed(path));
+  DAGDA_ASSIGN_OR_RETURN(auto file, open_uncompressed(path, opts.temp_dir));
   auto idx = TarIndex::build(file);
   if (!idx.ok()) {
     // A tar damaged past its first header is reported as such; anything else is not an image at all.

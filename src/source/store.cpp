@@ -71,7 +71,7 @@ class DirStore final : public Store {
 
 }  // namespace
 
-Result<std::shared_ptr<HostFile>> open_uncompressed(const std::string& path) {
+Result<std::shared_ptr<HostFile>> open_uncompressed(const std::string& path, const std::string& temp_dir) {
   DAGDA_ASSIGN_OR_RETURN(auto file, HostFile::open(path));
   char head[6] = {};
   ssize_t n = ::pread(file->fd(), head, sizeof head, 0);
@@ -80,7 +80,7 @@ Result<std::shared_ptr<HostFile>> open_uncompressed(const std::string& path) {
 
   uint64_t size = file->size();
   DAGDA_ASSIGN_OR_RETURN(auto in, decompress_stream(file_range_stream(file, 0, size, path), path, 256ull << 30));
-  std::string dir = cache_dir() + "/tmp";
+  std::string dir = temp_dir.empty() ? cache_dir() + "/tmp" : temp_dir;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);

@@ -33,6 +33,6 @@ Result<std::unique_ptr<Store>> open_dir_store(const std::string& path);
 // Opens `path` as a host file; when compressed, inflates it into an unnamed
 // temporary file in the cache directory first. Used for archives that need
 // random access.
-Result<std::shared_ptr<HostFile>> open_uncompressed(const std::string& path);
+Result<std::shared_ptr<HostFile>> open_uncompressed(const std::string& path, const std::string& temp_dir = "");
 
 }  // namespace dagda

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "ecosystem/ecosystem.hpp"
 #include "update/fetch.hpp"
 
 namespace dagda::update {
@@ -30,12 +31,16 @@ std::vector<FeedInfo> make_feeds() {
 
   // OSV publishes one all.zip per ecosystem.
   std::vector<FeedFile> osv;
-  for (const char* eco : {"PyPI", "npm", "Go", "Maven", "RubyGems", "crates.io", "Packagist", "NuGet", "Hex",
-                          "Pub", "Debian", "Alpine", "GitHub Actions"}) {
-    std::string path = eco;
+  std::vector<std::string_view> osv_names;
+  for (const eco::Ecosystem& e : eco::ecosystems())
+    if (!e.osv.empty()) osv_names.push_back(e.osv);
+  for (const eco::Distro& d : eco::distros())
+    if (!d.osv.empty()) osv_names.push_back(d.osv);
+  for (std::string_view eco : osv_names) {
+    std::string path(eco);
     for (auto& c : path)
       if (c == ' ') c = '_';
-    std::string url_eco = eco;
+    std::string url_eco(eco);
     if (url_eco == "GitHub Actions") url_eco = "GitHub%20Actions";
     osv.push_back(
         file(fmt::format("{}-all.zip", path),

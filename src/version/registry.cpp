@@ -1,4 +1,5 @@
-// The one list of comparators, and the ecosystem names that lead to them.
+// The one list of comparators; other names of an ecosystem come from ecosystem/table.cpp.
+#include "ecosystem/ecosystem.hpp"
 #include "version/comparator.hpp"
 #include "version/detail.hpp"
 #include "version/ecosystems.hpp"
@@ -25,27 +26,6 @@ constexpr Comparator kComparators[] = {
 
 #undef DAGDA_ENTRY
 
-struct Alias {
-  std::string_view name;
-  std::string_view comparator;
-};
-
-// Ecosystem names as OSV, purl types and distro identifiers write them.
-constexpr Alias kAliases[] = {
-    {"debian", "deb"},       {"ubuntu", "deb"},         {"dpkg", "deb"},          {"red hat", "rpm"},
-    {"redhat", "rpm"},       {"rhel", "rpm"},           {"almalinux", "rpm"},     {"rocky linux", "rpm"},
-    {"rocky", "rpm"},        {"centos", "rpm"},         {"fedora", "rpm"},        {"opensuse", "rpm"},
-    {"suse", "rpm"},         {"sles", "rpm"},           {"amazon", "rpm"},        {"amazonlinux", "rpm"},
-    {"oracle", "rpm"},       {"ol", "rpm"},             {"mariner", "rpm"},       {"azure linux", "rpm"},
-    {"photon os", "rpm"},    {"openeuler", "rpm"},      {"mageia", "rpm"},        {"alpine", "apk"},
-    {"wolfi", "apk"},        {"chainguard", "apk"},     {"pypi", "pypi"},         {"python", "pypi"},
-    {"pip", "pypi"},         {"pep440", "pypi"},        {"node", "npm"},          {"rubygems", "gem"},
-    {"ruby", "gem"},         {"gems", "gem"},           {"packagist", "composer"}, {"php", "composer"},
-    {"go", "golang"},        {"crates.io", "cargo"},    {"crates", "cargo"},      {"rust", "cargo"},
-    {"dotnet", "nuget"},     {".net", "nuget"},         {"java", "maven"},        {"gradle", "maven"},
-    {"swifturl", "semver"},
-};
-
 }  // namespace
 
 std::span<const Comparator> comparators() { return kComparators; }
@@ -55,11 +35,13 @@ const Comparator* find_comparator(std::string_view ecosystem) {
   size_t colon = name.find(':');
   if (colon != std::string_view::npos) name = detail::trim(name.substr(0, colon));
   if (name.empty()) return nullptr;
-  for (const Alias& a : kAliases) {
-    if (detail::iequals(a.name, name)) name = a.comparator;
-  }
   for (const Comparator& c : kComparators)
     if (detail::iequals(c.name, name)) return &c;
+  // Every other name (OSV ecosystems, purl types, distros) through the ecosystem table.
+  const eco::Ecosystem* e = eco::find(name);
+  if (!e) return nullptr;
+  for (const Comparator& c : kComparators)
+    if (c.name == e->comparator) return &c;
   return nullptr;
 }
 

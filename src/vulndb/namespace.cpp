@@ -1,152 +1,25 @@
+// The namespace rules live in the ecosystem table (ecosystem/table.cpp); these
+// are the vulndb names for them.
 #include "vulndb/namespace.hpp"
 
-#include <array>
-#include <cctype>
-#include <utility>
+#include "ecosystem/ecosystem.hpp"
 
 namespace dagda::vulndb {
-namespace {
 
-using Pair = std::pair<std::string_view, std::string_view>;
-
-constexpr std::array<Pair, 20> kDebian = {{
-    {"buzz", "1.1"},     {"rex", "1.2"},       {"bo", "1.3"},       {"hamm", "2.0"},     {"slink", "2.1"},
-    {"potato", "2.2"},   {"woody", "3.0"},     {"sarge", "3.1"},    {"etch", "4"},       {"lenny", "5"},
-    {"squeeze", "6"},    {"wheezy", "7"},      {"jessie", "8"},     {"stretch", "9"},    {"buster", "10"},
-    {"bullseye", "11"},  {"bookworm", "12"},   {"trixie", "13"},    {"forky", "14"},     {"duke", "15"},
-}};
-
-constexpr std::array<Pair, 44> kUbuntu = {{
-    {"warty", "4.10"},    {"hoary", "5.04"},    {"breezy", "5.10"},   {"dapper", "6.06"},   {"edgy", "6.10"},
-    {"feisty", "7.04"},   {"gutsy", "7.10"},    {"hardy", "8.04"},    {"intrepid", "8.10"}, {"jaunty", "9.04"},
-    {"karmic", "9.10"},   {"lucid", "10.04"},   {"maverick", "10.10"},{"natty", "11.04"},   {"oneiric", "11.10"},
-    {"precise", "12.04"}, {"quantal", "12.10"}, {"raring", "13.04"},  {"saucy", "13.10"},   {"trusty", "14.04"},
-    {"utopic", "14.10"},  {"vivid", "15.04"},   {"wily", "15.10"},    {"xenial", "16.04"},  {"yakkety", "16.10"},
-    {"zesty", "17.04"},   {"artful", "17.10"},  {"bionic", "18.04"},  {"cosmic", "18.10"},  {"disco", "19.04"},
-    {"eoan", "19.10"},    {"focal", "20.04"},   {"groovy", "20.10"},  {"hirsute", "21.04"}, {"impish", "21.10"},
-    {"jammy", "22.04"},   {"kinetic", "22.10"}, {"lunar", "23.04"},   {"mantic", "23.10"},  {"noble", "24.04"},
-    {"oracular", "24.10"},{"plucky", "25.04"},  {"questing", "25.10"},{"resolute", "26.04"},
-}};
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-template <size_t N>
-std::string lookup(const std::array<Pair, N>& table, std::string_view codename) {
-  std::string l = lower(codename);
-  for (auto& [k, v] : table)
-    if (k == l) return std::string(v);
-  return "";
-}
-
-bool all_digits_dots(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') return false;
-  return true;
-}
-
-// "3.10.4" -> "3.10"; "v3.10" -> "3.10".
-std::string major_minor(std::string_view v) {
-  if (!v.empty() && (v[0] == 'v' || v[0] == 'V')) v.remove_prefix(1);
-  auto dot = v.find('.');
-  if (dot == std::string_view::npos) return std::string(v);
-  auto dot2 = v.find('.', dot + 1);
-  return std::string(v.substr(0, dot2));
-}
-
-std::string major(std::string_view v) { return std::string(v.substr(0, v.find('.'))); }
-
-}  // namespace
-
-std::string debian_release_number(std::string_view codename) { return lookup(kDebian, codename); }
-std::string ubuntu_release_number(std::string_view codename) { return lookup(kUbuntu, codename); }
+std::string debian_release_number(std::string_view codename) { return eco::debian_release_number(codename); }
+std::string ubuntu_release_number(std::string_view codename) { return eco::ubuntu_release_number(codename); }
 
 std::string distro_namespace(std::string_view distro, std::string_view release) {
-  std::string d = lower(distro);
-  std::string r = lower(release);
-  if (r.empty()) return "";
-  if (d == "debian") {
-    if (r == "sid" || r == "unstable") return "debian:sid";
-    if (all_digits_dots(r)) return "debian:" + major(r);
-    std::string n = debian_release_number(r);
-    return n.empty() ? "" : "debian:" + major(n);
-  }
-  if (d == "ubuntu") {
-    if (all_digits_dots(r)) return "ubuntu:" + major_minor(r);
-    std::string n = ubuntu_release_number(r);
-    return n.empty() ? "" : "ubuntu:" + n;
-  }
-  if (d == "alpine") {
-    if (r == "edge") return "alpine:edge";
-    std::string mm = major_minor(r);
-    return all_digits_dots(mm) ? "alpine:" + mm : "";
-  }
-  if (d == "rhel" || d == "redhat" || d == "red hat" || d == "centos" || d == "rocky" || d == "almalinux" ||
-      d == "ol" || d == "oracle") {
-    std::string m = major(r.starts_with("el") ? std::string_view(r).substr(2) : std::string_view(r));
-    return all_digits_dots(m) ? "redhat:" + m : "";
-  }
-  return "";
+  return eco::distro_namespace(distro, release);
 }
 
-std::string ecosystem_namespace(std::string_view ecosystem) {
-  std::string_view base = ecosystem.substr(0, ecosystem.find(':'));
-  std::string_view rest = base.size() < ecosystem.size() ? ecosystem.substr(base.size() + 1) : "";
-  std::string b = lower(base);
-  if (!rest.empty()) {
-    if (b == "ubuntu") {
-      // "Ubuntu:22.04:LTS", "Ubuntu:Pro:18.04:LTS"
-      if (rest.starts_with("Pro:")) rest.remove_prefix(4);
-      return distro_namespace("ubuntu", rest.substr(0, rest.find(':')));
-    }
-    if (b == "debian" || b == "alpine") return distro_namespace(b, rest.substr(0, rest.find(':')));
-  }
-  if (b == "pypi") return "pypi";
-  if (b == "npm") return "npm";
-  if (b == "go" || b == "golang") return "golang";
-  if (b == "crates.io" || b == "cargo") return "cargo";
-  if (b == "rubygems" || b == "gem") return "gem";
-  if (b == "packagist" || b == "composer") return "composer";
-  if (b == "maven") return "maven";
-  if (b == "nuget") return "nuget";
-  if (b == "javascript" || b == "retirejs") return "javascript";
-  return "";
-}
+std::string ecosystem_namespace(std::string_view ecosystem) { return eco::ecosystem_namespace(ecosystem); }
 
-std::string normalize_package(std::string_view ns, std::string_view name) {
-  if (ns == "pypi") {
-    std::string out;
-    for (char c : name) {
-      char l = char(std::tolower(static_cast<unsigned char>(c)));
-      if (l == '-' || l == '_' || l == '.') {
-        if (out.empty() || out.back() != '-') out += '-';
-      } else {
-        out += l;
-      }
-    }
-    return out;
-  }
-  if (ns == "composer" || ns == "nuget" || ns == "javascript") return lower(name);
-  if (ns == "maven") {
-    std::string out(name);
-    for (auto& c : out)
-      if (c == '/') c = ':';
-    return out;
-  }
-  return std::string(name);
-}
+std::string normalize_package(std::string_view ns, std::string_view name) { return eco::normalize_package(ns, name); }
 
 const version::Comparator* comparator_for(std::string_view ns) {
-  std::string_view base = ns.substr(0, ns.find(':'));
-  if (base == "debian" || base == "ubuntu") return version::find_comparator("deb");
-  if (base == "alpine") return version::find_comparator("apk");
-  if (base == "redhat") return version::find_comparator("rpm");
-  if (base == "javascript") return version::find_comparator("npm");
-  return version::find_comparator(base);
+  std::string_view name = eco::namespace_comparator(ns);
+  return name.empty() ? nullptr : version::find_comparator(name);
 }
 
 }  // namespace dagda::vulndb

@@ -63,8 +63,6 @@ CREATE INDEX IF NOT EXISTS bugtraq_cves_input ON bugtraq_cves (input_id);
 CREATE TABLE IF NOT EXISTS signatures (
   input_id BIGINT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS signatures_input ON signatures (input_id);
-CREATE TABLE IF NOT EXISTS fp_marks (
-  image TEXT NOT NULL, package TEXT NOT NULL, version TEXT NOT NULL, vuln_id TEXT NOT NULL, created_at TEXT NOT NULL);
 )sql";
 }
 

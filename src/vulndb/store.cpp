@@ -552,36 +552,4 @@ Result<std::vector<std::string>> Store::namespaces() {
   return out;
 }
 
-Status Store::add_fp(const FpMark& m) {
-  std::vector<Value> k{m.image, m.package, m.version, m.vuln_id};
-  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query("SELECT count(*) FROM fp_marks WHERE image = ? AND package = ? AND "
-                                               "version = ? AND vuln_id = ?",
-                                               k));
-  if (sql::as_int(rows[0][0]) > 0) return Ok{};
-  std::vector<Value> p{m.image, m.package, m.version, m.vuln_id, now_utc()};
-  DAGDA_TRY(db_->query("INSERT INTO fp_marks (image, package, version, vuln_id, created_at) VALUES (?, ?, ?, ?, ?)", p));
-  return Ok{};
-}
-
-Result<std::vector<Store::FpMark>> Store::list_fp(std::string_view image) {
-  std::vector<Value> p{std::string(image), std::string(image)};
-  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query("SELECT image, package, version, vuln_id, created_at FROM fp_marks "
-                                               "WHERE ? = '' OR image = ? ORDER BY image, package, version, vuln_id",
-                                               p));
-  std::vector<FpMark> out;
-  for (auto& r : rows)
-    out.push_back(FpMark{sql::as_text(r[0]), sql::as_text(r[1]), sql::as_text(r[2]), sql::as_text(r[3]),
-                         sql::as_text(r[4])});
-  return out;
-}
-
-Result<uint64_t> Store::remove_fp(const FpMark& m) {
-  std::vector<Value> k{m.image, m.package, m.version, m.vuln_id};
-  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query("SELECT count(*) FROM fp_marks WHERE image = ? AND package = ? AND "
-                                               "version = ? AND vuln_id = ?",
-                                               k));
-  DAGDA_TRY(db_->query("DELETE FROM fp_marks WHERE image = ? AND package = ? AND version = ? AND vuln_id = ?", k));
-  return uint64_t(sql::as_int(rows[0][0]));
-}
-
 }  // namespace dagda::vulndb

@@ -88,14 +88,6 @@ class Store {
   Result<std::optional<BugtraqEntry>> bugtraq(int64_t bid);
   Result<std::vector<BugtraqEntry>> bugtraq_for(std::string_view cve);
   Result<std::vector<Signature>> signatures(std::string_view kind);
-  // False-positive marks (`dagda fp`): image "*" applies to every image;
-  // empty version or vuln_id match any.
-  struct FpMark {
-    std::string image, package, version, vuln_id, created_at;
-  };
-  Status add_fp(const FpMark& m);
-  Result<std::vector<FpMark>> list_fp(std::string_view image = {});
-  Result<uint64_t> remove_fp(const FpMark& m);  // how many were removed
   // Every namespace that has advisory rows, sorted.
   Result<std::vector<std::string>> namespaces();
 

@@ -1,0 +1,94 @@
+// ecosystem/ecosystem.hpp: what an ecosystem is, declared once. Every package
+// ecosystem (the package managers of distros and of languages) and every
+// distro is one row of ecosystem/table.cpp; the comparator, purl, namespace,
+// name-normalising and rating rules everywhere else come from these rows.
+//
+// Adding an application ecosystem: its comparator (version/NAME.cpp, listed in
+// version/registry.cpp) and its row in kEcosystems. Adding a distro: its row in
+// kDistros (and a release rule in names.cpp when none of the existing fits).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace dagda::eco {
+
+// The stored and looked-up form of a package name in an advisory namespace.
+using Normalizer = std::string (*)(std::string_view name);
+// A release as os-release or a feed writes it ("12", "bookworm", "v3.10",
+// "3.10.4", "el8") to the release part of a namespace ("12", "3.10", "8");
+// "" when it cannot be read.
+using ReleaseRule = std::string (*)(std::string_view release);
+
+struct Ecosystem {
+  std::string_view name;        // ours, as Package::ecosystem: "deb", "npm", "javascript", ...
+  bool os = false;              // a distro package manager (deb, apk, rpm): matched by distro release
+  std::string_view purl_type;   // "deb", "npm", "pypi", "maven", ...
+  std::string_view comparator;  // the version comparator (version/registry.cpp)
+  // Other names of the ecosystem: OSV ecosystems, purl types, feeds' words ("PyPI", "crates.io").
+  std::span<const std::string_view> aliases;
+  // Application ecosystems: the advisory namespace its packages are looked up
+  // in ("" = no advisories are kept for it), and further namespaces consulted
+  // for the same packages (npm packages also meet retire.js's "javascript" rows).
+  std::string_view ns;
+  std::span<const std::string_view> also_ns;
+  Normalizer normalize = nullptr;  // stored/looked-up package name (nullptr = unchanged)
+  // Sources whose severity rates this ecosystem's packages, preferred first.
+  // Only sources that matched the package are ever used.
+  std::span<const std::string_view> rating_sources;
+  // OSV's name for it, whose all.zip `db update` downloads ("" = none).
+  std::string_view osv;
+};
+
+enum class DistroKey {
+  source_package,  // Debian/Ubuntu source package, Alpine origin
+  binary_package,  // RPM distros: the binary package name
+};
+
+struct Distro {
+  std::string_view id;            // namespace prefix: "debian", "ubuntu", "alpine", "redhat"
+  std::string_view package_type;  // the Ecosystem::name of its packages: "deb", "apk", "rpm"
+  // os-release IDs (and feed spellings) that mean this distro, ours first.
+  std::span<const std::string_view> ids;
+  // nullptr: Dagda keeps no advisories for this distro; its packages are
+  // listed but not matched (and a scan says so).
+  ReleaseRule release = nullptr;
+  DistroKey key = DistroKey::source_package;
+  std::span<const std::string_view> rating_sources;  // as Ecosystem::rating_sources
+  std::string_view osv;                              // as Ecosystem::osv
+};
+
+// Every row, in table order.
+std::span<const Ecosystem> ecosystems();
+std::span<const Distro> distros();
+
+// By our name or any alias, case-insensitively; a suffix after ':' (an OSV
+// release qualifier such as "Debian:12") is ignored. nullptr when unknown.
+const Ecosystem* find(std::string_view name);
+// By os-release ID or a feed's distro name ("rhel", "Red Hat", "centos"). nullptr when unknown.
+const Distro* find_distro(std::string_view id);
+
+bool is_os(std::string_view ecosystem);
+// The purl type of a package ecosystem (its name when unknown, lower case).
+std::string purl_type(std::string_view ecosystem);
+
+// "debian:12", "ubuntu:18.04", "alpine:3.10", "redhat:8"; "" when the distro
+// is unknown, not covered, or the release unreadable.
+std::string distro_namespace(std::string_view distro, std::string_view release);
+// An application ecosystem's namespace ("PyPI" -> "pypi"), or for an OSV
+// distro ecosystem ("Debian:10", "Alpine:v3.16", "Ubuntu:Pro:18.04:LTS") the
+// distro namespace. "" when unknown.
+std::string ecosystem_namespace(std::string_view ecosystem);
+// The package name as stored and looked up in a namespace.
+std::string normalize_package(std::string_view ns, std::string_view name);
+// The comparator name that decides versions in a namespace ("" when unknown).
+std::string_view namespace_comparator(std::string_view ns);
+// The rating preference of a namespace's ecosystem or distro (empty when unknown).
+std::span<const std::string_view> namespace_rating_sources(std::string_view ns);
+
+// Release codenames to numbers ("bookworm" -> "12", "bionic" -> "18.04"); "" when unknown.
+std::string debian_release_number(std::string_view codename);
+std::string ubuntu_release_number(std::string_view codename);
+
+}  // namespace dagda::eco

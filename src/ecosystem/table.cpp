@@ -1,0 +1,106 @@
+// The one table of ecosystems and distros (see ecosystem.hpp).
+#include "ecosystem/ecosystem.hpp"
+#include "ecosystem/names.hpp"
+
+namespace dagda::eco {
+namespace {
+
+
+// ---- package ecosystems ----
+constexpr std::string_view kDebAliases[] = {"dpkg"};
+constexpr std::string_view kNpmAliases[] = {"node"};
+constexpr std::string_view kNpmAlso[] = {"javascript"};
+constexpr std::string_view kNpmRating[] = {"ghsa", "nodejs", "gitlab", "osv", "retirejs"};
+constexpr std::string_view kJsAliases[] = {"retirejs"};
+constexpr std::string_view kJsRating[] = {"retirejs", "ghsa", "gitlab", "osv"};
+constexpr std::string_view kPypiAliases[] = {"python", "pip", "pep440"};
+constexpr std::string_view kPypiRating[] = {"pypa", "ghsa", "gitlab", "osv"};
+constexpr std::string_view kMavenAliases[] = {"java", "gradle"};
+constexpr std::string_view kMavenRating[] = {"ghsa", "gitlab", "osv"};
+constexpr std::string_view kGemAliases[] = {"rubygems", "ruby", "gems"};
+constexpr std::string_view kGemRating[] = {"rubysec", "ghsa", "gitlab", "osv"};
+constexpr std::string_view kComposerAliases[] = {"packagist", "php"};
+constexpr std::string_view kComposerRating[] = {"friendsofphp", "ghsa", "gitlab", "osv"};
+constexpr std::string_view kGoAliases[] = {"go"};
+constexpr std::string_view kGoRating[] = {"go-vulndb", "ghsa", "gitlab", "osv"};
+constexpr std::string_view kCargoAliases[] = {"crates.io", "crates", "rust"};
+constexpr std::string_view kCargoRating[] = {"rustsec", "rustsec-osv", "ghsa", "osv"};
+constexpr std::string_view kNugetAliases[] = {"dotnet", ".net"};
+constexpr std::string_view kNugetRating[] = {"ghsa", "gitlab", "osv"};
+constexpr std::string_view kSwiftAliases[] = {"swifturl"};
+constexpr std::string_view kActionsAliases[] = {"github actions"};
+
+constexpr std::span<const std::string_view> none() { return {}; }
+
+const Ecosystem kEcosystems[] = {
+    // name        os     purl        comparator  aliases          ns            also_ns   normaliser         rating  osv
+    {"deb",        true,  "deb",      "deb",      kDebAliases,     "",           none(),   nullptr,           none(), ""},
+    {"apk",        true,  "apk",      "apk",      none(),          "",           none(),   nullptr,           none(), ""},
+    {"rpm",        true,  "rpm",      "rpm",      none(),          "",           none(),   nullptr,           none(), ""},
+    {"npm",        false, "npm",      "npm",      kNpmAliases,     "npm",        kNpmAlso, nullptr,           kNpmRating, "npm"},
+    // A file that retire.js recognises: the library's npm package, matched against retire.js's rows.
+    {"javascript", false, "npm",      "npm",      kJsAliases,      "javascript", none(),   lower_name,        kJsRating, ""},
+    {"pypi",       false, "pypi",     "pypi",     kPypiAliases,    "pypi",       none(),   pep503_name,       kPypiRating, "PyPI"},
+    {"maven",      false, "maven",    "maven",    kMavenAliases,   "maven",      none(),   maven_name,        kMavenRating, "Maven"},
+    {"gem",        false, "gem",      "gem",      kGemAliases,     "gem",        none(),   nullptr,           kGemRating, "RubyGems"},
+    {"composer",   false, "composer", "composer", kComposerAliases,"composer",   none(),   lower_name,        kComposerRating, "Packagist"},
+    {"golang",     false, "golang",   "golang",   kGoAliases,      "golang",     none(),   nullptr,           kGoRating, "Go"},
+    {"cargo",      false, "cargo",    "cargo",    kCargoAliases,   "cargo",      none(),   nullptr,           kCargoRating, "crates.io"},
+    {"nuget",      false, "nuget",    "nuget",    kNugetAliases,   "nuget",      none(),   lower_name,        kNugetRating, "NuGet"},
+    // Swift packages (OSV "SwiftURL"): versions compare as SemVer; no advisories are kept.
+    {"swift",      false, "swift",    "semver",   kSwiftAliases,   "",           none(),   nullptr,           none(), ""},
+    // OSV ecosystems whose advisories are imported but whose packages Dagda does not catalog yet.
+    {"hex",        false, "hex",      "semver",   none(),          "",           none(),   nullptr,           none(), "Hex"},
+    {"pub",        false, "pub",      "semver",   none(),          "",           none(),   nullptr,           none(), "Pub"},
+    {"github-actions", false, "github", "semver", kActionsAliases, "",           none(),   nullptr,           none(), "GitHub Actions"},
+};
+
+// ---- distros ----
+constexpr std::string_view kDebianIds[] = {"debian"};
+constexpr std::string_view kDebianRating[] = {"debian-tracker", "debian-dsa", "debian-dla", "debian-osv"};
+constexpr std::string_view kUbuntuIds[] = {"ubuntu"};
+constexpr std::string_view kUbuntuRating[] = {"ubuntu-cve-tracker", "ubuntu-osv"};
+constexpr std::string_view kAlpineIds[] = {"alpine"};
+constexpr std::string_view kAlpineRating[] = {"alpine-secdb"};
+constexpr std::string_view kRedhatIds[] = {"redhat", "rhel", "red hat", "centos"};
+constexpr std::string_view kRedhatRating[] = {"redhat-csaf", "redhat-oval"};
+// Distros whose packages are listed but not matched: Dagda keeps no advisories for them yet.
+constexpr std::string_view kFedoraIds[] = {"fedora"};
+constexpr std::string_view kRockyIds[] = {"rocky", "rocky linux"};
+constexpr std::string_view kAlmaIds[] = {"almalinux", "alma"};
+constexpr std::string_view kOracleIds[] = {"ol", "oracle", "oracle linux"};
+constexpr std::string_view kSuseIds[] = {"sles", "suse", "opensuse", "opensuse-leap", "opensuse-tumbleweed", "sle-micro"};
+constexpr std::string_view kAmazonIds[] = {"amzn", "amazon", "amazonlinux"};
+constexpr std::string_view kMarinerIds[] = {"azurelinux", "mariner", "azure linux", "cbl-mariner"};
+constexpr std::string_view kPhotonIds[] = {"photon", "photon os"};
+constexpr std::string_view kOpenEulerIds[] = {"openeuler"};
+constexpr std::string_view kMageiaIds[] = {"mageia"};
+constexpr std::string_view kWolfiIds[] = {"wolfi"};
+constexpr std::string_view kChainguardIds[] = {"chainguard"};
+
+const Distro kDistros[] = {
+    // id            packages  ids              release rule       key                           rating  osv
+    {"debian",      "deb",     kDebianIds,      debian_release,    DistroKey::source_package,   kDebianRating, "Debian"},
+    {"ubuntu",      "deb",     kUbuntuIds,      ubuntu_release,    DistroKey::source_package,   kUbuntuRating, ""},
+    {"alpine",      "apk",     kAlpineIds,      alpine_release,    DistroKey::source_package,   kAlpineRating, "Alpine"},
+    {"redhat",      "rpm",     kRedhatIds,      major_release,     DistroKey::binary_package,   kRedhatRating, ""},
+    {"fedora",      "rpm",     kFedoraIds,      nullptr,           DistroKey::binary_package,   none(), ""},
+    {"rocky",       "rpm",     kRockyIds,       nullptr,           DistroKey::binary_package,   none(), ""},
+    {"alma",        "rpm",     kAlmaIds,        nullptr,           DistroKey::binary_package,   none(), ""},
+    {"oracle",      "rpm",     kOracleIds,      nullptr,           DistroKey::binary_package,   none(), ""},
+    {"suse",        "rpm",     kSuseIds,        nullptr,           DistroKey::binary_package,   none(), ""},
+    {"amazon",      "rpm",     kAmazonIds,      nullptr,           DistroKey::binary_package,   none(), ""},
+    {"azurelinux",  "rpm",     kMarinerIds,     nullptr,           DistroKey::binary_package,   none(), ""},
+    {"photon",      "rpm",     kPhotonIds,      nullptr,           DistroKey::binary_package,   none(), ""},
+    {"openeuler",   "rpm",     kOpenEulerIds,   nullptr,           DistroKey::binary_package,   none(), ""},
+    {"mageia",      "rpm",     kMageiaIds,      nullptr,           DistroKey::binary_package,   none(), ""},
+    {"wolfi",       "apk",     kWolfiIds,       nullptr,           DistroKey::source_package,   none(), ""},
+    {"chainguard",  "apk",     kChainguardIds,  nullptr,           DistroKey::source_package,   none(), ""},
+};
+
+}  // namespace
+
+std::span<const Ecosystem> ecosystems() { return kEcosystems; }
+std::span<const Distro> distros() { return kDistros; }
+
+}  // namespace dagda::eco

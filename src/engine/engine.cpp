@@ -1,0 +1,96 @@
+#include "engine/engine.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "common/fs.hpp"
+
+namespace dagda::engine {
+namespace {
+
+void report(const Hooks& hooks, std::string_view stage, uint64_t done = 0, uint64_t total = 0) {
+  if (hooks.progress) hooks.progress(Progress{stage, done, total});
+}
+
+Status check_cancel(const Hooks& hooks) {
+  if (hooks.cancel && hooks.cancel->cancelled()) return Error(ErrorCode::cancelled, "the scan was cancelled");
+  return Ok{};
+}
+
+Result<Inventory> read_inventory(const std::string& source, InventoryOptions opts, const std::string& cache_dir,
+                                 const Hooks& hooks) {
+  DAGDA_TRY(check_cancel(hooks));
+  if (!cache_dir.empty()) {
+    opts.spill_dir = cache_dir + "/tmp";
+    opts.source.temp_dir = cache_dir + "/tmp";
+  }
+  if (hooks.cancel) opts.cancel = hooks.cancel->flag();
+  if (hooks.progress)
+    opts.progress = [&hooks](size_t done, size_t total) { report(hooks, "read", done, total); };
+  report(hooks, "open");
+  auto inv = build_inventory(source, opts);
+  if (!inv.ok()) return std::move(inv).error();
+  DAGDA_TRY(check_cancel(hooks));
+  return inv;
+}
+
+}  // namespace
+
+Result<Inventory> sbom(const std::string& source, const SbomOptions& opts, const Hooks& hooks) {
+  InventoryOptions io = opts.inventory;
+  if (!opts.retirejs_file.empty()) {
+    DAGDA_ASSIGN_OR_RETURN(io.retirejs_repository, read_file(opts.retirejs_file, 256u << 20));
+  }
+  return read_inventory(source, std::move(io), opts.cache_dir, hooks);
+}
+
+Engine::Engine(std::unique_ptr<vulndb::Store> v, std::unique_ptr<state::Store> s)
+    : vulndb_(std::move(v)), state_(std::move(s)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::open(const Config& config) {
+  // The VulnDB first: a scan without one is an error, not an empty report.
+  DAGDA_ASSIGN_OR_RETURN(auto v, vulndb::Store::open(config.db, /*read_only=*/true));
+  DAGDA_ASSIGN_OR_RETURN(auto s, state::Store::open(config.db, /*read_only=*/true));
+  return std::unique_ptr<Engine>(new Engine(std::move(v), std::move(s)));
+}
+
+Result<std::string> Engine::retirejs_repository(const std::string& file) {
+  if (!file.empty()) return read_file(file, 256u << 20);
+  DAGDA_ASSIGN_OR_RETURN(auto sigs, vulndb_->signatures("retirejs"));
+  std::string repo;
+  for (auto& s : sigs)
+    if (s.name == "jsrepository.json" || (repo.empty() && s.name.starts_with("jsrepository"))) repo = s.body;
+  return repo;
+}
+
+Result<ScanResult> Engine::scan(const std::string& source, const ScanOptions& opts, const Hooks& hooks) {
+  InventoryOptions io = opts.inventory;
+  if (io.retirejs_repository.empty() && !io.os_only) {
+    DAGDA_ASSIGN_OR_RETURN(io.retirejs_repository, retirejs_repository(opts.retirejs_file));
+  }
+  DAGDA_ASSIGN_OR_RETURN(Inventory inv, read_inventory(source, std::move(io), opts.cache_dir, hooks));
+  return match(std::move(inv), opts, hooks);
+}
+
+Result<ScanResult> Engine::match(Inventory inventory, const ScanOptions& opts, const Hooks& hooks) {
+  DAGDA_TRY(check_cancel(hooks));
+  ScanResult result;
+  result.inventory = std::move(inventory);
+  result.database = vulndb_->url();
+  MatchOptions mo = opts.match;
+  if (hooks.cancel) mo.cancel = hooks.cancel->flag();
+  if (hooks.progress && !mo.progress)
+    mo.progress = [&hooks](size_t done, size_t total) { report(hooks, "match", done, total); };
+  report(hooks, "match", 0, result.inventory.packages.size());
+  DAGDA_TRY(match_inventory(*vulndb_, result, mo));
+  DAGDA_TRY(check_cancel(hooks));
+  report(hooks, "policy");
+  DAGDA_ASSIGN_OR_RETURN(auto marks, state_->list_fp());
+  DAGDA_TRY(apply_policy(result, opts.policy, marks));
+  return result;
+}
+
+}  // namespace dagda::engine
