@@ -2,6 +2,7 @@
 // is one .cpp file exposing a CatalogerInfo; catalog/registry.cpp lists them.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,10 @@ struct CatalogContext {
   Diagnostics& diag;  // warnings about damaged input go here, with a stable code
   // The retire.js repository JSON (InventoryOptions::retirejs_repository); empty: none.
   std::string_view retirejs_repository = {};
+  // For application catalogers: whether an OS package owns this file (then what the file
+  // holds is reported as that OS package, and the cataloger may skip reading it). Unset
+  // when OS-owned files are kept (--include-os-owned).
+  std::function<bool(std::string_view path)> os_owned = {};
 };
 
 struct CatalogOutput {

@@ -255,8 +255,16 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
               "cannot tell the operating system: no os-release, alpine-release, debian_version or redhat-release file");
   const OsInfo* os = inv.os ? &*inv.os : nullptr;
 
+  // Files the OS packages own: application catalogers need not read them (driver's drop_os_owned
+  // would drop what they found there anyway).
+  std::set<std::string, std::less<>> owned;
+  auto is_owned = [&owned](std::string_view path) {
+    while (path.starts_with('/')) path.remove_prefix(1);
+    return owned.contains(path);
+  };
   for (const CatalogerInfo& c : cats) {
     CatalogContext ctx{fs, os, diag, opts.retirejs_repository};
+    if (c.application && !opts.include_os_owned && !owned.empty()) ctx.os_owned = is_owned;
     auto out = c.catalog(ctx);
     if (!out.ok()) {
       diag.add({fmt::format("{}.unreadable", c.name), out.error().render(), out.error().where()});
@@ -266,6 +274,13 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
     if (out->partial) inv.partial = true;
     std::vector<Package> found = std::move(out->packages);
     if (found.empty()) continue;
+    if (!c.application)
+      for (const Package& p : found)
+        for (const std::string& f : p.files) {
+          std::string_view v = f;
+          while (v.starts_with('/')) v.remove_prefix(1);
+          owned.emplace(v);
+        }
     if (c.application) {
       // One file per package: its layer is the layer that wrote the file (below).
     } else if (layers.size() > 1) {

@@ -30,6 +30,7 @@ Result<CatalogOutput> javascript_catalog(const CatalogContext& ctx) {
   }
   for (const std::string& path : ctx.fs.captured()) {
     if (!javascript_wants(path)) continue;
+    if (ctx.os_owned && ctx.os_owned(path)) continue;  // an OS package's file: reported as that package
     auto blob = ctx.fs.read(path);
     if (!blob.ok()) continue;
     std::string_view data = (*blob)->data();

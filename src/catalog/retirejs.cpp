@@ -13,6 +13,7 @@
 // cannot compile (backreferences, lookaround) are counted and skipped.
 #include <fmt/format.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -42,6 +43,7 @@ struct RetireRepository::Impl {
   struct Rule {
     std::unique_ptr<RE2> re;
     std::string replacement;  // filecontentreplace only
+    int set_index = -1;       // its pattern's index in `content_set`
   };
   struct Library {
     std::string name, npm;
@@ -50,6 +52,26 @@ struct RetireRepository::Impl {
   };
   std::vector<Library> libs;
   size_t compiled = 0, skipped = 0;
+  // Every content pattern in one automaton: one pass over a file says which of the
+  // (hundreds of) patterns can match, and only those run again to capture the version.
+  std::unique_ptr<RE2::Set> content_set;
+  size_t set_size = 0;
+
+  void build_set() {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(64 << 20);
+    auto set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+    for (Library& lib : libs)
+      for (auto* rules : {&lib.content, &lib.replace})
+        for (Rule& r : *rules) {
+          r.set_index = set->Add(r.re->pattern(), nullptr);
+          if (r.set_index < 0) return;  // then every rule runs on its own
+        }
+    set_size = 0;
+    for (Library& lib : libs) set_size += lib.content.size() + lib.replace.size();
+    if (set->Compile()) content_set = std::move(set);
+  }
 
   std::unique_ptr<RE2> compile(const std::string& pattern) {
     RE2::Options o;
@@ -125,6 +147,7 @@ Result<RetireRepository> RetireRepository::parse(std::string_view json) {
         if (hi->is_string()) lib.hashes[hi.key()] = hi->get<std::string>();
     impl.libs.push_back(std::move(lib));
   }
+  impl.build_set();
   return repo;
 }
 
@@ -133,6 +156,21 @@ std::vector<RetireRepository::Match> RetireRepository::scan(std::string_view fil
                                                             std::string_view sha1) const {
   std::vector<Match> out;
   re2::StringPiece groups[10];
+  // Which content patterns can match at all (all of them when there is no set, or it gave up).
+  std::vector<bool> may_match;
+  if (!content.empty() && impl_->content_set) {
+    std::vector<int> hits;
+    RE2::Set::ErrorInfo info{};
+    if (impl_->content_set->Match(content, &hits, &info) || info.kind == RE2::Set::kNoError) {
+      may_match.assign(impl_->set_size, false);
+      for (int h : hits)
+        if (h >= 0 && size_t(h) < may_match.size()) may_match[size_t(h)] = true;
+    }
+  }
+  auto worth_running = [&](const Impl::Rule& rule) {
+    return may_match.empty() || rule.set_index < 0 ||
+           (size_t(rule.set_index) < may_match.size() && may_match[size_t(rule.set_index)]);
+  };
   for (const Impl::Library& lib : impl_->libs) {
     auto found = [&](std::string version, const char* how) {
       // The version pattern is greedy: "jquery-3.4.0.min.js" gives "3.4.0.min"; the ".min" is the file's.
@@ -158,6 +196,7 @@ std::vector<RetireRepository::Match> RetireRepository::scan(std::string_view fil
     }
     if (done || content.empty()) continue;
     for (const auto& rule : lib.content) {
+      if (!worth_running(rule)) continue;
       if (rule.re->Match(content, 0, content.size(), RE2::UNANCHORED, groups, 2) && !groups[1].empty()) {
         found(std::string(groups[1]), "filecontent");
         done = true;
@@ -166,6 +205,7 @@ std::vector<RetireRepository::Match> RetireRepository::scan(std::string_view fil
     }
     if (done) continue;
     for (const auto& rule : lib.replace) {
+      if (!worth_running(rule)) continue;
       int n = std::min(rule.re->NumberOfCapturingGroups() + 1, 10);
       if (!rule.re->Match(content, 0, content.size(), RE2::UNANCHORED, groups, n)) continue;
       std::string v;

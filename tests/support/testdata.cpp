@@ -76,4 +76,9 @@ std::string run_command(const std::string& cmd, int* status) {
   return out;
 }
 
+bool in_ci() {
+  const char* ci = std::getenv("DAGDA_CI");
+  return ci && std::string(ci) == "1";
+}
+
 }  // namespace dagda::test

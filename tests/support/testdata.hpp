@@ -21,4 +21,18 @@ std::string slurp(const std::string& path);
 // Runs a shell command and returns its stdout; sets *status to its exit status.
 std::string run_command(const std::string& cmd, int* status = nullptr);
 
+// True under DAGDA_CI=1 (scripts/test.sh): a test whose real tool or service is
+// missing fails there instead of skipping.
+bool in_ci();
+
 }  // namespace dagda::test
+
+// Skips the test on a developer's machine when `cond` is false, and fails it in CI,
+// where every oracle tool is installed by scripts/install-deps.sh.
+#define DAGDA_REQUIRE(cond, what)                                      \
+  do {                                                                 \
+    if (!(cond)) {                                                     \
+      if (::dagda::test::in_ci()) FAIL() << (what) << " (required in CI)"; \
+      GTEST_SKIP() << (what);                                          \
+    }                                                                  \
+  } while (0)

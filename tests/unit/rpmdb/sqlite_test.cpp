@@ -62,7 +62,7 @@ TEST(RpmSqlite, MatchesRpmQa) {
 TEST(RpmSqlite, ConvertedByRpmMatchesRpmQa) {
   int status = -1;
   test::run_command("rpm --version", &status);
-  if (status != 0) GTEST_SKIP() << "rpm is not installed";
+  DAGDA_REQUIRE(status == 0, "rpm is not installed");
   auto cases = trpm::bdb_cases();
   ASSERT_GE(cases.size(), 12u);
   for (const auto& c : cases) {

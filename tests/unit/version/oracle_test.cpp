@@ -78,7 +78,7 @@ void check(const char* eco, const Pairs& pairs, const std::vector<std::string>& 
 }
 
 TEST(VersionOracle, DpkgCompareVersions) {
-  if (!test_oracle::have("dpkg")) GTEST_SKIP() << "dpkg not installed";
+  DAGDA_REQUIRE(test_oracle::have("dpkg"), "dpkg not installed");
   std::vector<std::string> versions = lines_of(
       "(for f in /var/lib/apt/lists/*Packages.lz4; do lz4cat \"$f\" 2>/dev/null; done; cat /var/lib/apt/lists/*Packages "
       "2>/dev/null; cat " +
@@ -98,7 +98,7 @@ TEST(VersionOracle, DpkgCompareVersions) {
 }
 
 TEST(VersionOracle, RpmLabelCompare) {
-  if (!test_oracle::have("/usr/bin/python3")) GTEST_SKIP() << "python3 not installed";
+  DAGDA_REQUIRE(test_oracle::have("/usr/bin/python3"), "python3 not installed");
   // EVRs of real rpm databases (rpm -qa ground truth), plus the vector versions.
   std::vector<std::string> versions = lines_of("cat " + test::testdata("groundtruth/rpm-qa") +
                                                "/*.tsv | awk -F'\\t' '{e=($2==\"0\"||$2==\"(none)\")?\"\":$2\":\"; "
@@ -129,12 +129,12 @@ for line in sys.stdin.buffer.read().decode('utf-8').splitlines():
   std::string py = test_oracle::write_scratch("rpm", "oracle.py", kPy);
   bool ok = false;
   auto out = test_oracle::run("rpm", "/usr/bin/python3 " + py, input, &ok);
-  if (!ok) GTEST_SKIP() << "python3-rpm not available";
+  DAGDA_REQUIRE(ok, "python3-rpm not available");
   check("rpm", pairs, out, 3000);
 }
 
 TEST(VersionOracle, PythonPackaging) {
-  if (!test_oracle::have("/usr/bin/python3")) GTEST_SKIP() << "python3 not installed";
+  DAGDA_REQUIRE(test_oracle::have("/usr/bin/python3"), "python3 not installed");
   std::vector<std::string> all = vector_versions("versions/osv-scalibr-semantic/pypi-versions-generated.txt");
   std::vector<std::string> versions;
   for (const auto& v : all)
@@ -178,7 +178,7 @@ for line in sys.stdin.read().splitlines():
 }
 
 TEST(VersionOracle, RubyGemVersion) {
-  if (!test_oracle::have("ruby")) GTEST_SKIP() << "ruby not installed";
+  DAGDA_REQUIRE(test_oracle::have("ruby"), "ruby not installed");
   std::vector<std::string> versions = vector_versions("versions/osv-scalibr-semantic/rubygems-versions-generated.txt");
   ASSERT_GT(versions.size(), 2000u);
   Pairs pairs = sample_pairs(versions, 3000, 4);
@@ -195,7 +195,7 @@ TEST(VersionOracle, RubyGemVersion) {
 }
 
 TEST(VersionOracle, MavenComparableVersion) {
-  if (!test_oracle::have("java")) GTEST_SKIP() << "java not installed";
+  DAGDA_REQUIRE(test_oracle::have("java"), "java not installed");
   std::vector<std::string> versions = vector_versions("versions/osv-scalibr-semantic/maven-versions-generated.txt");
   ASSERT_GT(versions.size(), 5000u);
   Pairs pairs = sample_pairs(versions, 4000, 5);
@@ -206,7 +206,7 @@ TEST(VersionOracle, MavenComparableVersion) {
 }
 
 TEST(VersionOracle, NodeSemver) {
-  if (!test_oracle::have("node")) GTEST_SKIP() << "node not installed";
+  DAGDA_REQUIRE(test_oracle::have("node"), "node not installed");
   std::vector<std::string> versions;
   for (const auto& v : vector_versions("versions/osv-scalibr-semantic/semver-versions.txt"))
     if (v[0] != 'v' && v.size() < 20 && std::count(v.begin(), v.end(), '.') >= 2 && npm::valid(v)) versions.push_back(v);
