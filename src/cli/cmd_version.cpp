@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "common/version.hpp"
 #include "version/comparator.hpp"
 
 namespace dagda::cli {
@@ -36,8 +37,14 @@ const version::Comparator* lookup(const std::string& eco) {
 }  // namespace
 
 void add_version(CLI::App& app, Cli& cli) {
-  CLI::App* cmd = app.add_subcommand("version", "Compare versions with an ecosystem's own rules");
-  cmd->require_subcommand(1);
+  CLI::App* cmd = app.add_subcommand(
+      "version", "Print Dagda's version; `version compare|satisfies` apply an ecosystem's own version rules");
+  cmd->require_subcommand(0, 1);
+  cmd->callback([cmd, &cli] {
+    if (!cmd->get_subcommands().empty()) return;
+    std::puts(fmt::format("dagda {}", kDagdaVersion).c_str());
+    cli.exit_code = kExitOk;
+  });
   std::string eco_help = "Ecosystem: " + ecosystem_list() + " (or an OSV name: Debian, PyPI, Go, ...)";
 
   auto args = std::make_shared<VersionArgs>();

@@ -1,4 +1,8 @@
 // dagda vuln --cve ID | --product NAME [--version V] [--ecosystem E] | --exploit N | --bid N | --advisory ID [--json]
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -7,6 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "ecosystem/ecosystem.hpp"
+#include "match/matcher.hpp"
+#include "report/text.hpp"
 #include "vulndb/evaluate.hpp"
 #include "vulndb/namespace.hpp"
 #include "vulndb/store.hpp"
@@ -62,47 +69,129 @@ json bugtraq_json(const BugtraqEntry& b) {
           {"local", b.local},       {"cves", b.cves},     {"vulnerable", b.vulnerable}};
 }
 
+// Columns sized to their content and the whole fitted to the terminal (the last column is cut).
+void print_table(const std::vector<std::vector<std::string>>& rows, size_t indent) {
+  if (rows.empty()) return;
+  size_t width = 0;
+  if (struct winsize ws{}; ::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+    width = ws.ws_col;
+  std::vector<size_t> w(rows.front().size(), 0);
+  for (auto& r : rows)
+    for (size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], report::width_of(report::printable(r[i])));
+  for (auto& r : rows) {
+    std::string line(indent, ' ');
+    for (size_t i = 0; i < r.size() && i < w.size(); ++i) {
+      std::string cell = report::printable(r[i]);
+      line += i + 1 == r.size() ? cell : report::pad(cell, w[i]) + "  ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::puts((width ? report::fit(line, width) : line).c_str());
+  }
+}
+
 void print_affected_table(const std::vector<StoredAffected>& rows, const std::vector<Verdict>* verdicts) {
   if (rows.empty()) return;
-  std::puts(fmt::format("  {:<16} {:<28} {:<14} {:<22} {:<22} {}", "NAMESPACE", "PACKAGE", "STATUS", "FIXED IN",
-                        "ADVISORY", verdicts ? "MATCH" : "SOURCE")
-                .c_str());
+  std::vector<std::vector<std::string>> t{{"NAMESPACE", "PACKAGE", "STATUS", "FIXED IN", "ADVISORY", "VULNERABILITY",
+                                           verdicts ? "MATCH" : "SOURCE"}};
   for (size_t i = 0; i < rows.size(); ++i) {
     const Affected& a = rows[i].affected;
     std::string last = verdicts ? ((*verdicts)[i].affected ? "affected: " : "not affected: ") + (*verdicts)[i].rule
                                 : rows[i].source;
     std::string fixed = a.fixed_version.empty() ? (a.constraint.empty() ? "-" : a.constraint) : a.fixed_version;
-    std::puts(fmt::format("  {:<16} {:<28} {:<14} {:<22} {:<22} {}", a.ns, a.package, to_string(a.status), fixed,
-                          a.advisory_id, last)
-                  .c_str());
+    t.push_back({a.ns, a.package, std::string(to_string(a.status)), fixed, a.advisory_id, a.vuln_id, last});
   }
+  print_table(t, 2);
+}
+
+// Rows that say the same thing once (a feed imported from several files, or listed twice).
+std::vector<StoredAffected> unique_rows(std::vector<StoredAffected> rows) {
+  auto key = [](const StoredAffected& s) {
+    const Affected& a = s.affected;
+    return std::make_tuple(a.ns, a.package, a.advisory_id, a.vuln_id, s.source, std::string(to_string(a.status)),
+                           a.fixed_version, a.constraint);
+  };
+  std::sort(rows.begin(), rows.end(), [&](auto& x, auto& y) { return key(x) < key(y); });
+  rows.erase(std::unique(rows.begin(), rows.end(), [&](auto& x, auto& y) { return key(x) == key(y); }), rows.end());
+  return rows;
+}
+
+// One block per distinct record: a feed that files the same text once per package (GitLab)
+// prints it once, with the aliases of all of them, each once.
+struct RecordBlock {
+  StoredVulnerability rec;
+  size_t copies = 1;
+};
+std::vector<RecordBlock> unique_records(const std::vector<StoredVulnerability>& recs) {
+  std::vector<RecordBlock> out;
+  for (auto& r : recs) {
+    RecordBlock* same = nullptr;
+    for (auto& b : out)
+      if (b.rec.source == r.source && b.rec.vuln.id == r.vuln.id && b.rec.vuln.summary == r.vuln.summary &&
+          b.rec.vuln.description == r.vuln.description)
+        same = &b;
+    if (!same) {
+      out.push_back({r, 1});
+      continue;
+    }
+    ++same->copies;
+    for (auto& a : r.vuln.aliases)
+      if (std::find(same->rec.vuln.aliases.begin(), same->rec.vuln.aliases.end(), a) == same->rec.vuln.aliases.end())
+        same->rec.vuln.aliases.push_back(a);
+    for (auto& u : r.vuln.references)
+      if (std::find(same->rec.vuln.references.begin(), same->rec.vuln.references.end(), u) ==
+          same->rec.vuln.references.end())
+        same->rec.vuln.references.push_back(u);
+  }
+  for (auto& b : out) {
+    auto& al = b.rec.vuln.aliases;
+    std::sort(al.begin(), al.end());
+    al.erase(std::unique(al.begin(), al.end()), al.end());
+  }
+  return out;
 }
 
 // The CVE (or other id) in full: every source's record, exploits, KEV, EPSS, BugTraq, affected packages.
 int show_vulnerability(Store& store, const std::string& id, bool as_json, bool advisory) {
   auto vulns = store.vulnerability(id);
   if (!vulns.ok()) return report_error(vulns.error());
-  auto affected = store.affected_by_id(id);
-  if (!affected.ok()) return report_error(affected.error());
-  // Enrichment is keyed by CVE: the id itself, or the CVE aliases of an advisory.
+  auto affected_found = store.affected_by_id(id);
+  if (!affected_found.ok()) return report_error(affected_found.error());
+  auto affected = Result<std::vector<StoredAffected>>(unique_rows(std::move(*affected_found)));
+  // A CVE's page shows its own records and those of its true aliases (a GHSA naming it);
+  // notices covering it among others (a DSA) are listed as related, and KEV, EPSS,
+  // exploits and BugTraq are the CVE's own. An advisory's page shows every CVE it lists.
+  std::set<std::string> related;
+  if (!advisory) {
+    std::vector<StoredVulnerability> own;
+    for (auto& v : *vulns) {
+      if (v.vuln.id != id && is_distro_notice(v.vuln.id)) related.insert(v.vuln.id);
+      else own.push_back(std::move(v));
+    }
+    *vulns = std::move(own);
+    for (auto& a : *affected)
+      if (is_distro_notice(a.affected.advisory_id)) related.insert(a.affected.advisory_id);
+  }
   std::set<std::string> cves;
   if (id.starts_with("CVE-")) cves.insert(id);
-  for (auto& v : *vulns) {
-    if (v.vuln.id.starts_with("CVE-")) cves.insert(v.vuln.id);
-    for (auto& a : v.vuln.aliases)
-      if (a.starts_with("CVE-")) cves.insert(a);
-  }
-  for (auto& a : *affected) {
-    if (a.affected.vuln_id.starts_with("CVE-")) cves.insert(a.affected.vuln_id);
-    for (auto& al : a.affected.aliases)
-      if (al.starts_with("CVE-")) cves.insert(al);
+  if (advisory) {
+    for (auto& v : *vulns) {
+      if (v.vuln.id.starts_with("CVE-")) cves.insert(v.vuln.id);
+      for (auto& a : v.vuln.aliases)
+        if (a.starts_with("CVE-")) cves.insert(a);
+    }
+    for (auto& a : *affected) {
+      if (a.affected.vuln_id.starts_with("CVE-")) cves.insert(a.affected.vuln_id);
+      for (auto& al : a.affected.aliases)
+        if (al.starts_with("CVE-")) cves.insert(al);
+    }
   }
   if (vulns->empty() && affected->empty())
     return report_error(Error(ErrorCode::not_found, fmt::format("{} is not in the database {}", id, store.url())));
 
   json out = {{"schema", "dagda.vuln/v1"}, {"query", {{advisory ? "advisory" : "cve", id}}}};
+  const std::vector<RecordBlock> blocks = unique_records(*vulns);
   out["records"] = json::array();
-  for (auto& v : *vulns) out["records"].push_back(vuln_json(v));
+  for (auto& b : blocks) out["records"].push_back(vuln_json(b.rec));
   out["exploits"] = json::array();
   out["kev"] = json::array();
   out["epss"] = json::array();
@@ -133,15 +222,18 @@ int show_vulnerability(Store& store, const std::string& id, bool as_json, bool a
   }
   out["affected"] = json::array();
   for (auto& a : *affected) out["affected"].push_back(affected_json(a, nullptr));
+  out["related_advisories"] = related;
   if (as_json) {
     std::puts(out.dump(2).c_str());
     return kExitOk;
   }
   std::puts(id.c_str());
-  for (auto& v : *vulns) {
+  for (auto& b : blocks) {
+    const StoredVulnerability& v = b.rec;
     const Vulnerability& r = v.vuln;
-    std::puts(fmt::format("  [{}] {}{}{}", v.source, r.id, r.withdrawn ? " (withdrawn)" : "",
-                          r.published.empty() ? "" : "  published " + r.published.substr(0, 10))
+    std::puts(fmt::format("  [{}] {}{}{}{}", v.source, r.id, r.withdrawn ? " (withdrawn)" : "",
+                          r.published.empty() ? "" : "  published " + r.published.substr(0, 10),
+                          b.copies > 1 ? fmt::format("  ({} records with this text)", b.copies) : "")
                   .c_str());
     std::string text = r.summary.empty() ? r.description : r.summary;
     if (!text.empty()) std::puts(fmt::format("    {}", text.substr(0, 400)).c_str());
@@ -154,8 +246,10 @@ int show_vulnerability(Store& store, const std::string& id, bool as_json, bool a
       std::puts(fmt::format("    ref: {}", r.references[i]).c_str());
     if (r.references.size() > 5) std::puts(fmt::format("    ... {} more references", r.references.size() - 5).c_str());
   }
+  if (!related.empty()) std::puts(fmt::format("  related advisories: {}", fmt::join(related, ", ")).c_str());
   for (auto& k : out["kev"])
-    std::puts(fmt::format("  KEV: {} {} added {}, due {}, ransomware {}", k["vendor"].get<std::string>(),
+    std::puts(fmt::format("  KEV: {} is known exploited ({} {}), added {}, due {}, ransomware {}",
+                          k["cve"].get<std::string>(), k["vendor"].get<std::string>(),
                           k["product"].get<std::string>(), k["date_added"].get<std::string>(),
                           k["due_date"].get<std::string>(), k["ransomware"].get<std::string>())
                   .c_str());
@@ -192,14 +286,26 @@ int show_product(Store& store, const VulnArgs& args) {
     if (!r.ok()) return report_error(r.error());
     rows = std::move(*r);
   } else {
-    std::set<std::string> names = {args.product, normalize_package("pypi", args.product),
-                                   normalize_package("composer", args.product)};
+    // The name as users type it, and as each ecosystem normalises it.
+    std::set<std::string> names = {args.product};
+    for (const eco::Ecosystem& e : eco::ecosystems())
+      if (e.normalize) names.insert(e.normalize(args.product));
     for (auto& n : names) {
       auto r = store.affected_any_namespace(n);
       if (!r.ok()) return report_error(r.error());
       for (auto& s : *r)
         if (normalize_package(s.affected.ns, args.product) == s.affected.package) rows.push_back(std::move(s));
     }
+    // Or the last part of a qualified name: Maven's group:artifact, Composer's vendor/name,
+    // npm's @scope/name ("log4j-core" finds org.apache.logging.log4j:log4j-core).
+    if (args.product.find_first_of(":/") == std::string::npos) {
+      for (auto [ns, sep] : {std::pair{"maven", ":"}, {"composer", "/"}, {"npm", "/"}}) {
+        auto r = store.affected_with_suffix(ns, sep + normalize_package(ns, args.product));
+        if (!r.ok()) return report_error(r.error());
+        for (auto& s : *r) rows.push_back(std::move(s));
+      }
+    }
+    rows = unique_rows(std::move(rows));
   }
   std::vector<Verdict> verdicts;
   std::vector<StoredAffected> kept;

@@ -2,11 +2,12 @@
 #include <functional>
 
 #include "cli/command.hpp"
+#include "common/version.hpp"
 
 int main(int argc, char** argv) {
   using namespace dagda::cli;
   CLI::App app{"Dagda: a Docker security suite. Reads container images as data and lists what is inside."};
-  app.set_version_flag("--version", "dagda 0.1.0");
+  app.set_version_flag("--version", "dagda " + std::string(dagda::kDagdaVersion));
   app.require_subcommand(1);
   Cli cli;
   add_global_options(app, cli.global);

@@ -68,11 +68,16 @@ VulnFacts Enrichment::facts(const std::vector<std::string>& ids, const std::set<
     }
   }
   std::stable_sort(own.begin(), own.end(), [&](auto* a, auto* b) { return preference(a->source) < preference(b->source); });
+  // Titles read best from the records of the vulnerability's own id (an advisory merged in
+  // by a shared report may be titled by its weakness class only).
+  std::vector<const vulndb::StoredVulnerability*> own_titled = own;
+  std::stable_sort(own_titled.begin(), own_titled.end(),
+                   [&](auto* a, auto* b) { return (a->vuln.id != ids.front()) < (b->vuln.id != ids.front()); });
   for (auto* r : nvd)
     if (r->vuln.withdrawn && r->vuln.id == ids.front()) f.withdrawn = true;
 
   // Title: the package's own advisories first, then NVD, then any record of these names.
-  for (auto* list : {&own, &nvd, &other}) {
+  for (auto* list : {&own_titled, &nvd, &other}) {
     for (auto* r : *list) {
       std::string t = r->vuln.summary.empty() ? r->vuln.description : r->vuln.summary;
       if (!t.empty()) {

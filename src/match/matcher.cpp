@@ -19,16 +19,7 @@ using vulndb::AffectedStatus;
 
 bool is_cve(std::string_view id) { return id.starts_with("CVE-"); }
 
-// Advisories that, by their kind, cover several vulnerabilities: distro
-// security notices. Their ids are related advisories of each vulnerability,
-// never its aliases. Other advisories (GHSA, PYSEC, GO, RUSTSEC, NSWG, OSV, a
-// retire.js entry) describe one vulnerability and are its other names.
-bool covers_many(std::string_view id) {
-  for (std::string_view p : {"DSA-", "DLA-", "DTSA-", "ELA-", "USN-", "LSN-", "RHSA-", "RHBA-", "RHEA-", "ELSA-",
-                             "ALSA-", "RLSA-", "ALAS", "SUSE-SU-", "openSUSE-SU-", "GLSA-", "FEDORA-", "MGASA-"})
-    if (id.starts_with(p)) return true;
-  return false;
-}
+bool covers_many(std::string_view id) { return is_distro_notice(id); }
 
 // The vulnerabilities one advisory row speaks of, each by its names. A row
 // names one vulnerability (its vuln_id and aliases, and its advisory id unless
@@ -246,6 +237,13 @@ void group_candidates(PackageCandidates& pc, const Enrichment& enrichment, std::
 }
 
 }  // namespace
+
+bool is_distro_notice(std::string_view id) {
+  for (std::string_view p : {"DSA-", "DLA-", "DTSA-", "ELA-", "USN-", "LSN-", "RHSA-", "RHBA-", "RHEA-", "ELSA-",
+                             "ALSA-", "RLSA-", "ALAS", "SUSE-SU-", "openSUSE-SU-", "GLSA-", "FEDORA-", "MGASA-"})
+    if (id.starts_with(p)) return true;
+  return false;
+}
 
 std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os) {
   std::vector<PackageKey> keys;

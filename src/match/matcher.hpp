@@ -35,4 +35,11 @@ struct PackageKey {
 };
 std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os);
 
+// Advisories that by their kind cover several vulnerabilities: distro security
+// notices (DSA, DLA, USN, RHSA, ELSA, ALAS, SUSE-SU, ...). Each is a related
+// advisory of the vulnerabilities it lists, never an alias of them. Other
+// advisories (GHSA, PYSEC, GO, RUSTSEC, NSWG, OSV, retire.js entries) describe one
+// vulnerability and are its other names.
+bool is_distro_notice(std::string_view id);
+
 }  // namespace dagda

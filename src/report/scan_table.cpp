@@ -95,13 +95,26 @@ Result<std::string> write_scan_table(const ScanResult& r, const ScanReportOption
       c.fixed = std::max(c.fixed, width_of(printable(f->fixed_version.empty() ? "-" : f->fixed_version)));
       c.markers = std::max(c.markers, markers(*f).size());
     }
+    size_t longest_title = 0;
+    for (const Finding* f : shown) longest_title = std::max(longest_title, width_of(printable(f->title)));
     c.severity = 10;  // "negligible"
     c.id = std::min<size_t>(c.id, 20);
-    c.status = std::min<size_t>(c.status, 12);
+    c.status = std::min<size_t>(c.status, 19);
     c.fixed = std::min<size_t>(c.fixed, 18);
     const size_t indent = 2, gaps = 2 * (c.markers ? 5 : 4);
-    const size_t used = indent + gaps + c.id + c.severity + c.status + c.fixed + c.markers;
-    c.title = width > used + 10 ? width - used : 0;
+    auto used = [&] { return indent + gaps + c.id + c.severity + c.status + c.fixed + c.markers; };
+    // The title is what people read: give it room (up to 40 columns) by cutting long fixed
+    // versions, then long statuses, then long ids, before the title itself.
+    const size_t want_title = std::min<size_t>(longest_title, 40);
+    for (auto [col, floor] : {std::pair{&c.fixed, size_t{10}}, {&c.status, size_t{8}}, {&c.id, size_t{16}}}) {
+      if (used() + want_title <= width) break;
+      size_t over = used() + want_title - width;
+      *col -= std::min(over, *col > floor ? *col - floor : 0);
+    }
+    c.title = width > used() ? width - used() : 0;
+    // Too narrow for a readable title beside the other columns: it goes on a line of its own.
+    const bool title_below = c.title < std::min<size_t>(want_title, 24);
+    if (title_below) c.title = 0;
 
     auto row = [&](const std::string& id, const std::string& sev_text, const char* sev_colour,
                    const std::string& status, const std::string& fixed, const std::string& mk,
@@ -124,6 +137,7 @@ Result<std::string> write_scan_table(const ScanResult& r, const ScanReportOption
       out += "\n" + paint(opts, kBold,
                           row("ID", "SEVERITY", nullptr, "STATUS", "FIXED", c.markers ? "MARKS" : "",
                               c.title ? "TITLE" : ""));
+      if (title_below) out += paint(opts, kBold, std::string(indent + 2, ' ') + "TITLE") + "\n";
     }
     for (const Package* p : order) {
       const auto& g = groups.at(p);
@@ -137,6 +151,8 @@ Result<std::string> write_scan_table(const ScanResult& r, const ScanReportOption
                    std::string(vulndb::to_string(f->status)),
                    f->fixed_version.empty() ? "-" : printable(f->fixed_version), markers(*f),
                    printable(f->title));
+        if (title_below && !f->title.empty())
+          out += fit(std::string(indent + 2, ' ') + printable(f->title), width) + "\n";
         if (f->suppressed) {
           out +=
               paint(opts, kDim, fit(std::string(indent + 2, ' ') + suppression_text(*f->suppressed), width)) +

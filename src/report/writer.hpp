@@ -7,12 +7,13 @@
 #include <string_view>
 
 #include "common/result.hpp"
+#include "common/version.hpp"
 #include "inventory/inventory.hpp"
 
 namespace dagda {
 
 struct ReportOptions {
-  std::string tool_version = "0.1.0";
+  std::string tool_version = std::string(kDagdaVersion);
   // Fixed timestamp and serial number (for golden tests): "1970-01-01T00:00:00Z"
   // and a UUID derived from the content instead of the clock and randomness.
   bool deterministic = false;

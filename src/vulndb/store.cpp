@@ -385,6 +385,20 @@ Result<std::vector<StoredAffected>> Store::affected_any_namespace(std::string_vi
   return affected_rows(rows);
 }
 
+Result<std::vector<StoredAffected>> Store::affected_with_suffix(std::string_view ns, std::string_view suffix) {
+  std::string pattern = "%";
+  for (char c : suffix) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  std::vector<Value> p{std::string(ns), pattern};
+  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query(fmt::format("SELECT {} FROM affected WHERE ns = ? AND package LIKE ? "
+                                                           "ESCAPE '\\' ORDER BY package, vuln_id",
+                                                           kAffectedColumns),
+                                               p));
+  return affected_rows(rows);
+}
+
 Result<std::vector<StoredAffected>> Store::affected_by_id(std::string_view id) {
   std::vector<Value> p{std::string(id), std::string(id), std::string(id)};
   DAGDA_ASSIGN_OR_RETURN(

@@ -77,6 +77,9 @@ class Store {
   Result<std::vector<StoredAffected>> affected(std::string_view ns, std::string_view package);
   // Every namespace's rows for a package name (for `dagda vuln --product`).
   Result<std::vector<StoredAffected>> affected_any_namespace(std::string_view package);
+  // Rows of one namespace whose package name ends with `suffix` (":log4j-core" finds
+  // Maven's org.apache.logging.log4j:log4j-core).
+  Result<std::vector<StoredAffected>> affected_with_suffix(std::string_view ns, std::string_view suffix);
   // Rows naming this id as advisory, vulnerability or alias.
   Result<std::vector<StoredAffected>> affected_by_id(std::string_view id);
   // Every source's record of a vulnerability, found by id or alias.
