@@ -411,7 +411,8 @@ class Updater {
       if (inputs.empty()) return Ok{};
       io.feed = names.size() == 1 ? names[0] : fmt::format("{}", fmt::join(names, ","));
       if (opts_.on_import_start) opts_.on_import_start(inputs.size());
-      auto r = importers::import_into(store_, inputs, io);
+      importers::ImportFailure failed;
+      auto r = importers::import_into(store_, inputs, io, &failed);
       if (r.ok()) {
         out.import = std::move(r).value();
         out.imported = true;
@@ -419,12 +420,13 @@ class Updater {
       }
       const Error& e = r.error();
       std::string rendered = e.render();
+      // The importer says which input failed; that input belongs to one feed.
       FeedReport* culprit = nullptr;
-      for (auto& f : out.feeds) {
-        if (f.state == FeedReport::State::failed) continue;
-        for (auto& in : f.inputs)
-          if (rendered.find(in) != std::string::npos) culprit = &f;
-      }
+      if (!failed.input.empty())
+        for (auto& f : out.feeds) {
+          if (f.state == FeedReport::State::failed) continue;
+          if (std::find(f.inputs.begin(), f.inputs.end(), failed.input) != f.inputs.end()) culprit = &f;
+        }
       if (!culprit) {
         // Not one feed's fault (the database itself): nothing was imported.
         for (auto& f : out.feeds)
