@@ -201,6 +201,10 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
   }
   if (!saw_candidate) return entry_error(entry, "no \"Candidate:\" field");
   if (v.id.empty()) return ok_status();  // the tracker's boilerplate templates
+  // A rejected candidate ("** REJECT ** DO NOT USE THIS CANDIDATE NUMBER"):
+  // the record says so, and its package lines never make findings.
+  v.withdrawn = v.description.starts_with("** REJECT **");
+  if (v.withdrawn) order.clear();
   sink.source("ubuntu-cve-tracker");
   for (auto& k : order) {
     auto& a = rows[k].affected;

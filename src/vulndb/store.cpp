@@ -441,10 +441,11 @@ Result<std::map<std::string, std::vector<StoredVulnerability>>> Store::vulnerabi
   // Each record's aliases and related ids, as its own input stated them.
   std::vector<std::string> found;
   for (auto& [k, list] : by_key) found.push_back(k);
-  for (auto [table, col] : {std::pair<std::string_view, std::string_view>{"aliases", "alias"}, {"related", "related"}}) {
+  for (auto tc : {std::pair<std::string_view, std::string_view>{"aliases", "alias"}, {"related", "related"}}) {
+    std::string_view table = tc.first;
     DAGDA_ASSIGN_OR_RETURN(auto links, query_chunks(*db_, found, [&](const std::string& in) {
-                             return fmt::format("SELECT input_id, id, {} FROM {} WHERE lower(id) IN ({})", col, table,
-                                                in);
+                             return fmt::format("SELECT input_id, id, {} FROM {} WHERE lower(id) IN ({})", tc.second,
+                                                tc.first, in);
                            }));
     for (auto& l : links) {
       auto it = by_key.find(lower(sql::as_text(l[1])));
