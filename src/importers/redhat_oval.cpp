@@ -125,8 +125,7 @@ void read_definition(xmlNodePtr def, Definition& d) {
         if (named(a, "updated")) d.vuln.modified = attr(a, "date");
         if (named(a, "cve")) {
           CveFigures f;
-          f.id = text(a);
-          while (!f.id.empty() && std::isspace(static_cast<unsigned char>(f.id.back()))) f.id.pop_back();
+          f.id = std::string(trim(text(a)));
           f.impact = vulndb::normalize_severity(attr(a, "impact"));
           f.published = attr(a, "public");
           for (const char* key : {"cvss3", "cvss2"}) {

@@ -18,6 +18,7 @@
 
 #include "common/digest.hpp"
 #include "common/fs.hpp"
+#include "common/strings.hpp"
 #include "update/feeds.hpp"
 
 namespace dagda::update {
@@ -101,13 +102,7 @@ void remove_stale_parts(const std::string& dir) {
   }
 }
 
-std::string first_line(std::string_view s) {
-  auto nl = s.find_first_of("\r\n");
-  std::string line(s.substr(0, nl));
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
-  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.erase(line.begin());
-  return line;
-}
+std::string first_line(std::string_view s) { return std::string(trim(s.substr(0, s.find_first_of("\r\n")))); }
 
 std::string url_dir(const std::string& url) {
   auto q = url.find_first_of("?#");
