@@ -103,7 +103,7 @@ Result<double> v2(std::string_view body) {
 
 // ---- v3.0 / v3.1 ----
 
-std::vector<Metric> v3_table(bool changed) {
+std::vector<Metric> make_v3_table(bool changed) {
   std::vector<Metric> t = {
       {"AV", true, {{"N", 0.85}, {"A", 0.62}, {"L", 0.55}, {"P", 0.2}}},
       {"AC", true, {{"L", 0.77}, {"H", 0.44}}},
@@ -130,6 +130,12 @@ std::vector<Metric> v3_table(bool changed) {
   opt("MS", {"X", "U", "C"});
   for (auto r : {"MC", "MI", "MA"}) opt(r, {"X", "N", "L", "H"});
   return t;
+}
+
+// PR weighs more when the scope changes: one table per scope.
+const std::vector<Metric>& v3_table(bool changed) {
+  static const std::vector<Metric> unchanged = make_v3_table(false), scope_changed = make_v3_table(true);
+  return changed ? scope_changed : unchanged;
 }
 
 // v3.1's Roundup (appendix A): on integers, so 4.000000001 stays 4.0.
