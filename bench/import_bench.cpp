@@ -59,7 +59,9 @@ Loaded load(std::string_view importer, const std::vector<std::string>& inputs) {
 
 void run(benchmark::State& state, std::string_view importer, const std::vector<std::string>& inputs) {
   static std::map<std::string, Loaded>* cache = new std::map<std::string, Loaded>();
-  auto& l = (*cache)[std::string(importer)];
+  std::string key(importer);
+  for (const auto& in : inputs) key += "|" + in;
+  auto& l = (*cache)[key];
   if (l.entries.empty()) l = load(importer, inputs);
   const auto* imp = importers::find_importer(importer);
   if (!imp || l.entries.empty()) {
@@ -85,6 +87,12 @@ void run(benchmark::State& state, std::string_view importer, const std::vector<s
     run(s, #NAME, {__VA_ARGS__});              \
   }                                            \
   BENCHMARK(BM_import_##NAME)->Unit(benchmark::kMillisecond)->MinTime(2.0)
+// One importer on inputs of one kind (OSV JSON and OSV YAML apart).
+#define IMPORT_BENCH_AS(LABEL, IMPORTER, ...)   \
+  void BM_import_##LABEL(benchmark::State& s) { \
+    run(s, IMPORTER, {__VA_ARGS__});            \
+  }                                             \
+  BENCHMARK(BM_import_##LABEL)->Unit(benchmark::kMillisecond)->MinTime(2.0)
 
 IMPORT_BENCH(nvd, "nvd-1.1-yearly");
 IMPORT_BENCH(epss, "epss/emba-epss-by-year-2026-08-16.tar.xz");
@@ -97,5 +105,13 @@ IMPORT_BENCH(rustsec, "rustsec-advisory-db.tar.xz");
 IMPORT_BENCH(nodejs, "nodejs-security-wg-vuln.tar.xz");
 IMPORT_BENCH(retirejs, "retirejs");
 IMPORT_BENCH(gitlab, "gitlab-advisories-community-2022-05-23.tar.xz");
+IMPORT_BENCH_AS(osv_json, "osv", "osv-go-vulndb.tar.xz", "debian-elts-osv-advisories-2026-08-17.tar.xz");
+IMPORT_BENCH_AS(osv_yaml, "osv", "osv-pypi-pypa-advisory-database.tar.xz");
+IMPORT_BENCH_AS(alpine_secdb, "alpine-secdb", "alpine-secdb-yaml");
+IMPORT_BENCH_AS(debian_lists, "debian-lists", "debian-dsa-dla");
+IMPORT_BENCH_AS(debian_tracker, "debian-tracker", "samples/distro");
+IMPORT_BENCH_AS(ubuntu_cve_tracker, "ubuntu-cve-tracker", "ubuntu-cve-tracker-2020-active-retired.tar.xz");
+IMPORT_BENCH_AS(redhat_oval, "redhat-oval", "samples/distro");
+IMPORT_BENCH_AS(redhat_csaf, "redhat-csaf", "samples/distro");
 
 }  // namespace

@@ -39,7 +39,7 @@ ninja -C build-san
 if [[ -d build/test-images && ! -e build-san/test-images ]]; then ln -s ../build/test-images build-san/test-images; fi
 step "tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-san --output-on-failure -j "$jobs"
+  ctest --test-dir build-san --output-on-failure -j "$jobs" -LE heavy
 
 step "fuzz targets (libFuzzer, ${DAGDA_FUZZ_SECONDS:-6} s each, seed ${DAGDA_FUZZ_SEED:-1})"
 DAGDA_FUZZ_SEED=${DAGDA_FUZZ_SEED:-1} bash scripts/fuzz.sh build-san "${DAGDA_FUZZ_SECONDS:-6}"

@@ -30,7 +30,6 @@ struct VulnArgs {
   bool json = false;
 };
 
-std::string exploit_url(int64_t id) { return fmt::format("https://www.exploit-db.com/exploits/{}", id); }
 
 json affected_json(const StoredAffected& s, const Verdict* v) {
   const Affected& a = s.affected;
@@ -59,7 +58,7 @@ json vuln_json(const StoredVulnerability& s) {
 }
 
 json exploit_json(const Exploit& e) {
-  return {{"id", e.id},     {"url", exploit_url(e.id)}, {"title", e.title},       {"date", e.date},
+  return {{"id", e.id},     {"url", vulndb::exploit_url(e.id)}, {"title", e.title},       {"date", e.date},
           {"author", e.author}, {"type", e.type},      {"platform", e.platform}, {"cves", e.cves}};
 }
 
@@ -364,7 +363,7 @@ int run_vuln(const VulnArgs& args, const GlobalOptions& g) {
       return kExitOk;
     }
     std::puts(fmt::format("Exploit-DB {}: {}\n  {}\n  CVEs: {}", (*e)->id, (*e)->title.empty() ? "(no title in the "
-                          "imported data)" : (*e)->title, exploit_url((*e)->id), fmt::join((*e)->cves, ", ")).c_str());
+                          "imported data)" : (*e)->title, vulndb::exploit_url((*e)->id), fmt::join((*e)->cves, ", ")).c_str());
     if (!(*e)->date.empty()) std::puts(fmt::format("  date {} type {} platform {} author {}", (*e)->date, (*e)->type, (*e)->platform, (*e)->author).c_str());
     return kExitOk;
   }

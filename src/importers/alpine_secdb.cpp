@@ -1,7 +1,9 @@
 // Alpine's secdb (https://secdb.alpinelinux.org), JSON or YAML: per release and
 // repository, each origin package's `secfixes` map of fixed version to the ids
-// fixed in it. One Affected per (package, secfixes item); version "0" means
-// the package was never affected.
+// fixed in it. One Affected per (package, fixed version, vulnerability); an
+// item naming a CVE and an advisory ("CVE-2017-10920 XSA-224": Xen's advisory
+// covers three CVEs) is a row for the CVE with the advisory as advisory_id.
+// Version "0" means the package was never affected.
 #include <cctype>
 
 #include "importers/feed_util.hpp"
@@ -10,13 +12,11 @@
 namespace dagda::importers::feeds {
 namespace {
 
-using util::Json;
-
 int detect(std::string_view path, std::string_view head) {
   (void)path;
-  std::string_view h = util::trim_head(head);
+  std::string_view h = skip_space(head);
   if (h.starts_with("{") && h.find("\"distroversion\"") != std::string_view::npos) return 3;
-  if (h.starts_with("---")) h = util::trim_head(h.substr(3));
+  if (h.starts_with("---")) h = skip_space(h.substr(3));
   if (h.starts_with("distroversion:") || h.find("\ndistroversion:") != std::string_view::npos) return 3;
   return 0;
 }
@@ -33,80 +33,77 @@ bool is_id(std::string_view t) {
 }
 
 Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
-  std::string_view h = util::trim_head(entry.data);
-  Result<Json> doc = h.starts_with("{") ? util::parse_json(entry) : util::parse_yaml(entry);
-  if (!doc.ok()) return doc.error();
-  if (!doc->is_object()) return util::bad(entry, "not an Alpine secdb document (not a mapping)");
-  std::string release = util::str(*doc, "distroversion");
-  if (release.empty()) return util::bad(entry, "Alpine secdb document without \"distroversion\"");
+  DAGDA_ASSIGN_OR_RETURN(Document doc, parse_json_or_yaml(entry));
+  element root = doc.root();
+  if (!root.is_object()) return entry_error(entry, "not an Alpine secdb document (not a mapping)");
+  std::string release = jtext(root, "distroversion");
+  if (release.empty()) return entry_error(entry, "Alpine secdb document without \"distroversion\"");
   std::string ns = vulndb::distro_namespace("alpine", release);
-  if (ns.empty())
-    return util::bad(entry, "Alpine secdb \"distroversion\" \"" + release + "\" is not a release");
-  auto pkgs = doc->find("packages");
-  if (pkgs == doc->end() || pkgs->is_null()) return ok_status();  // an empty repository
-  if (!pkgs->is_array()) return util::bad(entry, "Alpine secdb \"packages\" is not a list");
-  Location where;
-  where.file = entry.path;
+  if (ns.empty()) return entry_error(entry, "Alpine secdb \"distroversion\" \"" + release + "\" is not a release");
+  if (jnull_or_missing(root, "packages")) return ok_status();  // an empty repository
+  auto pkgs = jarray(root, "packages");
+  if (!pkgs) return entry_error(entry, "Alpine secdb \"packages\" is not a list");
   sink.source("alpine-secdb");
-  for (const auto& p : *pkgs) {
-    const Json* pkg = nullptr;
-    if (p.is_object())
-      if (auto it = p.find("pkg"); it != p.end() && it->is_object()) pkg = &*it;
-    std::string name = pkg ? util::str(*pkg, "name") : "";
+  for (element p : *pkgs) {
+    auto pkg = jfield(p, "pkg");
+    std::string name = pkg && pkg->is_object() ? jtext(*pkg, "name") : "";
     if (name.empty()) {
-      diag.warn("alpine-secdb.bad-package", "a package entry has no pkg.name; skipped", where);
+      diag.warn("alpine-secdb.bad-package", "a package entry has no pkg.name; skipped", where(entry));
       continue;
     }
-    auto fixes = pkg->find("secfixes");
-    if (fixes == pkg->end() || fixes->is_null()) continue;
-    if (!fixes->is_object()) {
-      diag.warn("alpine-secdb.bad-secfixes", name + ": secfixes is not a mapping; skipped", where);
+    if (jnull_or_missing(*pkg, "secfixes")) continue;
+    auto fixes = jobject(*pkg, "secfixes");
+    if (!fixes) {
+      diag.warn("alpine-secdb.bad-secfixes", name + ": secfixes is not a mapping; skipped", where(entry));
       continue;
     }
-    for (const auto& [fixed, items] : fixes->items()) {
-      if (!items.is_array()) {
-        if (!items.is_null())
-          diag.warn("alpine-secdb.bad-secfixes", name + " " + fixed + ": not a list of ids; skipped", where);
+    for (auto field : *fixes) {
+      std::string fixed(field.key);
+      simdjson::dom::array items;
+      if (field.value.get_array().get(items)) {
+        if (!field.value.is_null())
+          diag.warn("alpine-secdb.bad-secfixes", name + " " + fixed + ": not a list of ids; skipped", where(entry));
         continue;
       }
-      for (const auto& item : items) {
-        if (!item.is_string()) continue;
+      for (element item : items) {
+        std::string_view text = as_str(item);
+        if (text.empty()) continue;
         // "CVE-2016-9932 XSA-200", "CVE-2019-1234 (only on x86)": the ids are the id-shaped words.
-        std::vector<std::string> ids;
-        std::string text = item.get<std::string>();
+        std::vector<std::string> cves, others;
         size_t pos = 0;
         while (pos < text.size()) {
           size_t end = text.find_first_of(" \t,;()", pos);
-          if (end == std::string::npos) end = text.size();
-          std::string_view tok(text.data() + pos, end - pos);
-          if (is_id(tok)) ids.emplace_back(tok);
+          if (end == std::string_view::npos) end = text.size();
+          std::string tok(text.substr(pos, end - pos));
+          if (tok.starts_with("CVE_")) tok[3] = '-';  // "CVE_2019-2426"
+          if (is_cve(tok))
+            add_id(cves, tok);
+          else if (is_id(tok))
+            add_id(others, tok);
           pos = end + 1;
         }
-        if (ids.empty()) {
-          diag.warn("alpine-secdb.no-id",
-                    name + " " + fixed + ": \"" + text + "\" names no vulnerability id; skipped", where);
+        if (cves.empty() && others.empty()) {
+          diag.warn("alpine-secdb.no-id", name + " " + fixed + ": \"" + std::string(text) + "\" names no vulnerability id; skipped",
+                    where(entry));
           continue;
         }
-        size_t main = 0;
-        for (size_t i = 0; i < ids.size(); ++i)
-          if (util::is_cve(ids[i])) {
-            main = i;
-            break;
+        // One row per vulnerability: the CVEs; without a CVE, the item's own ids.
+        std::vector<std::string> vulns = cves.empty() ? others : cves;
+        std::string advisory = cves.empty() || others.empty() ? "" : others[0];
+        for (auto& id : vulns) {
+          vulndb::Affected a;
+          a.vuln_id = id;
+          a.advisory_id = advisory.empty() ? id : advisory;
+          a.ns = ns;
+          a.package = vulndb::normalize_package(ns, name);
+          if (fixed == "0") {
+            a.status = vulndb::AffectedStatus::not_affected;
+          } else {
+            a.status = vulndb::AffectedStatus::fixed;
+            a.fixed_version = fixed;
           }
-        vulndb::Affected a;
-        a.vuln_id = ids[main];
-        a.advisory_id = ids[main];
-        for (size_t i = 0; i < ids.size(); ++i)
-          if (i != main) a.aliases.push_back(ids[i]);
-        a.ns = ns;
-        a.package = vulndb::normalize_package(ns, name);
-        if (fixed == "0") {
-          a.status = vulndb::AffectedStatus::not_affected;
-        } else {
-          a.status = vulndb::AffectedStatus::fixed;
-          a.fixed_version = fixed;
+          sink.add(std::move(a));
         }
-        sink.add(std::move(a));
       }
     }
   }

@@ -3,12 +3,10 @@
 // title, class, cve[], local/remote ("yes"/"no"), vuln_products[].
 #include <charconv>
 
-#include "importers/feeds_common.hpp"
+#include "importers/feed_util.hpp"
 
 namespace dagda::importers::feeds {
 namespace {
-
-using simdjson::dom::element;
 
 int detect(std::string_view /*path*/, std::string_view head) {
   std::string_view h = skip_space(head);
@@ -43,6 +41,11 @@ Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
     if (line.empty()) continue;
     element o;
     auto err = parser.parse(line.data(), line.size(), true).get(o);
+    std::string repaired;
+    if (err == simdjson::UTF8_ERROR) {
+      repaired = repair_utf8(line);
+      err = parser.parse(repaired.data(), repaired.size(), true).get(o);
+    }
     if (err)
       return entry_error(e, std::string("invalid JSON line: ") + simdjson::error_message(err), line_no);
     if (!o.is_object()) return entry_error(e, "line is not a JSON object", line_no);

@@ -5,7 +5,10 @@
 //   	[bullseye] - xorg-server 2:1.20.11-1+deb11u6
 //   	[buster] - foo <not-affected> (reason)
 //   	NOTE: ...
-// One Vulnerability per advisory and one Affected per release line.
+// One Vulnerability per advisory, its CVEs as related ids (an advisory fixing
+// five CVEs is not a name of any of them), and per release line one Affected
+// per CVE (vuln_id the CVE, advisory_id the DSA/DLA); an advisory without CVEs
+// gives one row about itself.
 #include <array>
 #include <cctype>
 #include <set>
@@ -19,17 +22,7 @@ namespace {
 constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-bool is_blank(std::string_view s) {
-  for (char c : s)
-    if (!std::isspace(static_cast<unsigned char>(c))) return false;
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+bool is_blank(std::string_view s) { return trim(s).empty(); }
 
 bool digits(std::string_view s) {
   if (s.empty()) return false;
@@ -56,7 +49,7 @@ std::string read_date(std::string_view d) {
 
 int detect(std::string_view path, std::string_view head) {
   (void)path;
-  std::string_view h = util::trim_head(head);
+  std::string_view h = skip_space(head);
   if (h.size() < 20 || !read_date(h.substr(0, 13)).size()) return 0;
   std::string_view id = h.substr(14, 4);
   if (id == "DSA-" || id == "DLA-" || h.substr(14, 5) == "DTSA-") return 3;
@@ -82,9 +75,22 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
   auto flush = [&] {
     if (!cur) return;
     sink.source(source_for(cur->vuln.id));
-    for (auto& r : cur->rows) r.aliases = cur->vuln.aliases;
+    std::vector<std::string> cves;
+    for (auto& id : cur->vuln.related)
+      if (is_cve(id)) cves.push_back(id);
+    cur->vuln.scope = {"debian"};
     sink.add(std::move(cur->vuln));
-    for (auto& r : cur->rows) sink.add(std::move(r));
+    for (auto& r : cur->rows) {
+      if (cves.empty()) {
+        sink.add(std::move(r));
+        continue;
+      }
+      for (auto& cve : cves) {
+        vulndb::Affected one = r;
+        one.vuln_id = cve;
+        sink.add(std::move(one));
+      }
+    }
     cur.reset();
   };
   uint64_t lineno = 0;
@@ -104,12 +110,12 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
       // [dd Mon yyyy] ID package [- title]
       std::string date = read_date(line.substr(0, 13));
       if (date.empty() || line.size() < 15 || line[13] != ' ')
-        return util::bad(entry, "advisory line does not start with a [dd Mon yyyy] date", lineno);
+        return entry_error(entry, "advisory line does not start with a [dd Mon yyyy] date", lineno);
       std::string_view rest = line.substr(14);
       size_t sp = rest.find(' ');
       std::string_view id = rest.substr(0, sp);
       if (id.find('-') == std::string_view::npos || sp == std::string_view::npos)
-        return util::bad(entry, "advisory line without an advisory id and a package", lineno);
+        return entry_error(entry, "advisory line without an advisory id and a package", lineno);
       rest = trim(rest.substr(sp + 1));
       size_t sp2 = rest.find(' ');
       std::string_view pkg = rest.substr(0, sp2);
@@ -124,17 +130,17 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
       continue;
     }
     if (!std::isspace(static_cast<unsigned char>(line.front())))
-      return util::bad(entry, "line is neither an advisory nor an indented detail", lineno);
-    if (!cur) return util::bad(entry, "detail line before the first advisory", lineno);
+      return entry_error(entry, "line is neither an advisory nor an indented detail", lineno);
+    if (!cur) return entry_error(entry, "detail line before the first advisory", lineno);
     std::string_view t = trim(line);
     if (t.starts_with("{")) {
-      if (!t.ends_with("}")) return util::bad(entry, "unterminated {ids} list", lineno);
+      if (!t.ends_with("}")) return entry_error(entry, "unterminated {ids} list", lineno);
       std::string_view ids = t.substr(1, t.size() - 2);
       size_t p = 0;
       while (p < ids.size()) {
         size_t e = ids.find(' ', p);
         if (e == std::string_view::npos) e = ids.size();
-        if (e > p) cur->vuln.aliases.emplace_back(ids.substr(p, e - p));
+        if (e > p) add_id(cur->vuln.related, ids.substr(p, e - p), cur->vuln.id);
         p = e + 1;
       }
       continue;
@@ -143,13 +149,13 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
     if (t.starts_with("[")) {
       // [release] - package version|<tag> [(note)]
       size_t close = t.find(']');
-      if (close == std::string_view::npos) return util::bad(entry, "release line without ']'", lineno);
+      if (close == std::string_view::npos) return entry_error(entry, "release line without ']'", lineno);
       std::string_view release = t.substr(1, close - 1);
       std::string_view rest = trim(t.substr(close + 1));
-      if (!rest.starts_with("- ")) return util::bad(entry, "release line without \"- package\"", lineno);
+      if (!rest.starts_with("- ")) return entry_error(entry, "release line without \"- package\"", lineno);
       rest = trim(rest.substr(2));
       size_t sp = rest.find(' ');
-      if (sp == std::string_view::npos) return util::bad(entry, "release line without a version", lineno);
+      if (sp == std::string_view::npos) return entry_error(entry, "release line without a version", lineno);
       std::string_view pkg = rest.substr(0, sp);
       rest = trim(rest.substr(sp + 1));
       size_t sp2 = rest.find(' ');
@@ -196,7 +202,7 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
       cur->rows.push_back(std::move(a));
       continue;
     }
-    return util::bad(entry, "unrecognised detail line \"" + std::string(t.substr(0, 60)) + "\"", lineno);
+    return entry_error(entry, "unrecognised detail line \"" + std::string(t.substr(0, 60)) + "\"", lineno);
   }
   flush();
   return ok_status();

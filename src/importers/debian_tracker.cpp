@@ -11,22 +11,20 @@
 namespace dagda::importers::feeds {
 namespace {
 
-using util::Json;
-
 int detect(std::string_view path, std::string_view head) {
   (void)path;
-  std::string_view h = util::trim_head(head);
+  std::string_view h = skip_space(head);
   if (!h.starts_with("{")) return 0;
   // {"pkg": {"CVE-...": {  or  {"pkg": {"TEMP-...": {
   size_t q1 = h.find('"');
   if (q1 == std::string_view::npos) return 0;
   size_t q2 = h.find('"', q1 + 1);
   if (q2 == std::string_view::npos) return 0;
-  std::string_view rest = util::trim_head(h.substr(q2 + 1));
+  std::string_view rest = skip_space(h.substr(q2 + 1));
   if (!rest.starts_with(":")) return 0;
-  rest = util::trim_head(rest.substr(1));
+  rest = skip_space(rest.substr(1));
   if (!rest.starts_with("{")) return 0;
-  rest = util::trim_head(rest.substr(1));
+  rest = skip_space(rest.substr(1));
   if (rest.starts_with("\"CVE-") || rest.starts_with("\"TEMP-")) return 3;
   if (h.find("\"releases\"") != std::string_view::npos && h.find("\"urgency\"") != std::string_view::npos)
     return 2;
@@ -42,48 +40,56 @@ std::string severity(std::string urgency) {
 }
 
 Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
-  DAGDA_ASSIGN_OR_RETURN(Json doc, util::parse_json(entry));
-  if (!doc.is_object()) return util::bad(entry, "not a Debian security tracker document (not an object)");
-  Location where;
-  where.file = entry.path;
+  DAGDA_ASSIGN_OR_RETURN(Document doc, parse_json(entry));
+  simdjson::dom::object packages;
+  if (doc.root().get_object().get(packages))
+    return entry_error(entry, "not a Debian security tracker document (not an object)");
   sink.source("debian-tracker");
   std::set<std::string> seen_ids;
   std::set<std::string> warned_releases;
-  for (const auto& [package, ids] : doc.items()) {
-    if (!ids.is_object())
-      return util::bad(entry, "package \"" + package + "\": expected an object of vulnerability ids");
-    for (const auto& [id, info] : ids.items()) {
-      if (!info.is_object()) return util::bad(entry, package + " " + id + ": expected an object");
+  for (auto pkg_field : packages) {
+    std::string package(pkg_field.key);
+    simdjson::dom::object ids;
+    if (pkg_field.value.get_object().get(ids))
+      return entry_error(entry, "package \"" + package + "\": expected an object of vulnerability ids");
+    for (auto id_field : ids) {
+      std::string id(id_field.key);
+      element info = id_field.value;
+      if (!info.is_object()) return entry_error(entry, package + " " + id + ": expected an object");
       if (seen_ids.insert(id).second) {
         vulndb::Vulnerability v;
         v.id = id;
-        v.description = util::str(info, "description");
+        v.description = jtext(info, "description");
+        v.scope = {"debian"};
         sink.add(std::move(v));
       }
-      auto rels = info.find("releases");
-      if (rels == info.end() || rels->is_null() || (rels->is_array() && rels->empty())) continue;
-      if (!rels->is_object()) return util::bad(entry, package + " " + id + ": \"releases\" is not an object");
-      for (const auto& [codename, r] : rels->items()) {
-        if (!r.is_object())
-          return util::bad(entry, package + " " + id + " " + codename + ": expected an object");
+      auto rels = jfield(info, "releases");
+      if (!rels || rels->is_null() || (rels->is_array() && rels->get_array().size() == 0)) continue;
+      simdjson::dom::object releases;
+      if (rels->get_object().get(releases))
+        return entry_error(entry, package + " " + id + ": \"releases\" is not an object");
+      for (auto rel_field : releases) {
+        std::string codename(rel_field.key);
+        element r = rel_field.value;
+        if (!r.is_object()) return entry_error(entry, package + " " + id + " " + codename + ": expected an object");
         std::string ns = vulndb::distro_namespace("debian", codename);
         if (ns.empty()) {
           if (warned_releases.insert(codename).second)
             diag.warn("debian-tracker.unknown-release",
-                      "release \"" + codename + "\" is not a Debian release; skipped", where);
+                      "release \"" + codename + "\" is not a Debian release; skipped", where(entry));
           continue;
         }
-        std::string status = util::str(r, "status");
-        std::string fixed = util::str(r, "fixed_version");
-        std::string urgency = util::str(r, "urgency");
-        std::string nodsa_reason = util::str(r, "nodsa_reason");
+        std::string status = jtext(r, "status");
+        std::string fixed = jtext(r, "fixed_version");
+        std::string urgency = jtext(r, "urgency");
+        std::string nodsa_reason = jtext(r, "nodsa_reason");
         vulndb::Affected a;
         a.advisory_id = id;
         a.vuln_id = id;
         a.ns = ns;
         a.package = vulndb::normalize_package(ns, package);
         a.severity = severity(urgency);
-        a.note = util::str(r, "nodsa");
+        a.note = jtext(r, "nodsa");
         if (status == "resolved") {
           if (fixed == "0") {
             a.status = vulndb::AffectedStatus::not_affected;
@@ -104,7 +110,7 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
         } else {
           diag.warn("debian-tracker.unknown-status",
                     package + " " + id + " " + codename + ": status \"" + status + "\" is unknown; skipped",
-                    where);
+                    where(entry));
           continue;
         }
         sink.add(std::move(a));

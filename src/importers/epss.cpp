@@ -5,7 +5,7 @@
 // full set is ~300,000 lines.
 #include <charconv>
 
-#include "importers/feeds_common.hpp"
+#include "importers/feed_util.hpp"
 
 namespace dagda::importers::feeds {
 namespace {
@@ -33,9 +33,7 @@ int detect(std::string_view path, std::string_view head) {
       if (std::from_chars(rest.data(), rest.data() + rest.size(), d).ec == std::errc())
         return sep == ';' ? 3 : 2;
     }
-    std::string lower(base_name(path));
-    for (auto& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
-    if (contains(lower, "epss")) return 2;
+    if (contains(lower(base_name(path)), "epss")) return 2;
   }
   return 0;
 }

@@ -3,8 +3,11 @@
 // description, pubdate, affected_range in the ecosystem's own syntax,
 // fixed_versions, urls, cvss_v2/cvss_v3 vectors, cwe_ids. One Vulnerability and
 // one Affected per file; the namespace comes from the slug's ecosystem and the
-// constraint is affected_range as written.
-#include "importers/feeds_common.hpp"
+// constraint is affected_range as written. `identifiers` are names of the same
+// vulnerability (its CVE becomes the rows' vuln_id); fixed_versions give the
+// fixed version of each affected range. CVSS scores are computed from the
+// vectors (GitLab gives none).
+#include "importers/feed_util.hpp"
 #include "vulndb/namespace.hpp"
 
 namespace dagda::importers::feeds {
@@ -24,70 +27,60 @@ std::string slug_namespace(std::string_view eco) {
   return vulndb::ecosystem_namespace(eco);
 }
 
-void add_vector(vulndb::Vulnerability& v, const std::string& vector, const char* version) {
-  if (vector.empty()) return;
-  vulndb::Cvss c;
-  c.version = vector.starts_with("CVSS:") && vector.size() > 8 ? vector.substr(5, 3) : version;
-  c.vector = vector;
-  c.source = "gitlab";  // vector only: GitLab publishes no score
-  v.cvss.push_back(std::move(c));
-}
-
 Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
-  DAGDA_ASSIGN_OR_RETURN(YAML::Node doc, parse_yaml(e));
-  try {
-    if (!doc.IsMap()) return entry_error(e, "not a GitLab advisory: the document is not a mapping");
-    std::string slug = ystr(doc, "package_slug");
-    auto slash = slug.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 == slug.size())
-      return entry_error(e, "GitLab advisory without a \"package_slug: ECOSYSTEM/NAME\"");
-    std::string id = ystr(doc, "identifier");
-    if (id.empty()) return entry_error(e, "GitLab advisory without an \"identifier\"");
-    vulndb::Vulnerability v;
-    v.id = id;
-    for (auto& x : ystrings(doc, "identifiers"))
-      if (x != id) v.aliases.push_back(x);
-    v.summary = ystr(doc, "title");
-    v.description = ystr(doc, "description");
-    v.published = ystr(doc, "pubdate");
-    v.modified = ystr(doc, "date");
-    v.references = ystrings(doc, "urls");
-    v.cwes = ystrings(doc, "cwe_ids");
-    add_vector(v, ystr(doc, "cvss_v3"), "3.1");
-    add_vector(v, ystr(doc, "cvss_v2"), "2.0");
+  DAGDA_ASSIGN_OR_RETURN(Document parsed, parse_yaml(e));
+  element doc = parsed.root();
+  if (!doc.is_object()) return entry_error(e, "not a GitLab advisory: the document is not a mapping");
+  std::string slug = jtext(doc, "package_slug");
+  auto slash = slug.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == slug.size())
+    return entry_error(e, "GitLab advisory without a \"package_slug: ECOSYSTEM/NAME\"");
+  std::string id = jtext(doc, "identifier");
+  if (id.empty()) return entry_error(e, "GitLab advisory without an \"identifier\"");
+  std::string ns = slug_namespace(slug.substr(0, slash));
+  vulndb::Vulnerability v;
+  v.id = id;
+  for (auto& x : jstrings(doc, "identifiers")) add_id(v.aliases, x, id);  // other names of this vulnerability
+  v.summary = jtext(doc, "title");
+  v.description = jtext(doc, "description");
+  v.published = jtext(doc, "pubdate");
+  v.modified = jtext(doc, "date");
+  v.references = jstrings(doc, "urls");
+  v.cwes = jstrings(doc, "cwe_ids");
+  // Vectors only: GitLab publishes no score; the scores are computed (vulndb/cvss.hpp).
+  for (const char* key : {"cvss_v3", "cvss_v2"})
+    if (std::string vec = jtext(doc, key); !vec.empty())
+      if (auto c = cvss_entry(vec, "gitlab")) v.cvss.push_back(std::move(*c));
+  if (!ns.empty()) v.scope = {ns};
 
-    std::string ns = slug_namespace(slug.substr(0, slash));
-    std::string range = ystr(doc, "affected_range");
-    vulndb::Affected a;
-    a.advisory_id = id;
-    a.vuln_id = id;
-    for (auto& x : v.aliases)
-      if (a.vuln_id == id && is_cve(x) && !is_cve(id)) a.vuln_id = x;
-    a.aliases = v.aliases;
-    a.ns = ns;
-    a.package = vulndb::normalize_package(ns, slug.substr(slash + 1));
-    auto fixed = ystrings(doc, "fixed_versions");
-    if (fixed.size() == 1) a.fixed_version = fixed[0];
-    a.constraint = range;
-    a.published = v.published;
-    sink.add(std::move(v));
-    if (ns.empty()) {
-      diag.warn("gitlab.unknown-ecosystem",
-                id + ": ecosystem \"" + slug.substr(0, slash) +
-                    "\" has no version rules here: no affected range recorded",
-                {e.path, {}, {}, {}});
-      return ok_status();
-    }
-    if (range.empty()) {
-      diag.warn("gitlab.no-range", id + ": no affected_range: no affected range recorded",
-                {e.path, {}, {}, {}});
-      return ok_status();
-    }
-    sink.add(std::move(a));
-  } catch (const YAML::Exception& ex) {
-    return entry_error(e, "unexpected GitLab advisory YAML shape: " + ex.msg,
-                       ex.mark.is_null() ? std::optional<uint64_t>() : uint64_t(ex.mark.line) + 1);
+  std::string range = jtext(doc, "affected_range");
+  vulndb::Affected a;
+  a.advisory_id = id;
+  a.vuln_id = is_cve(id) ? id : "";
+  for (auto& x : v.aliases)
+    if (a.vuln_id.empty() && is_cve(x)) a.vuln_id = x;
+  if (a.vuln_id.empty()) a.vuln_id = id;
+  add_id(a.aliases, id, a.vuln_id);
+  for (auto& x : v.aliases) add_id(a.aliases, x, a.vuln_id);
+  a.ns = ns;
+  a.package = vulndb::normalize_package(ns, slug.substr(slash + 1));
+  auto fixed = jstrings(doc, "fixed_versions");
+  if (fixed.size() == 1) a.fixed_version = fixed[0];
+  if (fixed.size() > 1) a.fixes = fixed;
+  a.constraint = range;
+  a.published = v.published;
+  sink.add(std::move(v));
+  if (ns.empty()) {
+    diag.warn("gitlab.unknown-ecosystem",
+              id + ": ecosystem \"" + slug.substr(0, slash) + "\" has no version rules here: no affected range recorded",
+              where(e));
+    return ok_status();
   }
+  if (range.empty()) {
+    diag.warn("gitlab.no-range", id + ": no affected_range: no affected range recorded", where(e));
+    return ok_status();
+  }
+  sink.add(std::move(a));
   return ok_status();
 }
 

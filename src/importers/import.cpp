@@ -57,8 +57,10 @@ std::string input_key(const std::string& path) {
   return ec ? path : abs.string();
 }
 
+// `input_fault` is set when the error is the input's (its content), not the database's.
 Status import_one(vulndb::Store& store, const std::string& path, const ImportOptions& opts, Diagnostics& diag,
-                  InputResult& res) {
+                  InputResult& res, bool& input_fault) {
+  input_fault = true;
   const ImporterInfo* forced = nullptr;
   if (!opts.format.empty()) {
     forced = find_importer(opts.format);
@@ -70,6 +72,7 @@ Status import_one(vulndb::Store& store, const std::string& path, const ImportOpt
   }
   DAGDA_ASSIGN_OR_RETURN(res.sha256, content_digest(path));
   std::string key = input_key(path);
+  input_fault = false;
   DAGDA_ASSIGN_OR_RETURN(std::string last, store.input_digest(key));
   if (!opts.force && last == res.sha256) {
     res.unchanged = true;
@@ -77,6 +80,7 @@ Status import_one(vulndb::Store& store, const std::string& path, const ImportOpt
   }
   DAGDA_ASSIGN_OR_RETURN(auto sink, store.replace_input(key, res.sha256, forced ? forced->name : "", opts.feed,
                                                         opts.data_date));
+  input_fault = true;
   std::vector<std::string> unknown;
   DAGDA_TRY(for_each_entry(path, [&](const Entry& e) -> Status {
     const ImporterInfo* imp = forced ? forced : detect_importer(e.path, e.data.substr(0, 4096));
@@ -107,6 +111,7 @@ Status import_one(vulndb::Store& store, const std::string& path, const ImportOpt
               fmt::format("{} file(s) in no known feed format were skipped, e.g. {}", res.skipped_files,
                           unknown.front()),
               {.file = path});
+  input_fault = false;
   DAGDA_TRY(sink->finish());
   for (auto& [src, c] : sink->counts()) res.records[src] = c.total();
   return Ok{};
@@ -115,15 +120,18 @@ Status import_one(vulndb::Store& store, const std::string& path, const ImportOpt
 }  // namespace
 
 Result<ImportResult> import_into(vulndb::Store& store, const std::vector<std::string>& paths,
-                                 const ImportOptions& opts) {
+                                 const ImportOptions& opts, ImportFailure* failure) {
   ImportResult out;
+  if (failure) failure->input.clear();
   Diagnostics diag;
   DAGDA_TRY(store.begin());
   for (auto& p : paths) {
     InputResult r;
     r.path = p;
-    auto st = import_one(store, p, opts, diag, r);
+    bool input_fault = false;
+    auto st = import_one(store, p, opts, diag, r, input_fault);
     if (!st.ok()) {
+      if (failure && input_fault) failure->input = p;
       store.rollback();
       Error e = std::move(st).error();
       if (e.where().file.empty()) e.in_file(p);

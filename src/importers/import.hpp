@@ -35,7 +35,14 @@ struct ImportResult {
   std::vector<Warning> warnings;
 };
 
+// Which input an import failed on. `input` is the path as given in `paths`
+// when that input's content was the cause (unreadable, malformed, a format no
+// importer knows); empty when the failure is not one input's (the database).
+struct ImportFailure {
+  std::string input;
+};
+
 Result<ImportResult> import_into(vulndb::Store& store, const std::vector<std::string>& paths,
-                                 const ImportOptions& opts);
+                                 const ImportOptions& opts, ImportFailure* failure = nullptr);
 
 }  // namespace dagda::importers

@@ -1,12 +1,10 @@
 // importers/kev.cpp: the CISA Known Exploited Vulnerabilities catalog, JSON
 // (known_exploited_vulnerabilities.json: catalogVersion, dateReleased,
 // vulnerabilities[]). One KevEntry per listed CVE.
-#include "importers/feeds_common.hpp"
+#include "importers/feed_util.hpp"
 
 namespace dagda::importers::feeds {
 namespace {
-
-using simdjson::dom::element;
 
 int detect(std::string_view /*path*/, std::string_view head) {
   std::string_view h = skip_space(head);
@@ -17,8 +15,8 @@ int detect(std::string_view /*path*/, std::string_view head) {
 }
 
 Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
-  simdjson::dom::parser parser;
-  DAGDA_ASSIGN_OR_RETURN(element root, parse_json(e, parser));
+  DAGDA_ASSIGN_OR_RETURN(Document doc, parse_json(e));
+  element root = doc.root();
   auto list = jarray(root, "vulnerabilities");
   if (!list) return entry_error(e, "not a CISA KEV catalog: no \"vulnerabilities\" list");
   size_t index = 0;

@@ -2,19 +2,21 @@
 // vuln/npm/N.json (module_name, vulnerable_versions, patched_versions,
 // cves, title, overview, created_at, publish_date, cvss_score, cvss_vector):
 // one Vulnerability "NSWG-ECO-N" and one Affected in namespace "npm" with the
-// vulnerable_versions semver range as constraint. vuln/core/N.json (cve,
+// vulnerable_versions semver range as constraint, and the lower bounds of
+// patched_versions as fixed versions. The advisory's CVE is its vulnerability
+// (NSWG-ECO-N an alias of it); an advisory listing several CVEs covers
+// several vulnerabilities: one row per CVE, the CVEs related to it. vuln/core/N.json (cve,
 // vulnerable, patched, ref, overview, severity): Node.js itself, recorded as
 // the package "node" in namespace "npm" (its versions are semver and the npm
 // package "node" carries the same version numbers), id "NSWG-CORE-N".
 // index.json files are generated aggregates of the others and are not claimed;
 // vuln/deps/ (dependency assessments without versions) neither.
-#include "importers/feeds_common.hpp"
+#include "importers/feed_util.hpp"
+#include "version/negate.hpp"
 #include "vulndb/namespace.hpp"
 
 namespace dagda::importers::feeds {
 namespace {
-
-using simdjson::dom::element;
 
 bool index_file(std::string_view path) {
   return base_name(path) == "index.json";
@@ -46,14 +48,14 @@ std::string file_number(std::string_view path) {
 }
 
 Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
-  simdjson::dom::parser parser;
-  DAGDA_ASSIGN_OR_RETURN(element o, parse_json(e, parser));
+  DAGDA_ASSIGN_OR_RETURN(Document doc, parse_json(e));
+  element o = doc.root();
   if (!o.is_object()) return entry_error(e, "not a Node.js security-wg advisory: not a JSON object");
   vulndb::Vulnerability v;
   vulndb::Affected a;
   a.ns = "npm";
   std::vector<std::string> cves;
-  std::string range;
+  std::string range, patched;
   if (!jstr(o, "module_name").empty()) {
     std::string n;
     if (auto id = jnum(o, "id")) n = std::to_string(int64_t(*id));
@@ -69,18 +71,19 @@ Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
     v.references = jstrings(o, "references");
     std::string vector(jstr(o, "cvss_vector"));
     auto score = jnum(o, "cvss_score");
-    if (!vector.empty() || score) {
-      vulndb::Cvss c;
-      c.vector = vector;
-      c.version = vector.starts_with("CVSS:") && vector.size() > 8 ? vector.substr(5, 3) : "";
-      c.score = score.value_or(0);
-      if (score && !c.version.empty()) c.severity = vulndb::severity_from_score(c.score, c.version);
+    if (!vector.empty()) {
+      if (auto c = cvss_entry(vector, "nodejs-security-wg", score)) v.cvss.push_back(std::move(*c));
+    } else if (score) {
+      vulndb::Cvss c;  // a score without a vector: its version is unknown, rated on the v3 scale
+      c.score = *score;
+      c.severity = vulndb::severity_from_score(c.score, "3.1");
       c.source = "nodejs-security-wg";
       v.cvss.push_back(std::move(c));
-      v.severity = v.cvss[0].severity;
     }
+    v.severity = severity_from_cvss(v.cvss);
     a.package = vulndb::normalize_package("npm", jstr(o, "module_name"));
     range = std::string(trim(jstr(o, "vulnerable_versions")));
+    patched = std::string(trim(jstr(o, "patched_versions")));
   } else if (!jstr(o, "vulnerable").empty() || jarray(o, "cve")) {
     v.id = "NSWG-CORE-" + file_number(e.path);
     cves = jstrings(o, "cve");
@@ -90,26 +93,42 @@ Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
     v.severity = vulndb::normalize_severity(jstr(o, "severity"));
     a.package = "node";
     range = std::string(trim(jstr(o, "vulnerable")));
+    patched = std::string(trim(jstr(o, "patched")));
   } else {
     return entry_error(
         e, "not a Node.js security-wg advisory: neither \"module_name\" (npm) nor \"vulnerable\" (core)");
   }
+  std::vector<std::string> cve_ids;
   for (auto& c : cves)
-    if (c != v.id) v.aliases.push_back(c);
+    if (is_cve(c)) add_id(cve_ids, c);
+  // One CVE: the same vulnerability under another name. Several: an advisory covering them.
+  if (cve_ids.size() == 1)
+    add_id(v.aliases, cve_ids[0], v.id);
+  else
+    for (auto& c : cve_ids) add_id(v.related, c, v.id);
+  v.scope = {"npm"};
   a.advisory_id = v.id;
-  a.vuln_id = cves.empty() ? v.id : cves[0];
-  a.aliases = v.aliases;
   a.severity = v.severity;
   a.published = v.published;
+  a.fixes = version::lower_bounds(patched);
+  if (a.fixes.size() == 1) {
+    a.fixed_version = a.fixes[0];
+    a.fixes.clear();
+  }
   std::string id = v.id;
   sink.add(std::move(v));
   if (range.empty()) {
-    diag.warn("nodejs.no-range", id + ": no vulnerable version range: no affected range recorded",
-              {e.path, {}, {}, {}});
+    diag.warn("nodejs.no-range", id + ": no vulnerable version range: no affected range recorded", where(e));
     return ok_status();
   }
   a.constraint = range;
-  sink.add(std::move(a));
+  if (cve_ids.empty()) cve_ids.push_back(id);
+  for (auto& c : cve_ids) {
+    vulndb::Affected one = a;
+    one.vuln_id = c;
+    if (cve_ids.size() == 1 && c != id) one.aliases = {id};
+    sink.add(std::move(one));
+  }
   return ok_status();
 }
 

@@ -3,13 +3,11 @@
 // NVD's CPE configurations are not used for matching.
 #include <string>
 
-#include "importers/feeds_common.hpp"
+#include "importers/feed_util.hpp"
 #include "vulndb/record.hpp"
 
 namespace dagda::importers::feeds {
 namespace {
-
-using simdjson::dom::element;
 
 int detect(std::string_view /*path*/, std::string_view head) {
   std::string_view h = skip_space(head);
@@ -189,8 +187,8 @@ Status parse_api2(const Entry& e, simdjson::dom::array list, vulndb::Sink& sink,
 }
 
 Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
-  simdjson::dom::parser parser;
-  DAGDA_ASSIGN_OR_RETURN(element root, parse_json(e, parser));
+  DAGDA_ASSIGN_OR_RETURN(Document doc, parse_json(e));
+  element root = doc.root();
   if (!root.is_object()) return entry_error(e, "not an NVD feed: the document is not a JSON object");
   if (auto items = jarray(root, "CVE_Items")) return parse_v11(e, *items, sink, diag);
   if (auto list = jarray(root, "vulnerabilities")) return parse_api2(e, *list, sink, diag);

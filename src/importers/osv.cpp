@@ -1,5 +1,14 @@
 // The OSV format (https://ossf.github.io/osv-schema/), JSON and YAML: one
-// Vulnerability per record and one Affected per affected[] entry.
+// Vulnerability per record and Affected rows per affected[] entry.
+//
+// A record is either one vulnerability (GHSA, PYSEC, GO, RUSTSEC, CVE,
+// UBUNTU-CVE-...): its rows are about its CVE when it has one (the CVE among
+// its aliases), its other names are aliases, and `related` ids stay related.
+// Or it is a distro advisory covering several vulnerabilities (DSA, DLA, ELA,
+// USN, RHSA, RLSA, ALSA, ...): its rows are one per vulnerability it covers
+// (the CVEs of `upstream`, `related` and `aliases`), each with the advisory as
+// advisory_id, and those CVEs are related to the advisory, never aliases.
+// A withdrawn record keeps its Vulnerability (marked withdrawn) and has no rows.
 #include <set>
 
 #include "importers/feed_util.hpp"
@@ -7,8 +16,6 @@
 
 namespace dagda::importers::feeds {
 namespace {
-
-using util::Json;
 
 // The source a record belongs to, from its id prefix.
 std::string_view source_for(std::string_view id) {
@@ -22,6 +29,22 @@ std::string_view source_for(std::string_view id) {
   return "osv";
 }
 
+// Distro advisories: one advisory, several vulnerabilities.
+bool advisory_record(std::string_view id) {
+  for (std::string_view p : {"DSA-", "DLA-", "DTSA-", "ELA-", "USN-", "LSN-", "RHSA-", "RHBA-", "RHEA-", "RLSA-",
+                             "RXSA-", "ALSA-", "ALBA-", "ALEA-", "MGASA-", "SUSE-SU-", "openSUSE-SU-", "BELL-"})
+    if (id.starts_with(p)) return true;
+  return false;
+}
+
+// "UBUNTU-CVE-2021-3782", "DEBIAN-CVE-2021-3782" -> the CVE they are records of.
+std::string cve_of(std::string_view id) {
+  if (is_cve(id)) return std::string(id);
+  for (std::string_view p : {"UBUNTU-", "DEBIAN-"})
+    if (id.starts_with(p) && is_cve(id.substr(p.size()))) return std::string(id.substr(p.size()));
+  return "";
+}
+
 bool looks_like_osv_id(std::string_view name) {
   for (std::string_view p : {"GHSA-", "PYSEC-", "GO-", "RUSTSEC-", "ELA-", "DLA-", "DSA-", "DEBIAN-", "USN-",
                              "UBUNTU-", "OSV-", "CVE-", "RLSA-", "ALSA-", "MAL-", "BIT-", "PSF-", "HSEC-"})
@@ -30,40 +53,39 @@ bool looks_like_osv_id(std::string_view name) {
 }
 
 int detect(std::string_view path, std::string_view head) {
-  std::string_view h = util::trim_head(head);
+  std::string_view h = skip_space(head);
   auto has = [&](std::string_view s) { return h.find(s) != std::string_view::npos; };
   if (h.starts_with("{")) {
     if (has("\"schema_version\"")) return 3;
-    if (has("\"id\"") && has("\"modified\"") &&
-        (has("\"affected\"") || has("\"aliases\"") || has("\"details\"")))
+    if (has("\"id\"") && has("\"modified\"") && (has("\"affected\"") || has("\"aliases\"") || has("\"details\"")))
       return 3;
-    if (has("\"affected\"") && looks_like_osv_id(util::base_name(path))) return 2;
+    if (has("\"affected\"") && looks_like_osv_id(base_name(path))) return 2;
     return 0;
   }
-  if (util::name_ends_with(path, {".yaml", ".yml"})) {
+  if (name_ends_with(path, {".yaml", ".yml"})) {
     bool id = h.starts_with("id:") || has("\nid:");
     bool modified = h.starts_with("modified:") || has("\nmodified:");
     bool affected = h.starts_with("affected:") || has("\naffected:");
     if (id && modified && (affected || has("\nschema_version:") || has("\ndetails:"))) return 3;
-    if (id && (modified || affected) && looks_like_osv_id(util::base_name(path))) return 2;
+    if (id && (modified || affected) && looks_like_osv_id(base_name(path))) return 2;
   }
   return 0;
 }
 
-std::optional<version::OsvRange> read_range(const Json& r) {
+std::optional<version::OsvRange> read_range(element r) {
   if (!r.is_object()) return std::nullopt;
   version::OsvRange out;
-  out.type = util::str(r, "type");
-  auto ev = r.find("events");
-  if (ev == r.end() || !ev->is_array()) return std::nullopt;
-  for (const auto& e : *ev) {
+  out.type = jtext(r, "type");
+  auto ev = jarray(r, "events");
+  if (!ev) return std::nullopt;
+  for (element e : *ev) {
     if (!e.is_object()) return std::nullopt;
     for (auto& [key, kind] : std::initializer_list<std::pair<const char*, version::OsvEvent::Kind>>{
              {"introduced", version::OsvEvent::introduced},
              {"fixed", version::OsvEvent::fixed},
              {"last_affected", version::OsvEvent::last_affected},
              {"limit", version::OsvEvent::limit}}) {
-      std::string v = util::str(e, key);
+      std::string v = jtext(e, key);
       if (!v.empty()) out.events.push_back({kind, v});
     }
   }
@@ -75,88 +97,106 @@ struct Context {
   vulndb::Sink& sink;
   Diagnostics& diag;
   std::set<std::string> warned_ecosystems;
-  void warn(std::string code, std::string msg) {
-    Location where;
-    where.file = entry.path;
-    diag.warn(std::move(code), std::move(msg), std::move(where));
-  }
+  void warn(std::string code, std::string msg) { diag.warn(std::move(code), std::move(msg), where(entry)); }
 };
 
-void read_severity(const Json& list, vulndb::Vulnerability& v, std::string& word) {
-  if (!list.is_array()) return;
-  for (const auto& s : list) {
-    std::string type = util::str(s, "type");
-    std::string score = util::str(s, "score");
+void read_severity(element rec, vulndb::Vulnerability& v, std::string& word, std::string_view source) {
+  auto list = jarray(rec, "severity");
+  if (!list) return;
+  for (element s : *list) {
+    std::string type = jtext(s, "type");
+    std::string score = jtext(s, "score");
     if (score.empty()) continue;
     if (type.starts_with("CVSS")) {
-      if (auto c = util::cvss_from_vector(score)) {
-        v.cvss.push_back(std::move(*c));
-      } else {
-        vulndb::Cvss raw;
-        raw.vector = score;
-        raw.version = type == "CVSS_V2" ? "2.0" : type == "CVSS_V4" ? "4.0" : "3.1";
-        v.cvss.push_back(std::move(raw));
-      }
+      if (auto c = cvss_entry(score, source)) v.cvss.push_back(std::move(*c));
     } else if (word.empty()) {
       word = vulndb::normalize_severity(score);  // "Ubuntu": "medium", ...
     }
   }
 }
 
-std::string severity_word(const Json& obj) {
+std::string severity_word(element obj) {
   if (!obj.is_object()) return "";
-  std::string s = util::str(obj, "severity");
-  if (s.empty()) s = util::str(obj, "urgency");
+  std::string s = jtext(obj, "severity");
+  if (s.empty()) s = jtext(obj, "urgency");
   return vulndb::normalize_severity(s);
 }
 
-Status read_record(Context& ctx, const Json& rec, size_t index) {
-  if (!rec.is_object())
-    return util::bad(ctx.entry, "OSV record " + std::to_string(index) + " is not an object");
-  std::string id = util::str(rec, "id");
-  if (id.empty()) return util::bad(ctx.entry, "OSV record " + std::to_string(index) + " has no \"id\"");
-  ctx.sink.source(source_for(id));
+Status read_record(Context& ctx, element rec, size_t index) {
+  if (!rec.is_object()) return entry_error(ctx.entry, "OSV record " + std::to_string(index) + " is not an object");
+  std::string id = jtext(rec, "id");
+  if (id.empty()) return entry_error(ctx.entry, "OSV record " + std::to_string(index) + " has no \"id\"");
+  std::string_view source = source_for(id);
+  ctx.sink.source(source);
 
   vulndb::Vulnerability v;
   v.id = id;
-  v.aliases = util::strings(rec, "aliases");
-  v.summary = util::str(rec, "summary");
-  v.description = util::str(rec, "details");
-  v.published = util::str(rec, "published");
-  v.modified = util::str(rec, "modified");
-  v.withdrawn = !util::str(rec, "withdrawn").empty();
+  std::vector<std::string> aliases = jstrings(rec, "aliases");
+  std::vector<std::string> related = jstrings(rec, "related");
+  std::vector<std::string> upstream = jstrings(rec, "upstream");
+  v.summary = jtext(rec, "summary");
+  v.description = jtext(rec, "details");
+  v.published = jtext(rec, "published");
+  v.modified = jtext(rec, "modified");
+  v.withdrawn = !jstr(rec, "withdrawn").empty();
   std::string word;
-  if (auto s = rec.find("severity"); s != rec.end()) read_severity(*s, v, word);
-  if (auto d = rec.find("database_specific"); d != rec.end() && d->is_object()) {
+  read_severity(rec, v, word, source);
+  if (auto d = jfield(rec, "database_specific"); d && d->is_object()) {
     if (std::string w = severity_word(*d); !w.empty()) word = w;
-    for (auto& cwe : util::strings(*d, "cwe_ids")) v.cwes.push_back(cwe);
+    for (auto& cwe : jstrings(*d, "cwe_ids")) v.cwes.push_back(cwe);
   }
   v.severity = word;
-  if (auto refs = rec.find("references"); refs != rec.end() && refs->is_array())
-    for (const auto& r : *refs)
-      if (std::string url = util::str(r, "url"); !url.empty()) v.references.push_back(url);
+  if (auto refs = jarray(rec, "references"))
+    for (element r : *refs)
+      if (std::string url = jtext(r, "url"); !url.empty()) v.references.push_back(url);
 
-  // The CVE this record is about, for the Affected rows' vuln_id.
-  std::string cve;
-  if (util::is_cve(id)) cve = id;
-  for (const auto& a : v.aliases)
-    if (cve.empty() && util::is_cve(a)) cve = a;
-  std::vector<std::string> related = util::strings(rec, "related");
-  if (cve.empty() && related.size() == 1 && util::is_cve(related[0])) cve = related[0];
+  // The vulnerabilities the rows are about.
+  std::vector<std::string> covered;  // advisory: every CVE it covers
+  std::string vuln_id;               // one vulnerability: its CVE, else its id
+  std::vector<std::string> row_aliases;
+  if (advisory_record(id)) {
+    for (auto* list : {&upstream, &related, &aliases})
+      for (auto& x : *list)
+        if (std::string c = cve_of(x); !c.empty()) add_id(covered, c);
+    for (auto& c : covered) add_id(v.related, c);
+    for (auto& x : related) add_id(v.related, x, id);
+    for (auto& x : upstream) add_id(v.related, x, id);
+    for (auto& x : aliases)
+      if (cve_of(x).empty()) add_id(v.aliases, x, id);  // another name of the advisory
+  } else {
+    vuln_id = cve_of(id);
+    for (auto& a : aliases)
+      if (vuln_id.empty()) vuln_id = cve_of(a);
+    // A record derived from exactly one upstream CVE is a record of that CVE.
+    std::vector<std::string> upstream_cves;
+    for (auto& u : upstream)
+      if (std::string c = cve_of(u); !c.empty()) add_id(upstream_cves, c);
+    if (vuln_id.empty() && upstream_cves.size() == 1) vuln_id = upstream_cves[0];
+    for (auto& a : aliases) add_id(v.aliases, a, id);
+    if (upstream_cves.size() == 1) {
+      add_id(v.aliases, upstream_cves[0], id);
+    } else {
+      for (auto& u : upstream) add_id(v.related, u, id);
+    }
+    for (auto& r : related) add_id(v.related, r, id);
+    if (vuln_id.empty()) vuln_id = id;
+    for (auto& a : v.aliases) add_id(row_aliases, a, vuln_id);
+    add_id(row_aliases, id, vuln_id);
+  }
 
   std::vector<vulndb::Affected> rows;
-  if (auto aff = rec.find("affected"); aff != rec.end()) {
-    if (!aff->is_array()) return util::bad(ctx.entry, id + ": \"affected\" is not a list");
-    for (const auto& a : *aff) {
-      const Json* pkg = nullptr;
-      if (a.is_object())
-        if (auto p = a.find("package"); p != a.end() && p->is_object()) pkg = &*p;
-      if (!pkg) {
+  std::set<std::string> scope;
+  auto aff = jfield(rec, "affected");
+  if (aff && !aff->is_null() && !aff->is_array()) return entry_error(ctx.entry, id + ": \"affected\" is not a list");
+  if (aff && aff->is_array() && !v.withdrawn) {
+    for (element a : aff->get_array()) {
+      auto pkg = jfield(a, "package");
+      if (!pkg || !pkg->is_object()) {
         ctx.warn("osv.bad-affected", id + ": an affected entry has no package; skipped");
         continue;
       }
-      std::string eco = util::str(*pkg, "ecosystem");
-      std::string name = util::str(*pkg, "name");
+      std::string eco = jtext(*pkg, "ecosystem");
+      std::string name = jtext(*pkg, "name");
       if (name.empty()) {
         ctx.warn("osv.bad-affected", id + ": an affected entry has no package name; skipped");
         continue;
@@ -170,64 +210,72 @@ Status read_record(Context& ctx, const Json& rec, size_t index) {
       }
       vulndb::Affected row;
       row.advisory_id = id;
-      row.vuln_id = cve.empty() ? id : cve;
-      for (const auto& al : v.aliases)
-        if (al != row.vuln_id) row.aliases.push_back(al);
-      if (row.vuln_id != id) row.aliases.push_back(id);
       row.ns = ns;
       row.package = vulndb::normalize_package(ns, name);
       row.status = vulndb::AffectedStatus::affected;
       row.published = v.published;
-      if (auto r = a.find("ranges"); r != a.end() && !r->is_null()) {
+      if (auto r = jfield(a, "ranges"); r && !r->is_null()) {
         if (!r->is_array()) {
-          ctx.warn("osv.bad-ranges",
-                   id + ": \"ranges\" of " + name + " (" + eco + ") is not a list; entry skipped");
+          ctx.warn("osv.bad-ranges", id + ": \"ranges\" of " + name + " (" + eco + ") is not a list; entry skipped");
           continue;
         }
         bool bad_range = false;
-        for (const auto& one : *r) {
+        for (element one : r->get_array()) {
           auto range = read_range(one);
           if (!range) {
             bad_range = true;
             break;
           }
           for (const auto& e : range->events)
-            if (e.kind == version::OsvEvent::fixed && row.fixed_version.empty() && range->type != "GIT")
-              row.fixed_version = e.version;
+            if (e.kind == version::OsvEvent::fixed && range->type != "GIT") {
+              if (row.fixed_version.empty()) row.fixed_version = e.version;
+              add_id(row.fixes, e.version);
+            }
           row.ranges.push_back(std::move(*range));
         }
         if (bad_range) {
-          ctx.warn("osv.bad-ranges",
-                   id + ": a range of " + name + " (" + eco + ") is malformed; entry skipped");
+          ctx.warn("osv.bad-ranges", id + ": a range of " + name + " (" + eco + ") is malformed; entry skipped");
           continue;
         }
       }
-      row.versions = util::strings(a, "versions");
-      if (auto es = a.find("ecosystem_specific"); es != a.end()) row.severity = severity_word(*es);
+      if (row.fixes.size() < 2) row.fixes.clear();
+      row.versions = jstrings(a, "versions");
+      if (auto es = jfield(a, "ecosystem_specific")) row.severity = severity_word(*es);
       if (row.severity.empty())
-        if (auto ds = a.find("database_specific"); ds != a.end()) row.severity = severity_word(*ds);
+        if (auto ds = jfield(a, "database_specific")) row.severity = severity_word(*ds);
       if (row.severity.empty()) row.severity = v.severity;
-      rows.push_back(std::move(row));
+      auto colon = ns.find(':');
+      scope.insert(colon == std::string::npos ? ns : ns.substr(0, colon));
+      if (covered.empty()) {
+        row.vuln_id = vuln_id.empty() ? id : vuln_id;
+        row.aliases = row_aliases;
+        rows.push_back(std::move(row));
+      } else {
+        for (auto& cve : covered) {
+          vulndb::Affected one = row;
+          one.vuln_id = cve;
+          rows.push_back(std::move(one));
+        }
+      }
     }
   }
+  v.scope.assign(scope.begin(), scope.end());
   ctx.sink.add(std::move(v));
   for (auto& r : rows) ctx.sink.add(std::move(r));
   return ok_status();
 }
 
 Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
-  std::string_view h = util::trim_head(entry.data);
-  Result<Json> doc =
-      (h.starts_with("{") || h.starts_with("[")) ? util::parse_json(entry) : util::parse_yaml(entry);
-  if (!doc.ok()) return doc.error();
+  DAGDA_ASSIGN_OR_RETURN(Document doc, parse_json_or_yaml(entry));
   Context ctx{entry, sink, diag, {}};
-  if (doc->is_array()) {
+  element root = doc.root();
+  if (root.is_array()) {
     size_t i = 0;
-    for (const auto& rec : *doc) DAGDA_TRY(read_record(ctx, rec, i++));
+    for (element rec : root.get_array()) DAGDA_TRY(read_record(ctx, rec, i++));
     return ok_status();
   }
-  if (!doc->is_object()) return util::bad(entry, "not an OSV record (the document is not an object)");
-  return read_record(ctx, *doc, 0);
+  if (!root.is_object()) return entry_error(entry, "not an OSV record (the document is not an object)");
+  return read_record(ctx, root, 0);
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 // ("component X as a component of platform Y"); each vulnerabilities[] entry
 // lists product ids as fixed, known_affected or known_not_affected. One
 // Vulnerability per vulnerabilities[] entry and one Affected per (RHEL major,
-// rpm package, status) of it.
+// rpm package, status) of it. An advisory's tracking id (RHSA-...) is a
+// related id of each CVE it lists (the advisory_id of its rows), not an alias.
 #include <map>
 #include <regex>
 #include <set>
@@ -15,11 +16,9 @@
 namespace dagda::importers::feeds {
 namespace {
 
-using util::Json;
-
 int detect(std::string_view path, std::string_view head) {
   (void)path;
-  std::string_view h = util::trim_head(head);
+  std::string_view h = skip_space(head);
   if (!h.starts_with("{")) return 0;
   if (h.find("\"csaf_version\"") != std::string_view::npos) return 3;
   if (h.find("\"product_tree\"") != std::string_view::npos &&
@@ -36,20 +35,20 @@ struct Relation {
   std::string component, platform;
 };
 
-void walk_branches(const Json& node, std::map<std::string, Product>& out, int depth) {
+void walk_branches(element node, std::map<std::string, Product>& out, int depth) {
   if (depth > 32 || !node.is_object()) return;
-  if (auto p = node.find("product"); p != node.end() && p->is_object()) {
+  if (auto p = jfield(node, "product"); p && p->is_object()) {
     Product prod;
-    prod.name = util::str(*p, "name");
-    if (auto h = p->find("product_identification_helper"); h != p->end()) {
-      prod.cpe = util::str(*h, "cpe");
-      prod.purl = util::str(*h, "purl");
+    prod.name = jtext(*p, "name");
+    if (auto h = jfield(*p, "product_identification_helper")) {
+      prod.cpe = jtext(*h, "cpe");
+      prod.purl = jtext(*h, "purl");
     }
-    std::string id = util::str(*p, "product_id");
+    std::string id = jtext(*p, "product_id");
     if (!id.empty()) out[id] = std::move(prod);
   }
-  if (auto b = node.find("branches"); b != node.end() && b->is_array())
-    for (const auto& c : *b) walk_branches(c, out, depth + 1);
+  if (auto b = jarray(node, "branches"))
+    for (element c : *b) walk_branches(c, out, depth + 1);
 }
 
 // The RHEL major of a platform CPE: "cpe:/a:redhat:enterprise_linux:9::appstream",
@@ -116,95 +115,86 @@ std::optional<Rpm> rpm_from_purl(std::string_view purl) {
 }
 
 Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
-  DAGDA_ASSIGN_OR_RETURN(Json doc, util::parse_json(entry));
-  if (!doc.is_object()) return util::bad(entry, "not a CSAF document (not an object)");
-  auto document = doc.find("document");
-  if (document == doc.end() || !document->is_object())
-    return util::bad(entry, "CSAF document without \"document\"");
+  DAGDA_ASSIGN_OR_RETURN(Document parsed, parse_json(entry));
+  element doc = parsed.root();
+  if (!doc.is_object()) return entry_error(entry, "not a CSAF document (not an object)");
+  auto document = jfield(doc, "document");
+  if (!document || !document->is_object()) return entry_error(entry, "CSAF document without \"document\"");
   std::string tracking_id;
   std::string published;
-  if (auto t = document->find("tracking"); t != document->end() && t->is_object()) {
-    tracking_id = util::str(*t, "id");
-    published = util::str(*t, "initial_release_date");
+  if (auto t = jfield(*document, "tracking"); t && t->is_object()) {
+    tracking_id = jtext(*t, "id");
+    published = jtext(*t, "initial_release_date");
   }
-  std::string category = util::str(*document, "category");
+  std::string category = jtext(*document, "category");
   bool is_vex = category == "csaf_vex";
   std::string doc_severity;
-  if (auto s = document->find("aggregate_severity"); s != document->end())
-    doc_severity = vulndb::normalize_severity(util::str(*s, "text"));
+  if (auto s = jfield(*document, "aggregate_severity")) doc_severity = vulndb::normalize_severity(jstr(*s, "text"));
 
   std::map<std::string, Product> products;
   std::map<std::string, Relation> relations;
-  if (auto pt = doc.find("product_tree"); pt != doc.end() && pt->is_object()) {
+  if (auto pt = jfield(doc, "product_tree"); pt && pt->is_object()) {
     walk_branches(*pt, products, 0);
-    if (auto rels = pt->find("relationships"); rels != pt->end() && rels->is_array())
-      for (const auto& r : *rels) {
+    if (auto rels = jarray(*pt, "relationships"))
+      for (element r : *rels) {
         std::string id;
-        if (auto f = r.find("full_product_name"); f != r.end()) id = util::str(*f, "product_id");
-        if (!id.empty())
-          relations[id] = {util::str(r, "product_reference"), util::str(r, "relates_to_product_reference")};
+        if (auto f = jfield(r, "full_product_name")) id = jtext(*f, "product_id");
+        if (!id.empty()) relations[id] = {jtext(r, "product_reference"), jtext(r, "relates_to_product_reference")};
       }
   }
-  auto vulns = doc.find("vulnerabilities");
-  if (vulns == doc.end() || vulns->is_null()) return ok_status();
-  if (!vulns->is_array()) return util::bad(entry, "CSAF \"vulnerabilities\" is not a list");
-  Location where;
-  where.file = entry.path;
+  if (jnull_or_missing(doc, "vulnerabilities")) return ok_status();
+  auto vulns = jarray(doc, "vulnerabilities");
+  if (!vulns) return entry_error(entry, "CSAF \"vulnerabilities\" is not a list");
   sink.source("redhat-csaf");
   size_t skipped = 0;
-  for (const auto& v : *vulns) {
-    if (!v.is_object()) return util::bad(entry, "a CSAF vulnerability is not an object");
+  for (element v : *vulns) {
+    if (!v.is_object()) return entry_error(entry, "a CSAF vulnerability is not an object");
     vulndb::Vulnerability rec;
-    rec.id = util::str(v, "cve");
+    rec.id = jtext(v, "cve");
     if (rec.id.empty()) rec.id = tracking_id;
-    if (rec.id.empty()) return util::bad(entry, "a CSAF vulnerability has neither \"cve\" nor a tracking id");
-    if (!tracking_id.empty() && tracking_id != rec.id && !is_vex) rec.aliases.push_back(tracking_id);
-    rec.summary = util::str(v, "title");
-    rec.published = util::str(v, "release_date");
+    if (rec.id.empty()) return entry_error(entry, "a CSAF vulnerability has neither \"cve\" nor a tracking id");
+    if (!tracking_id.empty() && !is_vex) add_id(rec.related, tracking_id, rec.id);
+    rec.scope = {"redhat"};
+    rec.summary = jtext(v, "title");
+    rec.published = jtext(v, "release_date");
     if (rec.published.empty()) rec.published = published;
-    if (auto cwe = v.find("cwe"); cwe != v.end() && cwe->is_object())
-      if (std::string id = util::str(*cwe, "id"); !id.empty()) rec.cwes.push_back(id);
-    if (auto notes = v.find("notes"); notes != v.end() && notes->is_array())
-      for (const auto& n : *notes)
-        if (util::str(n, "category") == "description") rec.description = util::str(n, "text");
-    if (auto refs = v.find("references"); refs != v.end() && refs->is_array())
-      for (const auto& r : *refs)
-        if (std::string url = util::str(r, "url"); !url.empty()) rec.references.push_back(url);
-    if (auto scores = v.find("scores"); scores != v.end() && scores->is_array())
-      for (const auto& s : *scores)
+    if (auto cwe = jfield(v, "cwe"); cwe && cwe->is_object())
+      if (std::string id = jtext(*cwe, "id"); !id.empty()) rec.cwes.push_back(id);
+    if (auto notes = jarray(v, "notes"))
+      for (element n : *notes)
+        if (jstr(n, "category") == "description") rec.description = jtext(n, "text");
+    if (auto refs = jarray(v, "references"))
+      for (element r : *refs)
+        if (std::string url = jtext(r, "url"); !url.empty()) rec.references.push_back(url);
+    if (auto scores = jarray(v, "scores"))
+      for (element s : *scores)
         for (const char* key : {"cvss_v3", "cvss_v2", "cvss_v4"})
-          if (auto c = s.find(key); c != s.end() && c->is_object()) {
-            std::string vec = util::str(*c, "vectorString");
+          if (auto c = jfield(s, key); c && c->is_object()) {
+            std::string vec = jtext(*c, "vectorString");
             if (vec.empty()) continue;
             bool dup = false;
             for (const auto& have : rec.cvss) dup |= have.vector == vec;
             if (dup) continue;
-            auto cv = util::cvss_from_vector(vec);
-            if (!cv) continue;
-            if (auto bs = c->find("baseScore"); bs != c->end() && bs->is_number())
-              cv->score = bs->get<double>();
-            cv->source = "redhat";
-            rec.cvss.push_back(std::move(*cv));
+            if (auto cv = cvss_entry(vec, "redhat", jnum(*c, "baseScore"))) rec.cvss.push_back(std::move(*cv));
           }
     rec.severity = doc_severity;
-    if (auto threats = v.find("threats"); threats != v.end() && threats->is_array())
-      for (const auto& t : *threats)
-        if (util::str(t, "category") == "impact")
-          rec.severity = vulndb::normalize_severity(util::str(t, "details"));
+    if (auto threats = jarray(v, "threats"))
+      for (element t : *threats)
+        if (jstr(t, "category") == "impact") rec.severity = vulndb::normalize_severity(jstr(t, "details"));
     // Remediations per product id: no_fix_planned -> will not fix, none_available -> unfixed.
     std::map<std::string, std::pair<std::string, std::string>> remedy;  // product -> (category, details)
-    if (auto rems = v.find("remediations"); rems != v.end() && rems->is_array())
-      for (const auto& r : *rems) {
-        std::string cat = util::str(r, "category");
-        for (const auto& pid : util::strings(r, "product_ids")) remedy[pid] = {cat, util::str(r, "details")};
+    if (auto rems = jarray(v, "remediations"))
+      for (element r : *rems) {
+        std::string cat = jtext(r, "category");
+        for (const auto& pid : jstrings(r, "product_ids")) remedy[pid] = {cat, jtext(r, "details")};
       }
 
     std::vector<vulndb::Affected> rows;
     std::set<std::pair<std::string, std::string>> seen;  // (ns, package)
-    auto add_rows = [&](const std::string& list, vulndb::AffectedStatus status) {
-      auto ps = v.find("product_status");
-      if (ps == v.end() || !ps->is_object()) return;
-      for (const auto& pid : util::strings(*ps, list)) {
+    auto add_rows = [&](const char* list, vulndb::AffectedStatus status) {
+      auto ps = jfield(v, "product_status");
+      if (!ps || !ps->is_object()) return;
+      for (const auto& pid : jstrings(*ps, list)) {
         auto rel = relations.find(pid);
         if (rel == relations.end()) {
           ++skipped;
@@ -242,7 +232,6 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
         vulndb::Affected a;
         a.advisory_id = is_vex || tracking_id.empty() ? rec.id : tracking_id;
         a.vuln_id = rec.id;
-        if (a.advisory_id != a.vuln_id) a.aliases.push_back(a.advisory_id);
         a.ns = ns;
         a.package = rpm->name;
         a.status = status;
@@ -272,7 +261,7 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
   if (skipped)
     diag.warn("redhat-csaf.skipped-products",
               std::to_string(skipped) + " product entries are not rpm packages of a RHEL release; skipped",
-              where);
+              where(entry));
   return ok_status();
 }
 

@@ -5,6 +5,11 @@
 // rpminfo_object for the name and rpminfo_state for the EVR). Read with
 // libxml2's streaming reader, one definition/test/object/state subtree at a
 // time, so memory follows what is kept, not the document's size.
+//
+// A patch definition (RHSA) covers several CVEs: its record has them as
+// related ids, its rows are one per (package, CVE), and each CVE's own figures
+// (<cve impact cvss3 cwe>) become a record of that CVE. Documents with a DTD
+// are refused: entities are never expanded.
 #include <libxml/xmlreader.h>
 
 #include <map>
@@ -18,7 +23,7 @@ namespace {
 
 int detect(std::string_view path, std::string_view head) {
   (void)path;
-  std::string_view h = util::trim_head(head);
+  std::string_view h = skip_space(head);
   if (!h.starts_with("<")) return 0;
   if (h.find("<oval_definitions") == std::string_view::npos) return 0;
   if (h.find("com.redhat") != std::string_view::npos || h.find("Red Hat") != std::string_view::npos) return 3;
@@ -51,8 +56,17 @@ xmlNodePtr child(xmlNodePtr n, const char* name) {
   return nullptr;
 }
 
+// What Red Hat says of one CVE inside an advisory.
+struct CveFigures {
+  std::string id, impact, published;
+  std::vector<vulndb::Cvss> cvss;
+  std::vector<std::string> cwes;
+};
+
 struct Definition {
   vulndb::Vulnerability vuln;
+  std::vector<std::string> cves;  // the CVEs the definition covers
+  std::vector<CveFigures> figures;
   std::string cls;    // "patch", "vulnerability", ...
   std::string major;  // RHEL major from the criteria or CPEs
   std::vector<std::string> test_refs;
@@ -110,20 +124,29 @@ void read_definition(xmlNodePtr def, Definition& d) {
         if (named(a, "issued")) d.vuln.published = attr(a, "date");
         if (named(a, "updated")) d.vuln.modified = attr(a, "date");
         if (named(a, "cve")) {
+          CveFigures f;
+          f.id = std::string(trim(text(a)));
+          f.impact = vulndb::normalize_severity(attr(a, "impact"));
+          f.published = attr(a, "public");
           for (const char* key : {"cvss3", "cvss2"}) {
             std::string v = attr(a, key);  // "5.7/CVSS:3.0/AV:N/..."
             if (v.empty()) continue;
             auto slash = v.find('/');
-            if (auto c3 = util::cvss_from_vector(v.substr(slash == std::string::npos ? 0 : slash + 1))) {
-              c3->source = "redhat";
-              d.vuln.cvss.push_back(std::move(*c3));
+            std::optional<double> stated;
+            if (slash != std::string::npos) {
+              char* end = nullptr;
+              double x = std::strtod(v.c_str(), &end);
+              if (end == v.c_str() + slash) stated = x;
             }
+            if (auto c = cvss_entry(v.substr(slash == std::string::npos ? 0 : slash + 1), "redhat", stated))
+              f.cvss.push_back(std::move(*c));
           }
           std::string cwe = attr(a, "cwe");  // "CWE-117 CWE-532", "(CWE-1|CWE-2)", "CWE-20->CWE-787"
           static const std::regex kCwe("CWE-\\d+");
-          for (auto it = std::sregex_iterator(cwe.begin(), cwe.end(), kCwe); it != std::sregex_iterator();
-               ++it)
-            d.vuln.cwes.push_back(it->str());
+          for (auto it = std::sregex_iterator(cwe.begin(), cwe.end(), kCwe); it != std::sregex_iterator(); ++it)
+            add_id(f.cwes, it->str());
+          if (is_cve(f.id) && (!f.impact.empty() || !f.cvss.empty() || !f.cwes.empty()))
+            d.figures.push_back(std::move(f));
         }
         if (named(a, "affected_cpe_list") && d.major.empty()) {
           for (xmlNodePtr cpe = a->children; cpe; cpe = cpe->next) {
@@ -138,16 +161,22 @@ void read_definition(xmlNodePtr def, Definition& d) {
       }
     }
   }
-  // A patch definition is its advisory (RHSA-2019:3927 -> RHSA-2019:3927); a
+  // A patch definition is its advisory (RHSA-2019:3927), its CVEs related; a
   // CVE definition (unpatched streams) is its CVE.
-  if (d.cls == "vulnerability" && !cves.empty()) {
-    d.vuln.id = cves[0];
-    for (size_t i = 1; i < cves.size(); ++i) d.vuln.aliases.push_back(cves[i]);
+  for (auto& c : cves)
+    if (is_cve(c)) add_id(d.cves, c);
+  if (d.cls == "vulnerability" && !d.cves.empty()) {
+    d.vuln.id = d.cves[0];
   } else {
     d.vuln.id = advisory.empty() ? (cves.empty() ? oval_id : cves[0]) : advisory;
-    for (const auto& c : cves)
-      if (c != d.vuln.id) d.vuln.aliases.push_back(c);
   }
+  for (auto& c : d.cves) add_id(d.vuln.related, c, d.vuln.id);
+  for (auto& f : d.figures)
+    if (iequals(f.id, d.vuln.id)) {  // a CVE definition: its own figures
+      d.vuln.cvss = f.cvss;
+      d.vuln.cwes = f.cwes;
+    }
+  d.vuln.scope = {"redhat"};
   if (xmlNodePtr crit = child(def, "criteria")) collect_refs(crit, d, 0);
 }
 
@@ -173,11 +202,11 @@ void on_error(void* ctx, const xmlError* e) {
 }
 
 Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
-  if (entry.data.size() > size_t(INT32_MAX)) return util::bad(entry, "OVAL document over 2 GiB");
+  if (entry.data.size() > size_t(INT32_MAX)) return entry_error(entry, "OVAL document over 2 GiB");
   xmlTextReaderPtr reader =
       xmlReaderForMemory(entry.data.data(), int(entry.data.size()), entry.path.c_str(), nullptr,
                          XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-  if (!reader) return util::bad(entry, "cannot start the XML reader");
+  if (!reader) return entry_error(entry, "cannot start the XML reader");
   ErrorSink errors;
   xmlTextReaderSetStructuredErrorHandler(reader, reinterpret_cast<xmlStructuredErrorFunc>(on_error), &errors);
   std::vector<Definition> defs;
@@ -187,6 +216,14 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
   bool root_seen = false;
   int ret = xmlTextReaderRead(reader);
   while (ret == 1) {
+    if (xmlTextReaderNodeType(reader) == XML_READER_TYPE_DOCUMENT_TYPE) {
+      // A DTD can declare entities, whose expansion can be made to blow up
+      // ("billion laughs"); OVAL streams have none. Refuse rather than expand.
+      uint64_t line = uint64_t(xmlTextReaderGetParserLineNumber(reader));
+      xmlFreeTextReader(reader);
+      return entry_error(entry, "XML with a document type declaration (DTD): entities are not expanded, the file is refused",
+                         line ? std::optional<uint64_t>(line) : std::nullopt);
+    }
     if (xmlTextReaderNodeType(reader) != XML_READER_TYPE_ELEMENT) {
       ret = xmlTextReaderRead(reader);
       continue;
@@ -198,7 +235,7 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
       if (n != "oval_definitions") {
         std::string root(n);  // the name belongs to the reader: copy it before freeing the reader
         xmlFreeTextReader(reader);
-        return util::bad(entry, "not an OVAL document (root element <" + root + ">)");
+        return entry_error(entry, "not an OVAL document (root element <" + root + ">)");
       }
     }
     if (n == "definition" || n == "rpminfo_test" || n == "rpminfo_object" || n == "rpminfo_state") {
@@ -233,9 +270,9 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
   if (ret != 0 || !errors.message.empty()) {
     std::optional<uint64_t> line;
     if (errors.line) line = errors.line;
-    return util::bad(entry, "invalid XML: " + (errors.message.empty() ? "read error" : errors.message), line);
+    return entry_error(entry, "invalid XML: " + (errors.message.empty() ? "read error" : errors.message), line);
   }
-  if (!root_seen) return util::bad(entry, "empty XML document");
+  if (!root_seen) return entry_error(entry, "empty XML document");
 
   std::string path_major = major_from_path(entry.path);
   sink.source("redhat-oval");
@@ -271,12 +308,6 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
       }
       vulndb::Affected a;
       a.advisory_id = d.vuln.id;
-      a.vuln_id = d.vuln.id;
-      for (const auto& al : d.vuln.aliases)
-        if (a.vuln_id == d.vuln.id && util::is_cve(al) && !util::is_cve(d.vuln.id)) a.vuln_id = al;
-      if (a.vuln_id != d.vuln.id) a.aliases.push_back(d.vuln.id);
-      for (const auto& al : d.vuln.aliases)
-        if (al != a.vuln_id) a.aliases.push_back(al);
       a.ns = ns;
       a.package = pkg;
       a.severity = d.vuln.severity;
@@ -299,8 +330,34 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
           where);
       rows.clear();
     }
+    // One row per (package, CVE): each CVE rated by its own impact (an
+    // advisory's severity is its worst CVE's, not each one's).
+    std::vector<std::string> vulns = d.cves.empty() ? std::vector<std::string>{d.vuln.id} : d.cves;
+    std::vector<CveFigures> figures = std::move(d.figures);
+    std::string advisory_severity = d.vuln.severity;
+    std::string advisory_id = d.vuln.id;
     sink.add(std::move(d.vuln));
-    for (auto& r : rows) sink.add(std::move(r));
+    for (auto& f : figures) {
+      if (iequals(f.id, advisory_id)) continue;  // already the definition's own record
+      vulndb::Vulnerability cv;
+      cv.id = f.id;
+      cv.severity = f.impact;
+      cv.published = f.published;
+      cv.cvss = f.cvss;
+      cv.cwes = f.cwes;
+      cv.related = {advisory_id};
+      cv.scope = {"redhat"};
+      sink.add(std::move(cv));
+    }
+    for (auto& r : rows)
+      for (auto& id : vulns) {
+        vulndb::Affected one = r;
+        one.vuln_id = id;
+        one.severity = vulns.size() == 1 ? advisory_severity : "";
+        for (auto& f : figures)
+          if (iequals(f.id, id) && !f.impact.empty()) one.severity = f.impact;
+        sink.add(std::move(one));
+      }
   }
   return ok_status();
 }

@@ -3,16 +3,16 @@
 // namespace "javascript", package = the library key in lower case) and
 // npmrepository.json (npm packages: namespace "npm"). Each entry of a
 // library's vulnerabilities[] is one Affected with an OSV range:
-// introduced atOrAbove (or 0), fixed below. The file itself is also kept whole
+// introduced atOrAbove (or 0), fixed below. Its identifiers (CVE, githubID)
+// are names of one vulnerability: the first CVE is its vuln_id, the others
+// aliases; the GHSA is the advisory. The file itself is also kept whole
 // as a Signature (kind "retirejs") for the JavaScript cataloger's extractors.
 // "retire-example" is retire.js's own test entry and is skipped.
-#include "importers/feeds_common.hpp"
+#include "importers/feed_util.hpp"
 #include "vulndb/namespace.hpp"
 
 namespace dagda::importers::feeds {
 namespace {
-
-using simdjson::dom::element;
 
 int detect(std::string_view path, std::string_view head) {
   std::string_view h = skip_space(head);
@@ -25,8 +25,8 @@ int detect(std::string_view path, std::string_view head) {
 }
 
 Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
-  simdjson::dom::parser parser;
-  DAGDA_ASSIGN_OR_RETURN(element root, parse_json(e, parser));
+  DAGDA_ASSIGN_OR_RETURN(Document doc, parse_json(e));
+  element root = doc.root();
   simdjson::dom::object libs;
   if (root.get_object().get(libs)) return entry_error(e, "not a retire.js repository: not a JSON object");
   // npmrepository.json has no extractors; a jsrepository always has some.
@@ -87,8 +87,7 @@ Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
         a.advisory_id = "RETIREJS-" + package + "-" + std::to_string(n);  // retire.js gives no id of its own
       a.vuln_id = cves.empty() ? a.advisory_id : cves[0];
       for (auto* list : {&cves, &ghsa})
-        for (auto& s : *list)
-          if (s != a.advisory_id && s != a.vuln_id) a.aliases.push_back(s);
+        for (auto& s : *list) add_id(a.aliases, s, a.vuln_id);
       a.severity = vulndb::normalize_severity(jstr(x, "severity"));
       a.note = summary;
       for (auto& o : others) a.note += (a.note.empty() ? "" : " ") + std::string("[") + o + "]";

@@ -9,7 +9,8 @@
 // a Cargo requirement (", " = and, " || " = or).
 #include <toml++/toml.h>
 
-#include "importers/feeds_common.hpp"
+#include "importers/feed_util.hpp"
+#include "version/negate.hpp"
 #include "vulndb/namespace.hpp"
 
 namespace dagda::importers::feeds {
@@ -58,8 +59,8 @@ Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
     return entry_error(e, "RustSec advisory without advisory.id or advisory.package");
   vulndb::Vulnerability v;
   v.id = id;
-  v.aliases = strings(adv["aliases"]);
-  for (auto& r : strings(adv["related"])) v.aliases.push_back(r);
+  for (auto& a : strings(adv["aliases"])) add_id(v.aliases, a, id);  // the same vulnerability
+  for (auto& r : strings(adv["related"])) add_id(v.related, r, id);  // others linked to it
   v.published = adv["date"].value_or(std::string());
   if (auto t = adv["title"].value<std::string>()) v.summary = *t;
   // The Markdown body: its first "# " heading is the title, the rest the description.
@@ -72,27 +73,25 @@ Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
   }
   if (auto u = adv["url"].value<std::string>()) v.references.push_back(*u);
   for (auto& r : strings(adv["references"])) v.references.push_back(r);
-  if (auto c = adv["cvss"].value<std::string>()) {
-    vulndb::Cvss x;
-    x.vector = *c;
-    x.version = c->starts_with("CVSS:") && c->size() > 8 ? c->substr(5, 3) : "";
-    x.source = "rustsec";  // vector only: RustSec publishes no score
-    v.cvss.push_back(std::move(x));
-  }
+  if (auto c = adv["cvss"].value<std::string>())
+    if (auto x = cvss_entry(*c, "rustsec")) v.cvss.push_back(std::move(*x));  // a vector: RustSec gives no score
   v.withdrawn = bool(adv["withdrawn"]);
+  v.scope = {"cargo"};
   std::string informational = adv["informational"].value_or(std::string());
   // rust/PACKAGE/ID.md: the grandparent directory names the toolchain part of the database.
   std::string_view dir = e.path;
   for (int up = 0; up < 2 && !dir.empty(); ++up)
     dir = dir.substr(0, dir.find_last_of("/!") == std::string_view::npos ? 0 : dir.find_last_of("/!"));
   bool toolchain = base_name(dir) == "rust";
+  bool withdrawn = v.withdrawn;  // a withdrawn advisory never produces findings
   sink.add(std::move(v));
-  if (!informational.empty() || toolchain) return ok_status();
+  if (!informational.empty() || toolchain || withdrawn) return ok_status();
 
   const toml::node_view<const toml::node> vers = std::as_const(doc)["versions"];
-  std::vector<std::string> excluded = strings(vers["patched"]);
+  std::vector<std::string> patched = strings(vers["patched"]);
+  std::vector<std::string> excluded = patched;
   for (auto& u : strings(vers["unaffected"])) excluded.push_back(u);
-  auto neg = affected_outside(excluded, "cargo");
+  auto neg = version::complement_of(excluded, "cargo");
   if (!neg.error.empty()) {
     diag.warn("rustsec.bad-requirement", id + ": " + neg.error + ": no affected range recorded",
               {e.path, {}, {}, {}});
@@ -104,7 +103,14 @@ Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
   a.vuln_id = id;
   for (auto& x : strings(adv["aliases"]))
     if (is_cve(x) && a.vuln_id == id) a.vuln_id = x;
-  a.aliases = strings(adv["aliases"]);
+  for (auto& x : strings(adv["aliases"])) add_id(a.aliases, x, a.vuln_id);
+  add_id(a.aliases, id, a.vuln_id);
+  for (auto& p : patched)
+    for (auto& f : version::lower_bounds(p)) add_id(a.fixes, f);
+  if (a.fixes.size() == 1) {
+    a.fixed_version = a.fixes[0];
+    a.fixes.clear();
+  }
   a.ns = "cargo";
   a.package = vulndb::normalize_package("cargo", package);
   a.constraint = *neg.constraint;

@@ -10,6 +10,9 @@
 //   bionic_glibc: released (2.27-3ubuntu1.2)
 //   trusty/esm_glibc: needed
 // One Vulnerability per file and one Affected per (release, package).
+// Statuses: released -> fixed, needed/active/pending -> unfixed, needs-triage
+// -> under-investigation, deferred -> postponed, ignored -> will-not-fix (or
+// end-of-life when its note says so), not-affected, DNE (no row).
 #include <cctype>
 #include <map>
 #include <set>
@@ -22,18 +25,12 @@ namespace {
 
 int detect(std::string_view path, std::string_view head) {
   (void)path;
-  std::string_view h = util::trim_head(head);
+  std::string_view h = skip_space(head);
   bool candidate = h.starts_with("Candidate:") || h.find("\nCandidate:") != std::string_view::npos;
   bool date = h.starts_with("PublicDate") || h.find("\nPublicDate") != std::string_view::npos;
   if (candidate && date) return 3;
   if (h.starts_with("Candidate:")) return 2;
   return 0;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 std::string priority(std::string_view value) {
@@ -110,17 +107,15 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
         auto colon = t.find(": ");
         std::string_view vec = colon == std::string_view::npos ? t : trim(t.substr(colon + 2));
         vec = vec.substr(0, vec.find(' '));
-        if (auto c = util::cvss_from_vector(vec)) {
-          if (colon != std::string_view::npos) c->source = std::string(t.substr(0, colon));
-          v.cvss.push_back(std::move(*c));
-        }
+        std::string_view by = colon == std::string_view::npos ? "" : t.substr(0, colon);
+        if (auto c = cvss_entry(vec, by)) v.cvss.push_back(std::move(*c));
       }
       continue;
     }
     if (line.front() == '#') continue;
     auto colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0)
-      return util::bad(entry, "line is not \"Field: value\" (\"" + std::string(line.substr(0, 60)) + "\")",
+      return entry_error(entry, "line is not \"Field: value\" (\"" + std::string(line.substr(0, 60)) + "\")",
                        lineno);
     std::string_view key = line.substr(0, colon);
     std::string_view value = trim(line.substr(colon + 1));
@@ -169,8 +164,10 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
       if (status == "released") {
         a.status = vulndb::AffectedStatus::fixed;
         a.fixed_version = std::string(paren.substr(0, paren.find(' ')));
-      } else if (status == "needed" || status == "needs-triage" || status == "active" ||
-                 status == "pending") {
+      } else if (status == "needs-triage") {
+        // Ubuntu has not yet looked at whether the package is affected.
+        a.status = vulndb::AffectedStatus::under_investigation;
+      } else if (status == "needed" || status == "active" || status == "pending") {
         a.status = vulndb::AffectedStatus::unfixed;
         if (status == "pending") a.note = paren.empty() ? "pending" : "pending: " + std::string(paren);
       } else if (status == "deferred") {
@@ -178,8 +175,7 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
       } else if (status == "not-affected") {
         a.status = vulndb::AffectedStatus::not_affected;
       } else if (status == "ignored") {
-        std::string note(paren);
-        for (auto& c : note) c = char(std::tolower(static_cast<unsigned char>(c)));
+        std::string note = lower(paren);
         bool eol =
             note.find("end-of-life") != std::string::npos || note.find("end of life") != std::string::npos;
         a.status = eol ? vulndb::AffectedStatus::end_of_life : vulndb::AffectedStatus::will_not_fix;
@@ -203,8 +199,12 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
       // Other fields (Notes, Bugs, Assigned-to, Mitigation, CRD, ...) are not needed.
     }
   }
-  if (!saw_candidate) return util::bad(entry, "no \"Candidate:\" field");
+  if (!saw_candidate) return entry_error(entry, "no \"Candidate:\" field");
   if (v.id.empty()) return ok_status();  // the tracker's boilerplate templates
+  // A rejected candidate ("** REJECT ** DO NOT USE THIS CANDIDATE NUMBER"):
+  // the record says so, and its package lines never make findings.
+  v.withdrawn = v.description.starts_with("** REJECT **");
+  if (v.withdrawn) order.clear();
   sink.source("ubuntu-cve-tracker");
   for (auto& k : order) {
     auto& a = rows[k].affected;
@@ -223,6 +223,7 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
     a.published = v.published;
   }
   v.severity = file_priority;
+  v.scope = {"ubuntu"};
   sink.add(std::move(v));
   for (auto& k : order) sink.add(std::move(rows[k].affected));
   return ok_status();

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "vulndb/record.hpp"
+
 namespace dagda {
 namespace {
 
-bool is_cve(std::string_view id) { return id.starts_with("CVE-"); }
+using vulndb::is_cve;
+
 
 int cvss_preference(const vulndb::Cvss& c) {
   if (c.version == "3.1") return 4;
@@ -34,36 +37,46 @@ std::string one_line(std::string t) {
 
 }  // namespace
 
-std::string exploit_db_url(int64_t id) { return fmt::format("https://www.exploit-db.com/exploits/{}", id); }
-
 Result<Enrichment> fetch_enrichment(vulndb::Store& store, const std::vector<std::string>& ids_in) {
-  std::set<std::string> ids(ids_in.begin(), ids_in.end());
+  std::set<std::string> wanted(ids_in.begin(), ids_in.end());
+  std::vector<std::string> ids(wanted.begin(), wanted.end());
   Enrichment e;
-  for (const std::string& id : ids) {
-    DAGDA_ASSIGN_OR_RETURN(auto recs, store.vulnerability(id));
-    for (auto& r : recs)
-      if (r.vuln.id == id) e.records[id].push_back(std::move(r));
-    if (!is_cve(id)) continue;
-    DAGDA_ASSIGN_OR_RETURN(auto ex, store.exploits_for(id));
-    for (auto& x : ex) e.exploits[id].push_back(ExploitRef{x.id, exploit_db_url(x.id), x.title});
-    DAGDA_ASSIGN_OR_RETURN(auto k, store.kev(id));
-    if (k) e.kev.emplace(id, std::move(*k));
-    DAGDA_ASSIGN_OR_RETURN(auto s, store.epss(id));
-    if (s) e.epss.emplace(id, std::move(*s));
-  }
+  DAGDA_ASSIGN_OR_RETURN(e.aliases, store.aliases(ids));
+  // The records of the aliases too: a GHSA's record rates the CVE it is another name of.
+  for (auto& [id, names] : e.aliases) wanted.insert(names.begin(), names.end());
+  std::vector<std::string> all(wanted.begin(), wanted.end());
+  DAGDA_ASSIGN_OR_RETURN(e.records, store.vulnerabilities(all));
+  DAGDA_ASSIGN_OR_RETURN(e.withdrawn, store.withdrawn(ids));
+  std::vector<std::string> cves;
+  for (auto& id : all)
+    if (is_cve(id)) cves.push_back(id);
+  DAGDA_ASSIGN_OR_RETURN(auto ex, store.exploits(cves));
+  for (auto& [cve, list] : ex)
+    for (auto& x : list) e.exploits[cve].push_back(ExploitRef{x.id, vulndb::exploit_url(x.id), x.title});
+  DAGDA_ASSIGN_OR_RETURN(e.kev, store.kev_entries(cves));
+  DAGDA_ASSIGN_OR_RETURN(e.epss, store.epss_scores(cves));
   return e;
 }
 
+bool Enrichment::in_scope(const vulndb::Vulnerability& v, std::string_view ns) {
+  std::string_view family = ns.substr(0, ns.find(':'));
+  for (auto& s : v.scope)
+    if (s == ns || s == family) return true;
+  return false;
+}
+
 VulnFacts Enrichment::facts(const std::vector<std::string>& ids, const std::set<std::string>& matched_sources,
-                            const std::function<size_t(const std::string&)>& preference) const {
+                            const std::function<size_t(const std::string&)>& preference,
+                            std::string_view ns) const {
   VulnFacts f;
+  if (!ids.empty() && withdrawn.count(ids.front())) f.withdrawn = true;
   std::vector<const vulndb::StoredVulnerability*> own, nvd, other;
   for (auto& id : ids) {
     auto it = records.find(id);
     if (it == records.end()) continue;
     for (auto& r : it->second) {
       if (r.source == "nvd") nvd.push_back(&r);
-      else if (matched_sources.count(r.source)) own.push_back(&r);
+      else if (matched_sources.count(r.source) || in_scope(r.vuln, ns)) own.push_back(&r);
       else other.push_back(&r);
     }
   }
@@ -75,7 +88,15 @@ VulnFacts Enrichment::facts(const std::vector<std::string>& ids, const std::set<
                    [&](auto* a, auto* b) { return (a->vuln.id != ids.front()) < (b->vuln.id != ids.front()); });
   for (auto* r : nvd)
     if (r->vuln.withdrawn && r->vuln.id == ids.front()) f.withdrawn = true;
-
+  // A record from a source that matched is the package's own only when it does not say it rates
+  // other namespaces (GHSA files one record per package, with its scope).
+  std::erase_if(own, [&](auto* r) {
+    if (!r->vuln.scope.empty() && !in_scope(r->vuln, ns)) {
+      other.push_back(r);
+      return true;
+    }
+    return false;
+  });
   // Title: the package's own advisories first, then NVD, then any record of these names.
   for (auto* list : {&own_titled, &nvd, &other}) {
     for (auto* r : *list) {
@@ -88,7 +109,8 @@ VulnFacts Enrichment::facts(const std::vector<std::string>& ids, const std::set<
     if (!f.title.empty()) break;
   }
 
-  // Rating: the package's own sources' words, then NVD, then a score computed from the own sources' vectors.
+  // Rating: the package's own sources (their words, then the scores they state), then NVD, then a
+  // score computed here from the own sources' vectors.
   for (auto* r : own)
     if (!r->vuln.severity.empty() && r->vuln.severity != "unknown") {
       f.severity = r->vuln.severity;
@@ -102,30 +124,34 @@ VulnFacts Enrichment::facts(const std::vector<std::string>& ids, const std::set<
       for (auto& c : r->vuln.cvss)
         if ((list == &nvd || scored_by_nvd(c)) && (!best_nvd || cvss_preference(c) > cvss_preference(*best_nvd)))
           best_nvd = &c;
-  const vulndb::Cvss* best_own = nullptr;
-  const vulndb::StoredVulnerability* best_own_rec = nullptr;
-  for (auto* r : own)
-    for (auto& c : r->vuln.cvss)
-      if (c.score > 0 && (!best_own || cvss_preference(c) > cvss_preference(*best_own))) {
-        best_own = &c;
-        best_own_rec = r;
-      }
-  if (f.severity.empty() && best_nvd) {
-    std::string s = severity_of(*best_nvd);
+  auto best_own = [&](bool computed) -> std::pair<const vulndb::Cvss*, const vulndb::StoredVulnerability*> {
+    const vulndb::Cvss* best = nullptr;
+    const vulndb::StoredVulnerability* rec = nullptr;
+    for (auto* r : own)
+      for (auto& c : r->vuln.cvss)
+        if (c.computed == computed && c.score > 0 && !scored_by_nvd(c) &&
+            (!best || cvss_preference(c) > cvss_preference(*best))) {
+          best = &c;
+          rec = r;
+        }
+    return {best, rec};
+  };
+  auto [stated, stated_rec] = best_own(false);
+  auto [computed, computed_rec] = best_own(true);
+  auto rate = [&](const vulndb::Cvss* c, const std::string& source) {
+    if (!f.severity.empty() || !c) return;
+    std::string s = severity_of(*c);
     if (!s.empty() && s != "unknown" && s != "none") {
       f.severity = s;
-      f.severity_source = "nvd";
+      f.severity_source = source;
     }
-  }
-  if (f.severity.empty() && best_own) {
-    std::string s = severity_of(*best_own);
-    if (!s.empty() && s != "unknown" && s != "none") {
-      f.severity = s;
-      f.severity_source = best_own_rec->source;
-    }
-  }
-  if (best_nvd) f.cvss = *best_nvd;
-  else if (best_own) f.cvss = *best_own;
+  };
+  if (stated) rate(stated, stated_rec->source);
+  rate(best_nvd, "nvd");
+  if (computed) rate(computed, computed_rec->source);
+  f.cvss = best_nvd ? std::optional<vulndb::Cvss>(*best_nvd)
+                    : stated ? std::optional<vulndb::Cvss>(*stated)
+                             : computed ? std::optional<vulndb::Cvss>(*computed) : std::nullopt;
 
   // Exploits, KEV and EPSS belong to a CVE: only the finding's own.
   std::set<int64_t> seen;

@@ -33,17 +33,21 @@ class Enrichment {
   // `ids`: the finding's id then its aliases. `matched_sources`: the sources
   // whose rows matched the package; `preference` orders them (lower first).
   VulnFacts facts(const std::vector<std::string>& ids, const std::set<std::string>& matched_sources,
-                  const std::function<size_t(const std::string&)>& preference) const;
+                  const std::function<size_t(const std::string&)>& preference, std::string_view ns) const;
+
+  // Whether a record rates packages of namespace `ns` (its scope names it or its distro).
+  static bool in_scope(const vulndb::Vulnerability& v, std::string_view ns);
 
   std::map<std::string, std::vector<vulndb::StoredVulnerability>> records;  // by their own id
+  std::map<std::string, std::set<std::string>> aliases;                     // other names of each id
+  std::set<std::string> withdrawn;                                          // rejected or withdrawn ids
   std::map<std::string, std::vector<ExploitRef>> exploits;                  // by CVE
   std::map<std::string, vulndb::KevEntry> kev;                              // by CVE
   std::map<std::string, vulndb::EpssScore> epss;                            // by CVE
 };
 
+// Everything about these ids in a handful of queries (each table read once per
+// few hundred ids), with the records of their aliases too.
 Result<Enrichment> fetch_enrichment(vulndb::Store& store, const std::vector<std::string>& ids);
-
-// The URL of an Exploit-DB entry.
-std::string exploit_db_url(int64_t id);
 
 }  // namespace dagda

@@ -32,20 +32,23 @@ struct Identity {
 
 std::vector<Identity> identities(const vulndb::Affected& a) {
   std::vector<std::string> all;
+  std::vector<std::string> related;
   auto add = [&](const std::string& id) {
     if (!id.empty() && std::find(all.begin(), all.end(), id) == all.end()) all.push_back(id);
   };
-  std::vector<std::string> related;
   auto relate = [&](const std::string& id) {
     if (!id.empty() && std::find(related.begin(), related.end(), id) == related.end()) related.push_back(id);
   };
+  // The row's vulnerability and its aliases are its names; the advisory is one of them only
+  // when the row says so (an OSV or GHSA record lists itself), else it is a related advisory.
+  // A distro notice is never a name, whatever an older import put where.
   auto take = [&](const std::string& id) {
     if (covers_many(id)) relate(id);
     else add(id);
   };
-  take(a.vuln_id);
-  take(a.advisory_id);
+  take(a.vuln_id.empty() ? a.advisory_id : a.vuln_id);
   for (auto& al : a.aliases) take(al);
+  if (std::find(all.begin(), all.end(), a.advisory_id) == all.end()) relate(a.advisory_id);
   if (all.empty()) {
     // A notice that names no vulnerability of its own: it is the only name there is.
     all.push_back(a.vuln_id.empty() ? a.advisory_id : a.vuln_id);
@@ -54,6 +57,7 @@ std::vector<Identity> identities(const vulndb::Affected& a) {
   std::vector<std::string> cves, others;
   for (auto& id : all) (is_cve(id) ? cves : others).push_back(id);
   if (cves.size() > 1) {
+    // Several CVEs in one row: an advisory covering several vulnerabilities (an older import).
     std::vector<Identity> out;
     for (auto& o : others)
       if (std::find(related.begin(), related.end(), o) == related.end()) related.push_back(o);
@@ -178,20 +182,54 @@ void group_candidates(PackageCandidates& pc, const Enrichment& enrichment, std::
   Merger m;
   m.parent.resize(cands.size());
   std::iota(m.parent.begin(), m.parent.end(), size_t{0});
-  std::map<std::string, size_t> first_with;
+  // The CVE of each group (a group never holds two: two CVEs are two vulnerabilities).
+  std::vector<std::string> cve(cands.size());
+  for (size_t c = 0; c < cands.size(); ++c)
+    for (auto& n : cands[c].id.names)
+      if (is_cve(n)) cve[c] = n;
+  auto unite = [&](size_t a, size_t b) {
+    a = m.find(a), b = m.find(b);
+    if (a == b) return;
+    if (!cve[a].empty() && !cve[b].empty() && cve[a] != cve[b]) return;
+    m.parent[b] = a;
+    if (cve[a].empty()) cve[a] = cve[b];
+  };
+  // Every candidate under one key joins the first group it may join: a key shared by two
+  // CVEs' candidates leaves them apart, and joins each CVE-less one to the first that fits.
+  auto unite_by = [&](const std::map<std::string, std::vector<size_t>>& by_key) {
+    for (auto& [key, cs] : by_key) {
+      std::vector<size_t> anchors;
+      for (size_t c : cs) {
+        bool joined = false;
+        for (size_t a : anchors) {
+          unite(a, c);
+          if ((joined = m.find(a) == m.find(c))) break;
+        }
+        if (!joined) anchors.push_back(c);
+      }
+    }
+  };
+  // Candidates sharing a name, or a name the knowledge base calls an alias of theirs.
+  std::map<std::string, std::vector<size_t>> by_name;
   for (size_t c = 0; c < cands.size(); ++c)
     for (auto& n : cands[c].id.names) {
-      auto [it, inserted] = first_with.emplace(n, c);
-      if (!inserted) m.unite(c, it->second);
+      by_name[n].push_back(c);
+      if (auto it = enrichment.aliases.find(n); it != enrichment.aliases.end())
+        for (auto& al : it->second) by_name[al].push_back(c);
     }
-  auto cves_of = [&](size_t root) {
-    std::set<std::string> out;
-    for (size_t c = 0; c < cands.size(); ++c)
-      if (m.find(c) == root)
-        for (auto& n : cands[c].id.names)
-          if (is_cve(n)) out.insert(n);
-    return out;
-  };
+  unite_by(by_name);
+  // Rows of one feed about one package with the same description: the feed filed one
+  // vulnerability twice (retire.js's npm and JavaScript repositories), once without its CVE.
+  std::map<std::string, std::vector<size_t>> by_text;
+  for (size_t c = 0; c < cands.size(); ++c) {
+    std::string text = cands[c].row->affected.note.substr(0, cands[c].row->affected.note.find(" ["));
+    std::string key;
+    for (char ch : text)
+      if (ch != ' ' && ch != '\t' && ch != '\n') key += char(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    if (key.size() >= 24) by_text[cands[c].row->source + '\0' + key].push_back(c);
+  }
+  unite_by(by_text);
+  // Candidates citing the same vulnerability report (an advisory without a CVE, and one with).
   std::map<std::string, std::vector<size_t>> by_report;
   for (size_t c = 0; c < cands.size(); ++c)
     for (auto& n : cands[c].id.names)
@@ -199,14 +237,7 @@ void group_candidates(PackageCandidates& pc, const Enrichment& enrichment, std::
         for (auto& r : it->second)
           for (auto& url : r.vuln.references)
             if (auto k = report_key(url); !k.empty()) by_report[k].push_back(c);
-  for (auto& [report, cs] : by_report)
-    for (size_t k = 1; k < cs.size(); ++k) {
-      size_t a = m.find(cs[0]), b = m.find(cs[k]);
-      if (a == b) continue;
-      auto ca = cves_of(a), cb = cves_of(b);
-      if (!ca.empty() && !cb.empty() && ca != cb) continue;  // two CVEs are two vulnerabilities
-      m.unite(b, a);
-    }
+  unite_by(by_report);
   std::map<size_t, Pending> groups;
   for (size_t c = 0; c < cands.size(); ++c) {
     Pending& g = groups[m.find(c)];
@@ -218,7 +249,7 @@ void group_candidates(PackageCandidates& pc, const Enrichment& enrichment, std::
     g.rows.push_back(cd.row);
     if (g.ns.empty()) g.ns = cd.ns;
     g.statuses.push_back(a.status);
-    g.fixes.push_back(a.fixed_version);
+    g.fixes.push_back(cd.verdict.fixed_version);
     if (g.primary.empty()) g.primary = cd.id.names.front();
     MatchEvidence ev{cd.row->source, a.advisory_id,   cd.ns, a.package,
                      cd.installed,   cd.verdict.rule, cd.verdict.comparator, cd.best_effort};
@@ -228,6 +259,18 @@ void group_candidates(PackageCandidates& pc, const Enrichment& enrichment, std::
     if (!dup) g.matches.push_back(std::move(ev));
   }
   for (auto& [root, g] : groups) {
+    std::string group_cve;
+    for (auto& n : g.names)
+      if (is_cve(n)) group_cve = n;
+    std::set<std::string> more;
+    for (auto& n : g.names)
+      if (auto it = enrichment.aliases.find(n); it != enrichment.aliases.end())
+        for (auto& al : it->second)
+          if (!covers_many(al) && (!is_cve(al) || group_cve.empty() || al == group_cve)) {
+            if (is_cve(al)) group_cve = al;  // at most one CVE: another would be another vulnerability
+            more.insert(al);
+          }
+    g.names.insert(more.begin(), more.end());
     bool excluded = false;
     for (auto& n : g.names) excluded = excluded || pc.not_affected.count(n);
     if (excluded) continue;  // the distro says this package is not affected
@@ -443,7 +486,7 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
     if (opts.enrich) {
       std::vector<std::string> ids{f.id};
       ids.insert(ids.end(), f.aliases.begin(), f.aliases.end());
-      VulnFacts facts = enrichment.facts(ids, matched_sources, preference);
+      VulnFacts facts = enrichment.facts(ids, matched_sources, preference, g.ns);
       if (facts.withdrawn) continue;  // a rejected CVE or withdrawn advisory is no finding
       f.title = facts.title;
       if (f.severity.empty() && !facts.severity.empty()) {

@@ -77,7 +77,7 @@ std::string vulnerability_url(std::string_view id) {
 
 std::string exploit_url(const ExploitRef& e) {
   if (!e.url.empty()) return e.url;
-  return fmt::format("https://www.exploit-db.com/exploits/{}", e.id);
+  return vulndb::exploit_url(e.id);
 }
 
 std::string redact_database(std::string_view db) {

@@ -18,6 +18,7 @@
 
 #include "common/digest.hpp"
 #include "common/fs.hpp"
+#include "common/strings.hpp"
 #include "update/feeds.hpp"
 
 namespace dagda::update {
@@ -101,13 +102,7 @@ void remove_stale_parts(const std::string& dir) {
   }
 }
 
-std::string first_line(std::string_view s) {
-  auto nl = s.find_first_of("\r\n");
-  std::string line(s.substr(0, nl));
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
-  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.erase(line.begin());
-  return line;
-}
+std::string first_line(std::string_view s) { return std::string(trim(s.substr(0, s.find_first_of("\r\n")))); }
 
 std::string url_dir(const std::string& url) {
   auto q = url.find_first_of("?#");
@@ -411,7 +406,8 @@ class Updater {
       if (inputs.empty()) return Ok{};
       io.feed = names.size() == 1 ? names[0] : fmt::format("{}", fmt::join(names, ","));
       if (opts_.on_import_start) opts_.on_import_start(inputs.size());
-      auto r = importers::import_into(store_, inputs, io);
+      importers::ImportFailure failed;
+      auto r = importers::import_into(store_, inputs, io, &failed);
       if (r.ok()) {
         out.import = std::move(r).value();
         out.imported = true;
@@ -419,12 +415,13 @@ class Updater {
       }
       const Error& e = r.error();
       std::string rendered = e.render();
+      // The importer says which input failed; that input belongs to one feed.
       FeedReport* culprit = nullptr;
-      for (auto& f : out.feeds) {
-        if (f.state == FeedReport::State::failed) continue;
-        for (auto& in : f.inputs)
-          if (rendered.find(in) != std::string::npos) culprit = &f;
-      }
+      if (!failed.input.empty())
+        for (auto& f : out.feeds) {
+          if (f.state == FeedReport::State::failed) continue;
+          if (std::find(f.inputs.begin(), f.inputs.end(), failed.input) != f.inputs.end()) culprit = &f;
+        }
       if (!culprit) {
         // Not one feed's fault (the database itself): nothing was imported.
         for (auto& f : out.feeds)

@@ -14,6 +14,10 @@ struct Verdict {
   bool affected = false;
   std::string rule;        // what matched, e.g. "< 1.2.3-1", ">=1.0 <1.2.3", "introduced 0, fixed 2.4", "all versions (unfixed)"
   std::string comparator;  // "deb", "apk", "pypi", ...
+  // For an affected version: the version that fixes the range it is in, the
+  // lowest of the row's fixed versions (OSV fixed events, fixed_version,
+  // fixes) above the installed one; "" when none is (no fix for its branch).
+  std::string fixed_version;
 };
 
 // Rules in order: not-affected never matches; OSV ranges/versions; the feed's

@@ -16,6 +16,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/strings.hpp"
 #include "vulndb/sql.hpp"
 
 namespace dagda::vulndb::sql {
@@ -218,10 +219,9 @@ Status PgState::flush_all() {
 
 bool is_commit(std::string_view sql) {
   std::string s;
-  for (char c : sql) {
-    if (c == ';' || c == ' ' || c == '\n' || c == '\t' || c == '\r') continue;
-    s += char(std::tolower(static_cast<unsigned char>(c)));
-  }
+  for (char c : sql)
+    if (c != ';' && c != ' ' && c != '\n' && c != '\t' && c != '\r') s += c;
+  s = lower(s);
   return s == "commit" || s == "end" || s == "committransaction" || s == "commitwork";
 }
 

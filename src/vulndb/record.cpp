@@ -5,24 +5,23 @@
 #include <cctype>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "common/strings.hpp"
+
 namespace dagda::vulndb {
 namespace {
 
-constexpr std::array<std::pair<AffectedStatus, std::string_view>, 7> kStatus = {{
+constexpr std::array<std::pair<AffectedStatus, std::string_view>, 8> kStatus = {{
     {AffectedStatus::affected, "affected"},
     {AffectedStatus::fixed, "fixed"},
     {AffectedStatus::unfixed, "unfixed"},
+    {AffectedStatus::under_investigation, "under-investigation"},
     {AffectedStatus::not_affected, "not-affected"},
     {AffectedStatus::will_not_fix, "will-not-fix"},
     {AffectedStatus::postponed, "postponed"},
     {AffectedStatus::end_of_life, "end-of-life"},
 }};
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 
@@ -38,10 +37,17 @@ std::optional<AffectedStatus> status_from_string(std::string_view s) {
   return std::nullopt;
 }
 
+bool is_cve(std::string_view s) {
+  if (s.size() < 13 || !s.starts_with("CVE-") || s[8] != '-') return false;
+  for (size_t i = 4; i < s.size(); ++i)
+    if (i != 8 && !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  return true;
+}
+
+std::string exploit_url(int64_t edb_id) { return fmt::format("https://www.exploit-db.com/exploits/{}", edb_id); }
+
 std::string normalize_severity(std::string_view s) {
-  std::string l = lower(s);
-  while (!l.empty() && std::isspace(static_cast<unsigned char>(l.back()))) l.pop_back();
-  while (!l.empty() && std::isspace(static_cast<unsigned char>(l.front()))) l.erase(0, 1);
+  std::string l = lower(trim(s));
   if (l.empty()) return "";
   if (l == "critical" || l == "urgent") return "critical";
   if (l == "high" || l == "important") return "high";

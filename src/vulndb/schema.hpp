@@ -1,13 +1,17 @@
-// vulndb/schema.hpp: the tables, in the SQL that SQLite and PostgreSQL share.
+// vulndb/schema.hpp: the schema version of the vulnerability database. The
+// tables themselves are declared in vulndb/tables.hpp.
 #pragma once
 
-#include <string_view>
+#include <string>
 
 namespace dagda::vulndb {
 
-inline constexpr int kSchemaVersion = 1;
+// 2: tables made from vulndb/tables.hpp: `related` links apart from
+// `aliases`, `scope` of a record's severity, `fixes` of an affected row,
+// case-insensitive id indexes.
+inline constexpr int kSchemaVersion = 2;
 
 // Statements that create every table and index when missing.
-std::string_view schema_sql();
+std::string schema_sql();
 
 }  // namespace dagda::vulndb

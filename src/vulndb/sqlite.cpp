@@ -64,6 +64,7 @@ class SqliteConnection final : public Connection {
     sqlite3_close_v2(db_);
   }
   std::string_view dialect() const override { return "sqlite"; }
+  int error_code() const { return sqlite3_errcode(db_); }
 
   Status exec(std::string_view sql) override {
     char* msg = nullptr;
@@ -144,6 +145,34 @@ class SqliteConnection final : public Connection {
 
 }  // namespace
 
+namespace {
+
+// "file:" URI of a path (RFC 3986 escapes for the characters SQLite's URI
+// parser treats specially).
+std::string file_uri(const std::string& path) {
+  std::string out = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#' || static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) >= 0x7f)
+      out += fmt::format("%{:02X}", unsigned(static_cast<unsigned char>(c)));
+    else
+      out += c;
+  }
+  return out;
+}
+
+Result<std::unique_ptr<SqliteConnection>> connect(const std::string& path, const std::string& name, int flags) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(name.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    std::string m = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Error(ErrorCode::io, fmt::format("cannot open database: {}", m), {.file = path});
+  }
+  sqlite3_busy_timeout(db, 30000);
+  return std::make_unique<SqliteConnection>(db, path);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Connection>> open_sqlite(const std::string& path, bool read_only) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -155,24 +184,36 @@ Result<std::unique_ptr<Connection>> open_sqlite(const std::string& path, bool re
     auto parent = fs::path(path).parent_path();
     if (!parent.empty()) fs::create_directories(parent, ec);
   }
-  sqlite3* db = nullptr;
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-    std::string m = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close_v2(db);
-    return Error(ErrorCode::io, fmt::format("cannot open database: {}", m), {.file = path});
+  DAGDA_ASSIGN_OR_RETURN(auto conn, connect(path, path, flags));
+  Connection& c = *conn;
+  // Reject a file that is not a database now, with a clear error.
+  auto probe = c.query("SELECT count(*) FROM sqlite_master");
+  if (!probe.ok() && read_only) {
+    // A WAL database that we may not write (another user's, a read-only
+    // mount): SQLite cannot create the -shm index beside it. With no
+    // write-ahead log to apply, the file alone is the whole database: read it
+    // as immutable. A log with content needs its index: say so.
+    int code = conn->error_code();
+    std::error_code e2;
+    auto wal = fs::file_size(path + "-wal", e2);
+    bool no_log = e2 || wal == 0;
+    if ((code == SQLITE_CANTOPEN || code == SQLITE_READONLY || code == SQLITE_PERM) && no_log) {
+      conn.reset();
+      DAGDA_ASSIGN_OR_RETURN(conn, connect(path, file_uri(path) + "?immutable=1",
+                                           SQLITE_OPEN_READONLY | SQLITE_OPEN_URI));
+      probe = static_cast<Connection&>(*conn).query("SELECT count(*) FROM sqlite_master");
+    } else if (code == SQLITE_CANTOPEN || code == SQLITE_READONLY || code == SQLITE_PERM) {
+      return Error(ErrorCode::io,
+                   "cannot read the database: its write-ahead log (-wal) holds changes and its index (-shm) cannot "
+                   "be created here (no write permission on the folder); open it once as its owner to checkpoint it",
+                   {.file = path});
+    }
   }
-  sqlite3_busy_timeout(db, 30000);
-  auto conn = std::make_unique<SqliteConnection>(db, path);
-  // WAL keeps readers on the previous state during an import, and an
-  // interrupted import (even kill -9) rolls back on the next open.
-  if (!read_only) DAGDA_TRY(conn->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
+  if (!probe.ok()) return Error(ErrorCode::corrupt, "not a Dagda database (not SQLite, or damaged)", {.file = path});
   // Lookups jump around indexes of a few hundred MB: map the file and keep a
   // bigger page cache rather than one pread per page.
-  DAGDA_TRY(conn->exec("PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"));
-  // Reject a file that is not a database now, with a clear error.
-  auto probe = static_cast<Connection&>(*conn).query("SELECT count(*) FROM sqlite_master");
-  if (!probe.ok()) return Error(ErrorCode::corrupt, "not a Dagda database (not SQLite, or damaged)", {.file = path});
+  DAGDA_TRY(static_cast<Connection&>(*conn).exec("PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"));
   return std::unique_ptr<Connection>(std::move(conn));
 }
 

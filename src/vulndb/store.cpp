@@ -1,24 +1,24 @@
 #include "vulndb/store.hpp"
 
-#include <array>
-#include <chrono>
+#include <algorithm>
 #include <ctime>
+#include <filesystem>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "common/fs.hpp"
+#include "common/strings.hpp"
 #include "vulndb/schema.hpp"
 
 namespace dagda::vulndb {
 namespace {
 
-using json = nlohmann::json;
 using sql::Value;
+namespace T = tables;
 
-constexpr std::array<std::string_view, 10> kOwnedTables = {"vulnerabilities", "aliases", "affected",   "exploits",
-                                                           "exploit_cves",    "kev",     "epss",       "bugtraq",
-                                                           "bugtraq_cves",    "signatures"};
+constexpr size_t kChunk = 500;  // ids per IN (...) list
 
 std::string now_utc() {
   std::time_t t = std::time(nullptr);
@@ -29,172 +29,156 @@ std::string now_utc() {
   return buf;
 }
 
-Value text(const std::string& s) { return s.empty() ? Value{} : Value{s}; }
-
-std::string list_json(const std::vector<std::string>& v) { return v.empty() ? std::string() : json(v).dump(); }
-
-std::vector<std::string> json_list(const Value& v) {
-  std::string s = sql::as_text(v);
-  std::vector<std::string> out;
-  if (s.empty()) return out;
-  json j = json::parse(s, nullptr, false);
-  if (!j.is_array()) return out;
-  for (auto& e : j)
-    if (e.is_string()) out.push_back(e.get<std::string>());
-  return out;
+std::string placeholders(size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
+  return s;
 }
 
-std::string_view event_name(version::OsvEvent::Kind k) {
-  switch (k) {
-    case version::OsvEvent::introduced: return "introduced";
-    case version::OsvEvent::fixed: return "fixed";
-    case version::OsvEvent::last_affected: return "last_affected";
-    case version::OsvEvent::limit: return "limit";
-  }
-  return "introduced";
-}
-
-std::string ranges_json(const std::vector<version::OsvRange>& ranges) {
-  if (ranges.empty()) return "";
-  json out = json::array();
-  for (auto& r : ranges) {
-    json ev = json::array();
-    for (auto& e : r.events) ev.push_back({{std::string(event_name(e.kind)), e.version}});
-    out.push_back({{"type", r.type}, {"events", ev}});
-  }
-  return out.dump();
-}
-
-std::vector<version::OsvRange> parse_ranges(const std::string& s) {
-  std::vector<version::OsvRange> out;
-  if (s.empty()) return out;
-  json j = json::parse(s, nullptr, false);
-  if (!j.is_array()) return out;
-  for (auto& r : j) {
-    version::OsvRange range;
-    range.type = r.value("type", "");
-    for (auto& e : r.value("events", json::array())) {
-      for (auto& [k, v] : e.items()) {
-        version::OsvEvent ev{version::OsvEvent::introduced, v.is_string() ? v.get<std::string>() : ""};
-        if (k == "fixed") ev.kind = version::OsvEvent::fixed;
-        else if (k == "last_affected") ev.kind = version::OsvEvent::last_affected;
-        else if (k == "limit") ev.kind = version::OsvEvent::limit;
-        range.events.push_back(std::move(ev));
-      }
+// The distinct lower-case forms of `ids`, and for each the ids as given.
+struct IdSet {
+  std::vector<std::string> keys;                              // lower case, distinct
+  std::unordered_map<std::string, std::vector<std::string>> given;  // key -> ids as given
+  explicit IdSet(std::span<const std::string> ids) {
+    for (auto& id : ids) {
+      if (id.empty()) continue;
+      std::string k = lower(id);
+      auto& g = given[k];
+      if (g.empty()) keys.push_back(k);
+      if (std::find(g.begin(), g.end(), id) == g.end()) g.push_back(id);
     }
-    out.push_back(std::move(range));
+  }
+};
+
+// Runs `sql_for(placeholders)` once per chunk of keys (repeated `repeat` times
+// in the parameters, for statements with several IN lists).
+Result<std::vector<sql::Row>> query_chunks(sql::Connection& db, const std::vector<std::string>& keys,
+                                           const std::function<std::string(const std::string&)>& sql_for,
+                                           int repeat = 1) {
+  std::vector<sql::Row> out;
+  for (size_t i = 0; i < keys.size(); i += kChunk) {
+    size_t n = std::min(kChunk, keys.size() - i);
+    std::vector<Value> p;
+    for (int r = 0; r < repeat; ++r)
+      for (size_t k = 0; k < n; ++k) p.emplace_back(keys[i + k]);
+    DAGDA_ASSIGN_OR_RETURN(auto rows, db.query(sql_for(placeholders(n)), p));
+    for (auto& row : rows) out.push_back(std::move(row));
   }
   return out;
 }
 
-std::string cvss_json(const std::vector<Cvss>& v) {
-  if (v.empty()) return "";
-  json out = json::array();
-  for (auto& c : v)
-    out.push_back({{"version", c.version}, {"vector", c.vector}, {"score", c.score}, {"severity", c.severity},
-                   {"source", c.source}});
-  return out.dump();
+// NVD writes "2025-05-01T12:00:00.000", others "2025-05-01T12:00:00Z" or a date.
+std::string date_key(const std::string& s) { return s.substr(0, 19); }
+
+// Keeps, per (source, lower(id)), the record with the greatest `modified`
+// (then published), then the latest input.
+std::vector<StoredVulnerability> newest_per_source(std::vector<StoredVulnerability> rows) {
+  std::map<std::pair<std::string, std::string>, size_t> best;
+  auto newer = [](const StoredVulnerability& a, const StoredVulnerability& b) {
+    std::string ma = date_key(a.vuln.modified.empty() ? a.vuln.published : a.vuln.modified);
+    std::string mb = date_key(b.vuln.modified.empty() ? b.vuln.published : b.vuln.modified);
+    if (ma != mb) return ma > mb;
+    return a.input_id > b.input_id;
+  };
+  std::vector<StoredVulnerability> out;
+  for (auto& r : rows) {
+    auto key = std::make_pair(r.source, lower(r.vuln.id));
+    auto it = best.find(key);
+    if (it == best.end()) {
+      best.emplace(key, out.size());
+      out.push_back(std::move(r));
+    } else if (newer(r, out[it->second])) {
+      out[it->second] = std::move(r);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const StoredVulnerability& a, const StoredVulnerability& b) {
+    if (a.source != b.source) return a.source < b.source;
+    return a.vuln.id < b.vuln.id;
+  });
+  return out;
 }
 
-std::vector<Cvss> parse_cvss(const std::string& s) {
-  std::vector<Cvss> out;
-  if (s.empty()) return out;
-  json j = json::parse(s, nullptr, false);
-  if (!j.is_array()) return out;
-  for (auto& c : j)
-    out.push_back(Cvss{c.value("version", ""), c.value("vector", ""), c.value("score", 0.0), c.value("severity", ""),
-                       c.value("source", "")});
+std::vector<StoredAffected> affected_rows(const std::vector<sql::Row>& rows) {
+  std::vector<StoredAffected> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) out.push_back(T::affected().read(r));
   return out;
 }
 
 class StoreSink final : public InputSink {
  public:
-  StoreSink(sql::Connection& db, int64_t input_id, std::string source) : db_(db), input_(input_id), source_(std::move(source)) {}
+  StoreSink(sql::Connection& db, int64_t input_id, std::string source)
+      : db_(db), input_(input_id), source_(std::move(source)) {}
 
   Status open() {
-    auto make = [&](std::unique_ptr<sql::Inserter>& slot, std::string_view table,
-                    std::initializer_list<std::string_view> cols) -> Status {
-      std::vector<std::string_view> c(cols);
-      DAGDA_ASSIGN_OR_RETURN(slot, db_.inserter(table, c));
-      return Ok{};
-    };
-    DAGDA_TRY(make(vulns_, "vulnerabilities",
-                   {"input_id", "source", "id", "summary", "description", "published", "modified", "severity", "cvss",
-                    "cwes", "refs", "withdrawn"}));
-    DAGDA_TRY(make(aliases_, "aliases", {"input_id", "id", "alias"}));
-    DAGDA_TRY(make(affected_, "affected",
-                   {"input_id", "source", "advisory_id", "vuln_id", "aliases", "ns", "package", "status",
-                    "fixed_version", "ranges", "versions", "native_range", "severity", "note", "published"}));
-    DAGDA_TRY(make(exploits_, "exploits",
-                   {"input_id", "source", "id", "title", "published", "author", "type", "platform", "file"}));
-    DAGDA_TRY(make(exploit_cves_, "exploit_cves", {"input_id", "exploit_id", "cve"}));
-    DAGDA_TRY(make(kev_, "kev",
-                   {"input_id", "source", "cve", "vendor", "product", "name", "date_added", "description",
-                    "required_action", "due_date", "ransomware", "notes", "cwes"}));
-    DAGDA_TRY(make(epss_, "epss", {"input_id", "source", "cve", "score", "percentile", "scored"}));
-    DAGDA_TRY(make(bugtraq_, "bugtraq",
-                   {"input_id", "source", "bid", "title", "vuln_class", "published", "updated", "credit", "url",
-                    "is_remote", "is_local", "cves", "vulnerable"}));
-    DAGDA_TRY(make(bugtraq_cves_, "bugtraq_cves", {"input_id", "bid", "cve"}));
-    DAGDA_TRY(make(signatures_, "signatures", {"input_id", "source", "kind", "name", "body"}));
+    DAGDA_TRY(make(vulns_, T::vulnerabilities()));
+    DAGDA_TRY(make(aliases_, T::aliases()));
+    DAGDA_TRY(make(related_, T::related()));
+    DAGDA_TRY(make(affected_, T::affected()));
+    DAGDA_TRY(make(exploits_, T::exploits()));
+    DAGDA_TRY(make(exploit_cves_, T::exploit_cves()));
+    DAGDA_TRY(make(kev_, T::kev()));
+    DAGDA_TRY(make(epss_, T::epss()));
+    DAGDA_TRY(make(bugtraq_, T::bugtraq()));
+    DAGDA_TRY(make(bugtraq_cves_, T::bugtraq_cves()));
+    DAGDA_TRY(make(signatures_, T::signatures()));
     return Ok{};
   }
 
   void source(std::string_view name) override { source_ = std::string(name); }
 
   void add(Vulnerability&& v) override {
-    put(*vulns_, {input_, source_, v.id, text(v.summary), text(v.description), text(v.published), text(v.modified),
-                  text(v.severity), text(cvss_json(v.cvss)), text(list_json(v.cwes)), text(list_json(v.references)),
-                  int64_t(v.withdrawn)});
-    for (auto& a : v.aliases)
-      if (a != v.id) put(*aliases_, {input_, v.id, a});
-    auto& c = counts_[source_];
-    c.vulnerabilities++;
-    newest(v.modified.empty() ? v.published : v.modified);
+    for (auto& a : v.aliases) link(*aliases_, T::aliases(), v.id, a, alias_pairs_);
+    for (auto& r : v.related) link(*related_, T::related(), v.id, r, related_pairs_);
+    std::string date = v.modified.empty() ? v.published : v.modified;
+    put(*vulns_, T::vulnerabilities().bind(StoredVulnerability{std::move(v), source_, input_}));
+    counts_[source_].vulnerabilities++;
+    newest(date);
   }
 
   void add(Affected&& a) override {
-    put(*affected_, {input_, source_, a.advisory_id, a.vuln_id.empty() ? a.advisory_id : a.vuln_id,
-                     text(list_json(a.aliases)), a.ns, a.package, std::string(to_string(a.status)),
-                     text(a.fixed_version), text(ranges_json(a.ranges)), text(list_json(a.versions)),
-                     text(a.constraint), text(a.severity), text(a.note), text(a.published)});
+    if (a.vuln_id.empty()) a.vuln_id = a.advisory_id;
+    // A row's aliases name its vulnerability too: link them, so that every
+    // name of one vulnerability finds the others.
+    for (auto& al : a.aliases) link(*aliases_, T::aliases(), a.vuln_id, al, alias_pairs_);
+    std::string date = a.published;
+    put(*affected_, T::affected().bind(StoredAffected{std::move(a), source_, input_}));
     counts_[source_].affected++;
-    newest(a.published);
+    newest(date);
   }
 
   void add(Exploit&& e) override {
-    put(*exploits_, {input_, source_, e.id, text(e.title), text(e.date), text(e.author), text(e.type),
-                     text(e.platform), text(e.file)});
-    for (auto& cve : e.cves) put(*exploit_cves_, {input_, e.id, cve});
+    for (auto& cve : e.cves) put(*exploit_cves_, T::exploit_cves().bind(T::Link{input_, std::to_string(e.id), cve}));
+    std::string date = e.date;
+    put(*exploits_, T::exploits().bind(T::Stored<Exploit>{std::move(e), source_, input_}));
     counts_[source_].exploits++;
-    newest(e.date);
+    newest(date);
   }
 
   void add(KevEntry&& k) override {
-    put(*kev_, {input_, source_, k.cve, text(k.vendor), text(k.product), text(k.name), text(k.date_added),
-                text(k.description), text(k.required_action), text(k.due_date), text(k.ransomware), text(k.notes),
-                text(list_json(k.cwes))});
+    std::string date = k.date_added;
+    put(*kev_, T::kev().bind(T::Stored<KevEntry>{std::move(k), source_, input_}));
     counts_[source_].kev++;
-    newest(k.date_added);
+    newest(date);
   }
 
   void add(EpssScore&& s) override {
-    put(*epss_, {input_, source_, s.cve, s.score, s.percentile, text(s.date)});
+    std::string date = s.date;
+    put(*epss_, T::epss().bind(T::Stored<EpssScore>{std::move(s), source_, input_}));
     counts_[source_].epss++;
-    newest(s.date);
+    newest(date);
   }
 
   void add(BugtraqEntry&& b) override {
-    put(*bugtraq_, {input_, source_, b.bid, text(b.title), text(b.vuln_class), text(b.published), text(b.updated),
-                    text(b.credit), text(b.url), int64_t(b.remote), int64_t(b.local), text(list_json(b.cves)),
-                    text(list_json(b.vulnerable))});
-    for (auto& cve : b.cves) put(*bugtraq_cves_, {input_, b.bid, cve});
+    for (auto& cve : b.cves) put(*bugtraq_cves_, T::bugtraq_cves().bind(T::Link{input_, std::to_string(b.bid), cve}));
+    std::string date = b.updated.empty() ? b.published : b.updated;
+    put(*bugtraq_, T::bugtraq().bind(T::Stored<BugtraqEntry>{std::move(b), source_, input_}));
     counts_[source_].bugtraq++;
-    newest(b.updated.empty() ? b.published : b.updated);
+    newest(date);
   }
 
   void add(Signature&& s) override {
-    put(*signatures_, {input_, source_, s.kind, s.name, s.body});
+    put(*signatures_, T::signatures().bind(T::Stored<Signature>{std::move(s), source_, input_}));
     counts_[source_].signatures++;
   }
 
@@ -202,29 +186,38 @@ class StoreSink final : public InputSink {
 
   Status finish() override {
     if (failure_) return *failure_;
-    for (auto* ins : {&vulns_, &aliases_, &affected_, &exploits_, &exploit_cves_, &kev_, &epss_, &bugtraq_,
-                      &bugtraq_cves_, &signatures_})
+    for (auto* ins : {&vulns_, &aliases_, &related_, &affected_, &exploits_, &exploit_cves_, &kev_, &epss_,
+                      &bugtraq_, &bugtraq_cves_, &signatures_})
       DAGDA_TRY((*ins)->finish());
-    DAGDA_ASSIGN_OR_RETURN(auto counts_ins,
-                           db_.inserter("source_counts", std::vector<std::string_view>{
-                                                             "input_id", "source", "vulnerabilities", "affected",
-                                                             "exploits", "kev", "epss", "bugtraq", "signatures",
-                                                             "newest"}));
+    std::unique_ptr<sql::Inserter> counts_ins;
+    DAGDA_TRY(make(counts_ins, T::source_counts()));
     for (auto& [src, c] : counts_) {
-      std::vector<Value> row{input_,         src,          int64_t(c.vulnerabilities), int64_t(c.affected),
-                             int64_t(c.exploits), int64_t(c.kev), int64_t(c.epss),  int64_t(c.bugtraq),
-                             int64_t(c.signatures), newest_[src]};
-      DAGDA_TRY(counts_ins->add(row));
+      T::SourceCountRow row{input_,           src,          int64_t(c.vulnerabilities), int64_t(c.affected),
+                            int64_t(c.exploits), int64_t(c.kev), int64_t(c.epss),        int64_t(c.bugtraq),
+                            int64_t(c.signatures), newest_[src]};
+      DAGDA_TRY(counts_ins->add(T::source_counts().bind(row)));
     }
     return counts_ins->finish();
   }
 
  private:
-  void put(sql::Inserter& ins, std::initializer_list<Value> row) {
+  template <class R>
+  Status make(std::unique_ptr<sql::Inserter>& slot, const T::Table<R>& t) {
+    auto cols = t.column_names();
+    DAGDA_ASSIGN_OR_RETURN(slot, db_.inserter(t.name, cols));
+    return Ok{};
+  }
+  void put(sql::Inserter& ins, const sql::Row& row) {
     if (failure_) return;
-    std::vector<Value> r(row);
-    auto st = ins.add(r);
+    auto st = ins.add(row);
     if (!st.ok()) failure_ = std::move(st).error();
+  }
+  // One link row per distinct (id, other) pair of this input, case-insensitively.
+  void link(sql::Inserter& ins, const T::Table<T::Link>& t, const std::string& id, const std::string& other,
+            std::unordered_set<std::string>& seen) {
+    if (id.empty() || other.empty() || iequals(id, other)) return;
+    if (!seen.insert(lower(id) + '\n' + lower(other)).second) return;
+    put(ins, t.bind(T::Link{input_, id, other}));
   }
   void newest(const std::string& date) {
     if (date.empty() || date[0] < '0' || date[0] > '9') return;
@@ -235,43 +228,34 @@ class StoreSink final : public InputSink {
   sql::Connection& db_;
   int64_t input_;
   std::string source_;
-  std::unique_ptr<sql::Inserter> vulns_, aliases_, affected_, exploits_, exploit_cves_, kev_, epss_, bugtraq_,
-      bugtraq_cves_, signatures_;
+  std::unique_ptr<sql::Inserter> vulns_, aliases_, related_, affected_, exploits_, exploit_cves_, kev_, epss_,
+      bugtraq_, bugtraq_cves_, signatures_;
+  std::unordered_set<std::string> alias_pairs_, related_pairs_;
   std::map<std::string, SourceCounts> counts_;
   std::map<std::string, std::string> newest_;
   std::optional<Error> failure_;
 };
 
-StoredAffected affected_from_row(const sql::Row& r) {
-  // Column order of kAffectedColumns.
-  StoredAffected s;
-  s.source = sql::as_text(r[0]);
-  Affected& a = s.affected;
-  a.advisory_id = sql::as_text(r[1]);
-  a.vuln_id = sql::as_text(r[2]);
-  a.aliases = json_list(r[3]);
-  a.ns = sql::as_text(r[4]);
-  a.package = sql::as_text(r[5]);
-  a.status = status_from_string(sql::as_text(r[6])).value_or(AffectedStatus::affected);
-  a.fixed_version = sql::as_text(r[7]);
-  a.ranges = parse_ranges(sql::as_text(r[8]));
-  a.versions = json_list(r[9]);
-  a.constraint = sql::as_text(r[10]);
-  a.severity = sql::as_text(r[11]);
-  a.note = sql::as_text(r[12]);
-  a.published = sql::as_text(r[13]);
-  return s;
+// Tables of this database, to tell an empty or Dagda database from another application's.
+Result<std::vector<std::string>> table_names(sql::Connection& c) {
+  std::string q = c.dialect() == "sqlite"
+                      ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                      : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                        "ORDER BY table_name";
+  DAGDA_ASSIGN_OR_RETURN(auto rows, c.query(q));
+  std::vector<std::string> out;
+  for (auto& r : rows) out.push_back(sql::as_text(r[0]));
+  return out;
 }
 
-constexpr std::string_view kAffectedColumns =
-    "source, advisory_id, vuln_id, aliases, ns, package, status, fixed_version, ranges, versions, native_range, "
-    "severity, note, published";
-
-std::vector<StoredAffected> affected_rows(const std::vector<sql::Row>& rows) {
-  std::vector<StoredAffected> out;
-  out.reserve(rows.size());
-  for (auto& r : rows) out.push_back(affected_from_row(r));
-  return out;
+// Tables Dagda creates in a database: the vulnerability tables, the
+// false-positive marks and the state store's ("state_" names).
+bool dagda_table(std::string_view name) {
+  if (name == "fp_marks" || name.starts_with("state_") || name == T::meta().name || name == T::inputs().name)
+    return true;
+  for (auto t : T::per_input_tables())
+    if (t == name) return true;
+  return false;
 }
 
 }  // namespace
@@ -283,7 +267,8 @@ Store::~Store() = default;
 Result<std::unique_ptr<Store>> Store::open(const std::string& url_in, bool read_only) {
   std::string url = url_in.empty() ? default_path() : url_in;
   std::unique_ptr<sql::Connection> db;
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+  bool sqlite = !(url.starts_with("postgresql://") || url.starts_with("postgres://"));
+  if (!sqlite) {
     DAGDA_ASSIGN_OR_RETURN(db, sql::open_postgres(url));
   } else {
     if (url.starts_with("sqlite://")) url = url.substr(9);
@@ -291,28 +276,48 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& url_in, bool read_
   }
   std::unique_ptr<Store> store(new Store(url, std::move(db)));
   auto& c = *store->db_;
-  if (!read_only) {
-    DAGDA_TRY(c.exec(schema_sql()));
-    DAGDA_ASSIGN_OR_RETURN(auto rows, c.query("SELECT value FROM meta WHERE key = 'schema_version'"));
-    if (rows.empty()) {
-      std::vector<Value> p{std::string(std::to_string(kSchemaVersion))};
-      DAGDA_TRY(c.query("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", p));
-    }
+  DAGDA_ASSIGN_OR_RETURN(auto names, table_names(c));
+  bool has_meta = std::find(names.begin(), names.end(), "meta") != names.end();
+  std::string version;
+  if (has_meta) {
+    auto rows = c.query("SELECT value FROM meta WHERE key = 'schema_version'");
+    if (rows.ok() && !rows->empty()) version = sql::as_text((*rows)[0][0]);
   }
-  auto rows = c.query("SELECT value FROM meta WHERE key = 'schema_version'");
-  if (!rows.ok() || rows->empty())
-    return Error(ErrorCode::corrupt, "not a Dagda vulnerability database (no schema version)", {.file = url});
-  if (sql::as_text((*rows)[0][0]) != std::to_string(kSchemaVersion))
+  if (version.empty()) {
+    std::vector<std::string> foreign;
+    for (auto& n : names)
+      if (!dagda_table(n)) foreign.push_back(n);
+    if (!foreign.empty())
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("not a Dagda vulnerability database: it holds {} table(s) of something else ({}{}); "
+                               "nothing in it was changed",
+                               foreign.size(), foreign[0], foreign.size() > 1 ? ", ..." : ""),
+                   {.file = url});
+    if (read_only)
+      return Error(ErrorCode::corrupt, "not a Dagda vulnerability database (no schema version)", {.file = url});
+    // An empty database (a new file, an empty PostgreSQL schema): ours to create.
+    if (sqlite) DAGDA_TRY(c.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
+    DAGDA_TRY(c.exec(schema_sql()));
+    std::vector<Value> p{std::to_string(kSchemaVersion)};
+    DAGDA_TRY(c.query("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", p));
+    return store;
+  }
+  if (version != std::to_string(kSchemaVersion))
     return Error(ErrorCode::unsupported,
-                 fmt::format("database schema version {} is not the {} this Dagda reads; re-create it",
-                             sql::as_text((*rows)[0][0]), kSchemaVersion),
+                 fmt::format("database schema version {} is not the {} this Dagda reads; re-create it (delete it and "
+                             "run `dagda db import` or `dagda db update`)",
+                             version, kSchemaVersion),
                  {.file = url});
+  if (!read_only) {
+    // WAL keeps readers on the previous state during an import, and an
+    // interrupted import (even kill -9) rolls back on the next open.
+    if (sqlite) DAGDA_TRY(c.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
+    DAGDA_TRY(c.exec(schema_sql()));
+  }
   return store;
 }
 
-Status Store::begin() {
-  return db_->exec(db_->dialect() == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN");
-}
+Status Store::begin() { return db_->exec(db_->dialect() == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN"); }
 Status Store::commit() { return db_->exec("COMMIT"); }
 void Store::rollback() { (void)db_->exec("ROLLBACK"); }
 
@@ -329,16 +334,16 @@ Result<std::unique_ptr<InputSink>> Store::replace_input(const std::string& input
   DAGDA_ASSIGN_OR_RETURN(auto old, db_->query("SELECT id FROM inputs WHERE path = ?", p));
   if (!old.empty()) {
     std::vector<Value> id{old[0][0]};
-    for (auto table : kOwnedTables)
+    for (auto table : T::per_input_tables())
       DAGDA_TRY(db_->query(fmt::format("DELETE FROM {} WHERE input_id = ?", table), id));
-    DAGDA_TRY(db_->query("DELETE FROM source_counts WHERE input_id = ?", id));
     DAGDA_TRY(db_->query("DELETE FROM inputs WHERE id = ?", id));
   }
   DAGDA_ASSIGN_OR_RETURN(auto next, db_->query("SELECT COALESCE(MAX(id), 0) + 1 FROM inputs"));
   int64_t id = sql::as_int(next[0][0]);
-  std::vector<Value> row{id, input, sha256, std::string(feed), std::string(data_date), now_utc()};
-  DAGDA_TRY(db_->query("INSERT INTO inputs (id, path, sha256, feed, data_date, imported_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       row));
+  T::InputRow row{id, input, sha256, std::string(feed), std::string(data_date), now_utc()};
+  DAGDA_ASSIGN_OR_RETURN(auto ins, db_->inserter(T::inputs().name, T::inputs().column_names()));
+  DAGDA_TRY(ins->add(T::inputs().bind(row)));
+  DAGDA_TRY(ins->finish());
   auto sink = std::make_unique<StoreSink>(*db_, id, std::string(default_source));
   DAGDA_TRY(sink->open());
   return std::unique_ptr<InputSink>(std::move(sink));
@@ -370,9 +375,9 @@ Result<std::vector<SourceStatus>> Store::status() {
 
 Result<std::vector<StoredAffected>> Store::affected(std::string_view ns, std::string_view package) {
   std::vector<Value> p{std::string(ns), std::string(package)};
-  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query(fmt::format("SELECT {} FROM affected WHERE ns = ? AND package = ?",
-                                                           kAffectedColumns),
-                                               p));
+  DAGDA_ASSIGN_OR_RETURN(
+      auto rows,
+      db_->query(fmt::format("SELECT {} FROM affected WHERE ns = ? AND package = ?", T::affected().select_list()), p));
   return affected_rows(rows);
 }
 
@@ -380,7 +385,7 @@ Result<std::vector<StoredAffected>> Store::affected_any_namespace(std::string_vi
   std::vector<Value> p{std::string(package)};
   DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query(fmt::format("SELECT {} FROM affected WHERE package = ? ORDER BY ns, "
                                                            "vuln_id",
-                                                           kAffectedColumns),
+                                                           T::affected().select_list()),
                                                p));
   return affected_rows(rows);
 }
@@ -394,154 +399,260 @@ Result<std::vector<StoredAffected>> Store::affected_with_suffix(std::string_view
   std::vector<Value> p{std::string(ns), pattern};
   DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query(fmt::format("SELECT {} FROM affected WHERE ns = ? AND package LIKE ? "
                                                            "ESCAPE '\\' ORDER BY package, vuln_id",
-                                                           kAffectedColumns),
+                                                           T::affected().select_list()),
                                                p));
   return affected_rows(rows);
 }
 
-Result<std::vector<StoredAffected>> Store::affected_by_id(std::string_view id) {
-  std::vector<Value> p{std::string(id), std::string(id), std::string(id)};
-  DAGDA_ASSIGN_OR_RETURN(
-      auto rows,
-      // One indexed lookup per branch (an OR across columns would scan the table).
-      db_->query(fmt::format("SELECT {0} FROM affected WHERE advisory_id = ? UNION SELECT {0} FROM affected WHERE "
-                             "vuln_id IN (SELECT ? UNION SELECT id FROM aliases WHERE alias = ?) "
-                             "ORDER BY ns, package, advisory_id",
-                             kAffectedColumns),
-                 p));
-  return affected_rows(rows);
+Result<std::vector<StoredAffected>> Store::affected_by_id(std::string_view id_in) {
+  std::string id = lower(id_in);
+  std::vector<std::string> one{std::string(id_in)};
+  DAGDA_ASSIGN_OR_RETURN(auto al, aliases(one));
+  std::vector<std::string> keys{id};
+  if (auto it = al.find(std::string(id_in)); it != al.end())
+    for (auto& a : it->second) keys.push_back(lower(a));
+  std::string cols = T::affected().select_list();
+  // One indexed lookup per branch (an OR across columns would scan the table).
+  DAGDA_ASSIGN_OR_RETURN(auto rows, query_chunks(*db_, keys, [&](const std::string& in) {
+                           return fmt::format("SELECT {0} FROM affected WHERE lower(advisory_id) IN ({1}) UNION "
+                                              "SELECT {0} FROM affected WHERE lower(vuln_id) IN ({1})",
+                                              cols, in);
+                         }, 2));
+  auto out = affected_rows(rows);
+  std::sort(out.begin(), out.end(), [](const StoredAffected& a, const StoredAffected& b) {
+    const Affected &x = a.affected, &y = b.affected;
+    return std::tie(x.ns, x.package, x.advisory_id, x.vuln_id, a.source) <
+           std::tie(y.ns, y.package, y.advisory_id, y.vuln_id, b.source);
+  });
+  return out;
 }
 
 Result<std::vector<StoredVulnerability>> Store::vulnerability(std::string_view id) {
-  std::vector<Value> p{std::string(id), std::string(id), std::string(id)};
-  DAGDA_ASSIGN_OR_RETURN(
-      auto rows,
-      db_->query("SELECT v.source, v.id, v.summary, v.description, v.published, v.modified, v.severity, v.cvss, "
-                 "v.cwes, v.refs, v.withdrawn, v.input_id FROM vulnerabilities v WHERE v.id IN (SELECT ? UNION "
-                 "SELECT id FROM aliases WHERE alias = ? UNION SELECT alias FROM aliases WHERE id = ?) "
-                 "ORDER BY v.source, v.id",
-                 p));
-  std::vector<StoredVulnerability> out;
+  std::vector<std::string> ids{std::string(id)};
+  DAGDA_ASSIGN_OR_RETURN(auto al, aliases(ids));
+  if (auto it = al.find(ids[0]); it != al.end()) ids.insert(ids.end(), it->second.begin(), it->second.end());
+  DAGDA_ASSIGN_OR_RETURN(auto recs, vulnerabilities(ids));
+  std::vector<StoredVulnerability> all;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (auto& [k, list] : recs)
+    for (auto& r : list)
+      if (seen.insert({r.source, lower(r.vuln.id)}).second) all.push_back(std::move(r));
+  return newest_per_source(std::move(all));
+}
+
+Result<std::map<std::string, std::vector<StoredVulnerability>>> Store::vulnerabilities(
+    std::span<const std::string> ids) {
+  IdSet set(ids);
+  std::string cols = T::vulnerabilities().select_list();
+  DAGDA_ASSIGN_OR_RETURN(auto rows, query_chunks(*db_, set.keys, [&](const std::string& in) {
+                           return fmt::format("SELECT {} FROM vulnerabilities WHERE lower(id) IN ({})", cols, in);
+                         }));
+  std::unordered_map<std::string, std::vector<StoredVulnerability>> by_key;
   for (auto& r : rows) {
-    StoredVulnerability s;
-    s.source = sql::as_text(r[0]);
-    Vulnerability& v = s.vuln;
-    v.id = sql::as_text(r[1]);
-    v.summary = sql::as_text(r[2]);
-    v.description = sql::as_text(r[3]);
-    v.published = sql::as_text(r[4]);
-    v.modified = sql::as_text(r[5]);
-    v.severity = sql::as_text(r[6]);
-    v.cvss = parse_cvss(sql::as_text(r[7]));
-    v.cwes = json_list(r[8]);
-    v.references = json_list(r[9]);
-    v.withdrawn = sql::as_int(r[10]) != 0;
-    std::vector<Value> q{v.id, r[11]};
-    // "+ 0" keeps the planner on the id index (the input index would scan a whole feed).
-    DAGDA_ASSIGN_OR_RETURN(auto al, db_->query("SELECT alias FROM aliases WHERE id = ? AND input_id + 0 = ?", q));
-    for (auto& a : al) v.aliases.push_back(sql::as_text(a[0]));
-    out.push_back(std::move(s));
+    auto v = T::vulnerabilities().read(r);
+    by_key[lower(v.vuln.id)].push_back(std::move(v));
+  }
+  // Each record's aliases and related ids, as its own input stated them.
+  std::vector<std::string> found;
+  for (auto& [k, list] : by_key) found.push_back(k);
+  for (auto tc : {std::pair<std::string_view, std::string_view>{"aliases", "alias"}, {"related", "related"}}) {
+    std::string_view table = tc.first;
+    DAGDA_ASSIGN_OR_RETURN(auto links, query_chunks(*db_, found, [&](const std::string& in) {
+                             return fmt::format("SELECT input_id, id, {} FROM {} WHERE lower(id) IN ({})", tc.second,
+                                                tc.first, in);
+                           }));
+    for (auto& l : links) {
+      auto it = by_key.find(lower(sql::as_text(l[1])));
+      if (it == by_key.end()) continue;
+      for (auto& r : it->second)
+        if (r.input_id == sql::as_int(l[0]))
+          (table == "aliases" ? r.vuln.aliases : r.vuln.related).push_back(sql::as_text(l[2]));
+    }
+  }
+  std::map<std::string, std::vector<StoredVulnerability>> out;
+  for (auto& [k, list] : by_key) {
+    auto newest = newest_per_source(std::move(list));
+    for (auto& g : set.given[k]) out[g] = newest;
   }
   return out;
 }
 
 namespace {
-Exploit exploit_from_row(const sql::Row& r) {
-  Exploit e;
-  e.id = sql::as_int(r[0]);
-  e.title = sql::as_text(r[1]);
-  e.date = sql::as_text(r[2]);
-  e.author = sql::as_text(r[3]);
-  e.type = sql::as_text(r[4]);
-  e.platform = sql::as_text(r[5]);
-  e.file = sql::as_text(r[6]);
-  return e;
+Result<std::map<std::string, std::set<std::string>>> links(sql::Connection& db, std::span<const std::string> ids,
+                                                           std::string_view table, std::string_view col) {
+  IdSet set(ids);
+  DAGDA_ASSIGN_OR_RETURN(auto rows, query_chunks(db, set.keys, [&](const std::string& in) {
+                           return fmt::format("SELECT id, {1} FROM {0} WHERE lower(id) IN ({2}) UNION "
+                                              "SELECT {1}, id FROM {0} WHERE lower({1}) IN ({2})",
+                                              table, col, in);
+                         }, 2));
+  std::map<std::string, std::set<std::string>> out;
+  for (auto& r : rows) {
+    std::string from = sql::as_text(r[0]), to = sql::as_text(r[1]);
+    auto it = set.given.find(lower(from));
+    if (it == set.given.end() || iequals(from, to)) continue;
+    for (auto& g : it->second) out[g].insert(to);
+  }
+  return out;
 }
 }  // namespace
+
+Result<std::map<std::string, std::set<std::string>>> Store::aliases(std::span<const std::string> ids) {
+  return links(*db_, ids, "aliases", "alias");
+}
+
+Result<std::map<std::string, std::set<std::string>>> Store::related(std::span<const std::string> ids) {
+  return links(*db_, ids, "related", "related");
+}
+
+Result<std::set<std::string>> Store::withdrawn(std::span<const std::string> ids) {
+  DAGDA_ASSIGN_OR_RETURN(auto recs, vulnerabilities(ids));
+  std::set<std::string> out;
+  for (auto& [id, list] : recs)
+    for (auto& r : list)
+      if (r.vuln.withdrawn) out.insert(id);
+  return out;
+}
+
+Result<std::map<std::string, std::vector<Exploit>>> Store::exploits(std::span<const std::string> cves) {
+  IdSet set(cves);
+  DAGDA_ASSIGN_OR_RETURN(auto pairs, query_chunks(*db_, set.keys, [](const std::string& in) {
+                           return fmt::format("SELECT cve, exploit_id FROM exploit_cves WHERE lower(cve) IN ({})", in);
+                         }));
+  std::vector<std::string> ids;
+  for (auto& p : pairs) ids.push_back(sql::as_text(p[1]));
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::string cols = T::exploits().select_list();
+  DAGDA_ASSIGN_OR_RETURN(auto rows, query_chunks(*db_, ids, [&](const std::string& in) {
+                           return fmt::format("SELECT {} FROM exploits WHERE id IN ({})", cols, in);
+                         }));
+  DAGDA_ASSIGN_OR_RETURN(auto all_cves, query_chunks(*db_, ids, [](const std::string& in) {
+                           return fmt::format("SELECT exploit_id, cve FROM exploit_cves WHERE exploit_id IN ({})", in);
+                         }));
+  // The fullest record of each exploit (files_exploits.csv has a title; a CVE mapping has not), then the latest input.
+  std::map<int64_t, T::Stored<Exploit>> best;
+  for (auto& r : rows) {
+    auto e = T::exploits().read(r);
+    auto it = best.find(e.rec.id);
+    if (it == best.end()) {
+      best.emplace(e.rec.id, std::move(e));
+      continue;
+    }
+    bool titled = !e.rec.title.empty(), had = !it->second.rec.title.empty();
+    if ((titled && !had) || (titled == had && e.input_id > it->second.input_id)) it->second = std::move(e);
+  }
+  std::map<int64_t, std::set<std::string>> cves_of;
+  for (auto& c : all_cves) cves_of[sql::as_int(c[0])].insert(sql::as_text(c[1]));
+  for (auto& [id, e] : best) e.rec.cves.assign(cves_of[id].begin(), cves_of[id].end());
+  std::map<std::string, std::vector<Exploit>> out;
+  std::map<std::string, std::set<int64_t>> added;
+  for (auto& p : pairs) {
+    auto k = lower(sql::as_text(p[0]));
+    int64_t id = sql::as_int(p[1]);
+    auto e = best.find(id);
+    if (e == best.end()) continue;
+    for (auto& g : set.given[k])
+      if (added[g].insert(id).second) out[g].push_back(e->second.rec);
+  }
+  for (auto& [k, list] : out)
+    std::sort(list.begin(), list.end(), [](const Exploit& a, const Exploit& b) { return a.id < b.id; });
+  return out;
+}
+
+Result<std::map<std::string, KevEntry>> Store::kev_entries(std::span<const std::string> cves) {
+  IdSet set(cves);
+  std::string cols = T::kev().select_list();
+  DAGDA_ASSIGN_OR_RETURN(auto rows, query_chunks(*db_, set.keys, [&](const std::string& in) {
+                           return fmt::format("SELECT {} FROM kev WHERE lower(cve) IN ({})", cols, in);
+                         }));
+  std::map<std::string, T::Stored<KevEntry>> best;
+  for (auto& r : rows) {
+    auto k = T::kev().read(r);
+    auto key = lower(k.rec.cve);
+    auto it = best.find(key);
+    if (it == best.end() || k.input_id > it->second.input_id) best[key] = std::move(k);
+  }
+  std::map<std::string, KevEntry> out;
+  for (auto& [k, v] : best)
+    for (auto& g : set.given[k]) out[g] = v.rec;
+  return out;
+}
+
+Result<std::map<std::string, EpssScore>> Store::epss_scores(std::span<const std::string> cves) {
+  IdSet set(cves);
+  std::string cols = T::epss().select_list();
+  DAGDA_ASSIGN_OR_RETURN(auto rows, query_chunks(*db_, set.keys, [&](const std::string& in) {
+                           return fmt::format("SELECT {} FROM epss WHERE lower(cve) IN ({})", cols, in);
+                         }));
+  std::map<std::string, T::Stored<EpssScore>> best;
+  for (auto& r : rows) {
+    auto s = T::epss().read(r);
+    auto key = lower(s.rec.cve);
+    auto it = best.find(key);
+    if (it == best.end() || s.rec.date > it->second.rec.date ||
+        (s.rec.date == it->second.rec.date && s.input_id > it->second.input_id))
+      best[key] = std::move(s);
+  }
+  std::map<std::string, EpssScore> out;
+  for (auto& [k, v] : best)
+    for (auto& g : set.given[k]) out[g] = v.rec;
+  return out;
+}
 
 Result<std::optional<Exploit>> Store::exploit(int64_t id) {
   std::vector<Value> p{id};
-  // Prefer the fullest record (files_exploits.csv has a title; a CVE mapping has not).
-  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query("SELECT id, title, published, author, type, platform, file FROM "
-                                               "exploits WHERE id = ? ORDER BY (title IS NULL), input_id DESC",
-                                               p));
+  DAGDA_ASSIGN_OR_RETURN(auto rows,
+                         db_->query(fmt::format("SELECT {} FROM exploits WHERE id = ?", T::exploits().select_list()), p));
   if (rows.empty()) return std::optional<Exploit>();
-  Exploit e = exploit_from_row(rows[0]);
+  std::optional<T::Stored<Exploit>> best;
+  for (auto& r : rows) {
+    auto e = T::exploits().read(r);
+    bool titled = !e.rec.title.empty();
+    if (!best || (titled && best->rec.title.empty()) ||
+        (titled == !best->rec.title.empty() && e.input_id > best->input_id))
+      best = std::move(e);
+  }
   DAGDA_ASSIGN_OR_RETURN(auto cves,
                          db_->query("SELECT DISTINCT cve FROM exploit_cves WHERE exploit_id = ? ORDER BY cve", p));
-  for (auto& c : cves) e.cves.push_back(sql::as_text(c[0]));
-  return std::optional<Exploit>(std::move(e));
+  for (auto& c : cves) best->rec.cves.push_back(sql::as_text(c[0]));
+  return std::optional<Exploit>(std::move(best->rec));
 }
 
 Result<std::vector<Exploit>> Store::exploits_for(std::string_view cve) {
-  std::vector<Value> p{std::string(cve)};
-  DAGDA_ASSIGN_OR_RETURN(auto ids,
-                         db_->query("SELECT DISTINCT exploit_id FROM exploit_cves WHERE cve = ? ORDER BY exploit_id", p));
-  std::vector<Exploit> out;
-  for (auto& r : ids) {
-    DAGDA_ASSIGN_OR_RETURN(auto e, exploit(sql::as_int(r[0])));
-    if (e) out.push_back(std::move(*e));
-  }
-  return out;
+  std::vector<std::string> ids{std::string(cve)};
+  DAGDA_ASSIGN_OR_RETURN(auto m, exploits(ids));
+  auto it = m.find(ids[0]);
+  return it == m.end() ? std::vector<Exploit>() : std::move(it->second);
 }
 
 Result<std::optional<KevEntry>> Store::kev(std::string_view cve) {
-  std::vector<Value> p{std::string(cve)};
-  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query("SELECT cve, vendor, product, name, date_added, description, "
-                                               "required_action, due_date, ransomware, notes, cwes FROM kev WHERE "
-                                               "cve = ? ORDER BY input_id DESC",
-                                               p));
-  if (rows.empty()) return std::optional<KevEntry>();
-  auto& r = rows[0];
-  KevEntry k{sql::as_text(r[0]), sql::as_text(r[1]), sql::as_text(r[2]), sql::as_text(r[3]), sql::as_text(r[4]),
-             sql::as_text(r[5]), sql::as_text(r[6]), sql::as_text(r[7]), sql::as_text(r[8]), sql::as_text(r[9]),
-             json_list(r[10])};
-  return std::optional<KevEntry>(std::move(k));
+  std::vector<std::string> ids{std::string(cve)};
+  DAGDA_ASSIGN_OR_RETURN(auto m, kev_entries(ids));
+  auto it = m.find(ids[0]);
+  return it == m.end() ? std::optional<KevEntry>() : std::optional<KevEntry>(std::move(it->second));
 }
 
 Result<std::optional<EpssScore>> Store::epss(std::string_view cve) {
-  std::vector<Value> p{std::string(cve)};
-  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query("SELECT cve, score, percentile, scored FROM epss WHERE cve = ? "
-                                               "ORDER BY scored DESC, input_id DESC",
-                                               p));
-  if (rows.empty()) return std::optional<EpssScore>();
-  auto& r = rows[0];
-  return std::optional<EpssScore>(
-      EpssScore{sql::as_text(r[0]), sql::as_double(r[1]), sql::as_double(r[2]), sql::as_text(r[3])});
+  std::vector<std::string> ids{std::string(cve)};
+  DAGDA_ASSIGN_OR_RETURN(auto m, epss_scores(ids));
+  auto it = m.find(ids[0]);
+  return it == m.end() ? std::optional<EpssScore>() : std::optional<EpssScore>(std::move(it->second));
 }
-
-namespace {
-BugtraqEntry bugtraq_from_row(const sql::Row& r) {
-  BugtraqEntry b;
-  b.bid = sql::as_int(r[0]);
-  b.title = sql::as_text(r[1]);
-  b.vuln_class = sql::as_text(r[2]);
-  b.published = sql::as_text(r[3]);
-  b.updated = sql::as_text(r[4]);
-  b.credit = sql::as_text(r[5]);
-  b.url = sql::as_text(r[6]);
-  b.remote = sql::as_int(r[7]) != 0;
-  b.local = sql::as_int(r[8]) != 0;
-  b.cves = json_list(r[9]);
-  b.vulnerable = json_list(r[10]);
-  return b;
-}
-constexpr std::string_view kBugtraqColumns =
-    "bid, title, vuln_class, published, updated, credit, url, is_remote, is_local, cves, vulnerable";
-}  // namespace
 
 Result<std::optional<BugtraqEntry>> Store::bugtraq(int64_t bid) {
   std::vector<Value> p{bid};
-  DAGDA_ASSIGN_OR_RETURN(
-      auto rows,
-      db_->query(fmt::format("SELECT {} FROM bugtraq WHERE bid = ? ORDER BY input_id DESC", kBugtraqColumns), p));
+  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query(fmt::format("SELECT {} FROM bugtraq WHERE bid = ? ORDER BY input_id DESC",
+                                                           T::bugtraq().select_list()),
+                                               p));
   if (rows.empty()) return std::optional<BugtraqEntry>();
-  return std::optional<BugtraqEntry>(bugtraq_from_row(rows[0]));
+  return std::optional<BugtraqEntry>(T::bugtraq().read(rows[0]).rec);
 }
 
 Result<std::vector<BugtraqEntry>> Store::bugtraq_for(std::string_view cve) {
-  std::vector<Value> p{std::string(cve)};
-  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query("SELECT DISTINCT bid FROM bugtraq_cves WHERE cve = ? ORDER BY bid", p));
+  std::vector<Value> p{lower(cve)};
+  DAGDA_ASSIGN_OR_RETURN(auto rows,
+                         db_->query("SELECT DISTINCT bid FROM bugtraq_cves WHERE lower(cve) = ? ORDER BY bid", p));
   std::vector<BugtraqEntry> out;
   for (auto& r : rows) {
     DAGDA_ASSIGN_OR_RETURN(auto b, bugtraq(sql::as_int(r[0])));
@@ -552,10 +663,11 @@ Result<std::vector<BugtraqEntry>> Store::bugtraq_for(std::string_view cve) {
 
 Result<std::vector<Signature>> Store::signatures(std::string_view kind) {
   std::vector<Value> p{std::string(kind)};
-  DAGDA_ASSIGN_OR_RETURN(auto rows,
-                         db_->query("SELECT kind, name, body FROM signatures WHERE kind = ? ORDER BY name", p));
+  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query(fmt::format("SELECT {} FROM signatures WHERE kind = ? ORDER BY name",
+                                                           T::signatures().select_list()),
+                                               p));
   std::vector<Signature> out;
-  for (auto& r : rows) out.push_back(Signature{sql::as_text(r[0]), sql::as_text(r[1]), sql::as_text(r[2])});
+  for (auto& r : rows) out.push_back(T::signatures().read(r).rec);
   return out;
 }
 

@@ -1,12 +1,19 @@
 // vulndb/store.hpp: the knowledge base on disk (SQLite, the default) or in a
-// PostgreSQL server, with the same schema (vulndb/schema.cpp). Importing
+// PostgreSQL server, with the same schema (vulndb/tables.hpp). Importing
 // happens inside one transaction; readers see the previous state until commit.
+//
+// Ids are looked up case-insensitively everywhere ("cve-2020-11022" finds
+// CVE-2020-11022). When several inputs hold a record of the same id from the
+// same source (NVD's yearly and "recent" files), readers get only the newest
+// one (greatest `modified`, then the latest import).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +22,7 @@
 #include "vulndb/record.hpp"
 #include "vulndb/sink.hpp"
 #include "vulndb/sql.hpp"
+#include "vulndb/tables.hpp"
 
 namespace dagda::vulndb {
 
@@ -32,17 +40,6 @@ struct SourceStatus {
   std::vector<std::string> inputs;  // the files or URLs it came from
 };
 
-// An Affected row with where it came from.
-struct StoredAffected {
-  Affected affected;
-  std::string source;
-};
-
-struct StoredVulnerability {
-  Vulnerability vuln;
-  std::string source;
-};
-
 // The sink for one input's records; counts what it wrote per source.
 class InputSink : public Sink {
  public:
@@ -53,6 +50,10 @@ class InputSink : public Sink {
 class Store {
  public:
   // `url`: a SQLite path or a postgresql:// URL; empty = default_path().
+  // read_only: never writes, and opens a SQLite file that cannot be written
+  // (another user's, a read-only mount) as well. Writable: a database that is
+  // neither empty nor Dagda's (another application's SQLite file or
+  // PostgreSQL schema) is refused before anything in it changes.
   static Result<std::unique_ptr<Store>> open(const std::string& url, bool read_only = false);
   static std::string default_path();  // $XDG_DATA_HOME/dagda/vulndb.sqlite
   ~Store();
@@ -71,7 +72,7 @@ class Store {
                                                    std::string_view default_source, std::string_view feed,
                                                    std::string_view data_date);
 
-  // --- reading ---
+  // --- reading: one id ---
   Result<std::vector<SourceStatus>> status();
   // Advisory rows for one package in one namespace (both as normalised).
   Result<std::vector<StoredAffected>> affected(std::string_view ns, std::string_view package);
@@ -80,9 +81,10 @@ class Store {
   // Rows of one namespace whose package name ends with `suffix` (":log4j-core" finds
   // Maven's org.apache.logging.log4j:log4j-core).
   Result<std::vector<StoredAffected>> affected_with_suffix(std::string_view ns, std::string_view suffix);
-  // Rows naming this id as advisory, vulnerability or alias.
+  // Rows naming this id as advisory or vulnerability, or about a vulnerability it is an alias of.
   Result<std::vector<StoredAffected>> affected_by_id(std::string_view id);
-  // Every source's record of a vulnerability, found by id or alias.
+  // Every source's record of a vulnerability, found by id or alias (not by
+  // related links: a DSA's record is not a record of the CVEs it fixes).
   Result<std::vector<StoredVulnerability>> vulnerability(std::string_view id);
   Result<std::vector<Exploit>> exploits_for(std::string_view cve);
   Result<std::optional<Exploit>> exploit(int64_t id);
@@ -91,6 +93,32 @@ class Store {
   Result<std::optional<BugtraqEntry>> bugtraq(int64_t bid);
   Result<std::vector<BugtraqEntry>> bugtraq_for(std::string_view cve);
   Result<std::vector<Signature>> signatures(std::string_view kind);
+
+  // --- reading: a whole set of ids at once (enrichment) ---
+  // Each answers with one query per table and 500 ids; result maps are keyed
+  // by the ids as given (looked up case-insensitively); ids without data are
+  // absent from the map.
+  //
+  // Every source's record of exactly each id (no alias expansion: ask for the
+  // aliases too), newest per source.
+  Result<std::map<std::string, std::vector<StoredVulnerability>>> vulnerabilities(
+      std::span<const std::string> ids);
+  // The other names of each id (the aliases table, both directions): ids of
+  // the same vulnerability.
+  Result<std::map<std::string, std::set<std::string>>> aliases(std::span<const std::string> ids);
+  // Linked ids that are NOT the same vulnerability (both directions): the
+  // advisories covering a CVE, the CVEs an advisory covers, OSV "related".
+  Result<std::map<std::string, std::set<std::string>>> related(std::span<const std::string> ids);
+  // The ids withdrawn or rejected: the newest record of that exact id from
+  // some source says so (NVD "Rejected" / "** REJECT **", OSV "withdrawn").
+  Result<std::set<std::string>> withdrawn(std::span<const std::string> ids);
+  // Exploit-DB entries naming each CVE (the fullest record of each exploit).
+  Result<std::map<std::string, std::vector<Exploit>>> exploits(std::span<const std::string> cves);
+  // The KEV entry of each CVE (the latest import).
+  Result<std::map<std::string, KevEntry>> kev_entries(std::span<const std::string> cves);
+  // The EPSS score of each CVE (the latest scores' date, then the latest import).
+  Result<std::map<std::string, EpssScore>> epss_scores(std::span<const std::string> cves);
+
   // Every namespace that has advisory rows, sorted.
   Result<std::vector<std::string>> namespaces();
 

@@ -162,7 +162,8 @@ def dpkg_lt(a, b):
     return _lt_cache[key]
 
 
-_UCT_STATUS = {"needed": "unfixed", "needs-triage": "unfixed", "active": "unfixed", "pending": "unfixed",
+# needs-triage: Ubuntu has not decided yet whether the package is affected (issue 11).
+_UCT_STATUS = {"needed": "unfixed", "needs-triage": "under-investigation", "active": "unfixed", "pending": "unfixed",
                "deferred": "postponed", "not-affected": "not-affected", "released": "fixed"}
 
 
@@ -181,6 +182,8 @@ def ubuntu(status_file, uct_tar, codename):
             if not cand:
                 continue
             cve = cand.group(1)
+            if re.search(r"^Description:\s*\n?\s*\*\* REJECT \*\*", text, re.M):
+                continue  # a rejected candidate (CVE-2019-9619) is no vulnerability
             rows = {}  # source -> (status word, detail, esm)
             for line in text.splitlines():
                 lm = line_re.match(line)

@@ -6,7 +6,8 @@ advisory line is one vulnerability of source debian-dsa (DSA-*), debian-dla
 (DLA-*) or debian-lists (others). Each "[release] - package version" line under
 it whose release (without -lts/-security) is a known Debian codename and whose
 version is a version or one of <not-affected> <unfixed> <end-of-life> <no-dsa>
-<ignored> <postponed> is one affected row.
+<ignored> <postponed> is one affected row per CVE of the advisory's {CVE ...} list (one row when
+the advisory lists no CVE).
 Usage: debian-lists.py PATH...
 """
 import os
@@ -31,20 +32,33 @@ def main():
         if not HEAD.match(text.lstrip()):
             continue
         cur = None
+        nrows = ncves = 0
+
+        def close():
+            if cur is not None:
+                cur[1] += nrows * max(1, ncves)
+
         for line in text.splitlines():
             m = HEAD.match(line)
             if m:
+                close()
                 i = m.group(1)
                 src = "debian-dsa" if i.startswith("DSA-") else "debian-dla" if i.startswith("DLA-") else "debian-lists"
                 cur = counts.setdefault(src, [0, 0])
                 cur[0] += 1
+                nrows = ncves = 0
+                continue
+            ids = re.match(r"^\s+\{(.*)\}\s*$", line)
+            if ids and cur is not None:  # the advisory's CVEs, wherever the line stands
+                ncves = len({w for w in ids.group(1).split() if re.fullmatch(r"CVE-\d{4}-\d+", w)})
                 continue
             r = REL.match(line)
             if r and cur is not None:
                 rel = re.sub(r"-(lts|security)$", "", r.group(1))
                 ver = r.group(3)
                 if rel in CODENAMES and (not ver.startswith("<") or ver in TAGS):
-                    cur[1] += 1
+                    nrows += 1
+        close()
     common.emit(counts)
 
 

@@ -7,7 +7,10 @@ vulnerability of the source named by its id prefix (GHSA->ghsa, PYSEC->pypa,
 GO->go-vulndb, RUSTSEC->rustsec-osv, ELA/DLA/DSA/DEBIAN->debian-osv,
 USN/UBUNTU->ubuntu-osv, else osv). Each affected[] entry with a package name,
 an ecosystem Dagda knows (see KNOWN below) and `ranges` absent or a list counts
-as one affected row.
+as one affected row, except that a withdrawn record has none, and a distro
+advisory (DSA, DLA, ELA, USN, RHSA, ... see ADVISORY) has one per CVE it
+covers (the CVEs among upstream, related and aliases, UBUNTU-/DEBIAN- prefixes
+removed), one when it covers none.
 Usage: osv.py PATH...   (files, folders, archives)
 """
 import json
@@ -42,6 +45,20 @@ def known(eco):
     return b in KNOWN
 
 
+ADVISORY = ("DSA-", "DLA-", "DTSA-", "ELA-", "USN-", "LSN-", "RHSA-", "RHBA-", "RHEA-", "RLSA-", "RXSA-", "ALSA-",
+            "ALBA-", "ALEA-", "MGASA-", "SUSE-SU-", "openSUSE-SU-", "BELL-")
+CVE = re.compile(r"^CVE-\d{4}-\d+$")
+
+
+def covered(doc):
+    out = set()
+    for x in (doc.get("upstream") or []) + (doc.get("related") or []) + (doc.get("aliases") or []):
+        x = re.sub(r"^(UBUNTU|DEBIAN)-(?=CVE-)", "", x)
+        if CVE.match(x):
+            out.add(x.lower())
+    return out
+
+
 def source(i):
     p = i.split("-")[0]
     return {"GHSA": "ghsa", "PYSEC": "pypa", "GO": "go-vulndb", "RUSTSEC": "rustsec-osv", "ELA": "debian-osv",
@@ -68,13 +85,16 @@ def main():
             continue
         c = counts.setdefault(source(doc["id"]), [0, 0])
         c[0] += 1
+        if doc.get("withdrawn"):
+            continue
+        per_entry = max(1, len(covered(doc))) if str(doc["id"]).startswith(ADVISORY) else 1
         for a in doc.get("affected") or []:
             pkg = a.get("package") or {}
             if not pkg.get("name") or not known(pkg.get("ecosystem", "")):
                 continue
             if "ranges" in a and a["ranges"] is not None and not isinstance(a["ranges"], list):
                 continue
-            c[1] += 1
+            c[1] += per_entry
     common.emit(counts)
 
 

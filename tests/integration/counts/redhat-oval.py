@@ -9,6 +9,10 @@ operation "less than" (a fix), or, in class="vulnerability" definitions, any
 rpminfo_test (unfixed). Definitions without a RHEL release (criteria comment
 "Red Hat Enterprise Linux N is installed", an "elN" CPE, or RHELN/rhel-N in the
 path) have no rows.
+A patch definition covering several CVEs has rows per (package, CVE), and
+each <cve> element of its advisory that carries Red Hat's figures (impact,
+cvss3, cvss2 or cwe) is one more vulnerability (that CVE's own record), unless
+the CVE is the definition's own id.
 Usage: redhat-oval.py PATH...
 """
 import os
@@ -59,6 +63,22 @@ def main():
             if local(d.tag) != "definition":
                 continue
             vulns += 1
+            cves, advisory = [], None
+            for el in d.iter():
+                if local(el.tag) == "reference":
+                    if el.get("source") == "CVE":
+                        if re.fullmatch(r"CVE-\d{4}-\d+", el.get("ref_id", "")) and el.get("ref_id") not in cves:
+                            cves.append(el.get("ref_id"))
+                    elif advisory is None and el.get("ref_id"):
+                        advisory = el.get("ref_id")
+            if d.get("class") == "vulnerability" and cves:
+                own = cves[0]
+            else:
+                own = advisory or (cves[0] if cves else d.get("id"))
+            for el in d.iter():
+                if local(el.tag) == "cve" and re.fullmatch(r"CVE-\d{4}-\d+", (el.text or "").strip()):
+                    if (el.text or "").strip() != own and any(el.get(k) for k in ("impact", "cvss3", "cvss2", "cwe")):
+                        vulns += 1
             major = None
             refs = []
             for el in d.iter():
@@ -85,7 +105,7 @@ def main():
                     continue
                 if states.get(s) == "less than" or d.get("class") == "vulnerability":
                     pkgs.add(objects[o])
-            rows += len(pkgs)
+            rows += len(pkgs) * max(1, len(cves))
     if seen:
         common.emit({"redhat-oval": [vulns, rows]})
 

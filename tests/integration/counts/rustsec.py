@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Counts RustSec records: one vulnerability per advisory (.md with a ```toml
 block holding [advisory], or a bare .toml); one affected row per advisory of a
-crate (crates/, not the rust/ toolchain) that is not informational and whose
+crate (crates/, not the rust/ toolchain) that is neither informational nor
+withdrawn and whose
 patched/unaffected requirements are not "every version" ("*" or ">= 0.0.0").
 Usage: rustsec.py advisory-db.tar.xz|DIR...
 """
@@ -31,7 +32,7 @@ for path, data in _walk.files(_walk.main_args()):
     parts = re.split(r"[/!]", path)
     if len(parts) >= 3 and parts[-3] == "rust":
         continue
-    if adv.get("informational"):
+    if adv.get("informational") or adv.get("withdrawn"):
         continue
     vers = doc.get("versions", {})
     reqs = vers.get("patched", []) + vers.get("unaffected", [])

@@ -32,14 +32,25 @@ TEST(AlpineSecdbImporter, RealSecdbMatchesIndependentCount) {
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->status, vulndb::AffectedStatus::fixed);
   EXPECT_EQ(a->fixed_version, "2.8.4-r0");
-  // "CVE-2016-9932 XSA-200": the CVE is the vulnerability, the XSA an alias.
+  // "CVE-2016-9932 XSA-200": the CVE is the vulnerability, the XSA (Xen's
+  // advisory, which may cover several CVEs) its advisory, never an alias.
   bool xsa = false;
   for (const auto& r : run.sink.out.affected)
     if (r.vuln_id == "CVE-2016-9932" && r.package == "xen") {
-      EXPECT_EQ(r.aliases, (std::vector<std::string>{"XSA-200"}));
+      EXPECT_TRUE(r.aliases.empty());
+      EXPECT_EQ(r.advisory_id, "XSA-200");
       xsa = true;
     }
   EXPECT_TRUE(xsa);
+  // XSA-224 covers three CVEs: three rows, none an alias of another.
+  size_t xsa224 = 0;
+  for (const auto& r : run.sink.out.affected)
+    if (r.advisory_id == "XSA-224" && r.ns == "alpine:3.10") {
+      EXPECT_TRUE(vulndb::is_cve(r.vuln_id)) << r.vuln_id;
+      EXPECT_TRUE(r.aliases.empty());
+      ++xsa224;
+    }
+  EXPECT_GE(xsa224, 3u);
   // An item naming only an XSA keeps it as the id.
   EXPECT_NE(find_row(run.sink.out, "alpine:3.8", "xen", "XSA-207"), nullptr);
   // Version "0": never affected.

@@ -24,12 +24,20 @@ TEST(RedhatOvalImporter, RealStreamsMatchIndependentCount) {
   for (const auto& v : run.sink.out.vulns)
     if (v.id == "RHSA-2019:3927") rhsa = &v;
   ASSERT_NE(rhsa, nullptr);
-  EXPECT_EQ(rhsa->aliases, (std::vector<std::string>{"CVE-2019-14864"}));
+  EXPECT_TRUE(rhsa->aliases.empty());  // an RHSA is not another name of the CVEs it fixes
+  EXPECT_EQ(rhsa->related, (std::vector<std::string>{"CVE-2019-14864"}));
   EXPECT_EQ(rhsa->severity, "medium");
   EXPECT_EQ(rhsa->published, "2019-11-20");
-  EXPECT_EQ(rhsa->cwes, (std::vector<std::string>{"CWE-117", "CWE-532"}));
-  ASSERT_EQ(rhsa->cvss.size(), 1u);
-  EXPECT_DOUBLE_EQ(rhsa->cvss[0].score, 5.7);  // Red Hat's own figure in the cvss3 attribute
+  // The CVE's own figures are a record of the CVE, not of the advisory.
+  const vulndb::Vulnerability* cve = nullptr;
+  for (const auto& v : run.sink.out.vulns)
+    if (v.id == "CVE-2019-14864") cve = &v;
+  ASSERT_NE(cve, nullptr);
+  EXPECT_EQ(cve->related, (std::vector<std::string>{"RHSA-2019:3927"}));
+  EXPECT_EQ(cve->cwes, (std::vector<std::string>{"CWE-117", "CWE-532"}));
+  ASSERT_EQ(cve->cvss.size(), 1u);
+  EXPECT_DOUBLE_EQ(cve->cvss[0].score, 5.7);  // Red Hat's own figure in the cvss3 attribute
+  EXPECT_FALSE(cve->cvss[0].computed);
   std::vector<std::string> fixed_pkgs, unfixed_pkgs;
   for (const auto& a : run.sink.out.affected) {
     if (a.advisory_id == "RHSA-2019:3927") {

@@ -45,7 +45,8 @@ TEST(RustsecImporter, RealDatabase) {
       EXPECT_EQ(v.summary,
                 "Malicious plugin names, recipients, or identities can cause arbitrary binary execution");
       EXPECT_EQ(v.published, "2024-12-18");
-      EXPECT_EQ(v.aliases, (std::vector<std::string>{"GHSA-4fg7-vxc8-qx5w", "GHSA-32gq-x56h-299c"}));
+      EXPECT_EQ(v.aliases, (std::vector<std::string>{"GHSA-4fg7-vxc8-qx5w"}));
+      EXPECT_EQ(v.related, (std::vector<std::string>{"GHSA-32gq-x56h-299c"}));  // [advisory] related, not an alias
     }
 }
 

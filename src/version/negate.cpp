@@ -1,206 +1,16 @@
-#include "importers/feeds_common.hpp"
+// Moved from the importers (where RubySec and RustSec used it) so that
+// version rules live in one module.
+#include "version/negate.hpp"
 
 #include <algorithm>
 #include <cctype>
 
+#include "common/result.hpp"
+#include "common/strings.hpp"
 #include "version/comparator.hpp"
 
-namespace dagda::importers::feeds {
+namespace dagda::version {
 
-Error entry_error(const Entry& e, std::string what, std::optional<uint64_t> line, ErrorCode code) {
-  Location where;
-  where.file = e.path;
-  where.line = line;
-  return Error(code, std::move(what), std::move(where));
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string_view skip_space(std::string_view head) {
-  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
-  while (!head.empty() && std::isspace(static_cast<unsigned char>(head.front()))) head.remove_prefix(1);
-  return head;
-}
-
-bool contains(std::string_view hay, std::string_view needle) {
-  return hay.find(needle) != std::string_view::npos;
-}
-
-std::string_view base_name(std::string_view path) {
-  auto p = path.find_last_of("/!");
-  return p == std::string_view::npos ? path : path.substr(p + 1);
-}
-
-bool is_cve(std::string_view s) {
-  if (s.size() < 13 || !s.starts_with("CVE-") || s[8] != '-') return false;
-  for (size_t i = 4; i < s.size(); ++i)
-    if (i != 8 && !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  return true;
-}
-
-uint64_t line_of(std::string_view data, size_t pos) {
-  pos = std::min(pos, data.size());
-  return 1 + uint64_t(std::count(data.begin(), data.begin() + std::ptrdiff_t(pos), '\n'));
-}
-
-// ---- JSON ----
-
-Result<simdjson::dom::element> parse_json(const Entry& e, simdjson::dom::parser& parser) {
-  if (e.data.size() > parser.max_capacity())
-    return entry_error(
-        e, "JSON document of " + std::to_string(e.data.size()) + " bytes is larger than the parser allows");
-  simdjson::dom::element root;
-  // realloc_if_needed: the entry's buffer has no SIMDJSON_PADDING; simdjson copies it.
-  auto err = parser.parse(e.data.data(), e.data.size(), true).get(root);
-  if (err) return entry_error(e, std::string("invalid JSON: ") + simdjson::error_message(err));
-  return root;
-}
-
-std::string_view jstr(simdjson::dom::element el, std::string_view key) {
-  std::string_view s;
-  if (el.is_object() && el[key].get_string().get(s) == simdjson::SUCCESS) return s;
-  return {};
-}
-
-std::optional<double> jnum(simdjson::dom::element el, std::string_view key) {
-  simdjson::dom::element v;
-  if (!el.is_object() || el[key].get(v)) return std::nullopt;
-  double d;
-  if (v.get_double().get(d) == simdjson::SUCCESS) return d;
-  int64_t i;
-  if (v.get_int64().get(i) == simdjson::SUCCESS) return double(i);
-  uint64_t u;
-  if (v.get_uint64().get(u) == simdjson::SUCCESS) return double(u);
-  return std::nullopt;
-}
-
-std::vector<std::string> jstrings(simdjson::dom::element el, std::string_view key) {
-  std::vector<std::string> out;
-  simdjson::dom::element v;
-  if (!el.is_object() || el[key].get(v)) return out;
-  std::string_view s;
-  if (v.get_string().get(s) == simdjson::SUCCESS) {
-    out.emplace_back(s);
-    return out;
-  }
-  simdjson::dom::array a;
-  if (v.get_array().get(a)) return out;
-  for (auto item : a)
-    if (item.get_string().get(s) == simdjson::SUCCESS) out.emplace_back(s);
-  return out;
-}
-
-std::optional<simdjson::dom::array> jarray(simdjson::dom::element el, std::string_view key) {
-  simdjson::dom::array a;
-  if (!el.is_object() || el[key].get_array().get(a)) return std::nullopt;
-  return a;
-}
-
-std::optional<simdjson::dom::object> jobject(simdjson::dom::element el, std::string_view key) {
-  simdjson::dom::object o;
-  if (!el.is_object() || el[key].get_object().get(o)) return std::nullopt;
-  return o;
-}
-
-// ---- YAML ----
-
-Result<YAML::Node> parse_yaml(const Entry& e) {
-  try {
-    return YAML::Load(std::string(e.data));
-  } catch (const YAML::Exception& ex) {
-    std::optional<uint64_t> line;
-    if (!ex.mark.is_null()) line = uint64_t(ex.mark.line) + 1;
-    return entry_error(e, "invalid YAML: " + ex.msg, line);
-  } catch (const std::exception& ex) {
-    return entry_error(e, std::string("invalid YAML: ") + ex.what());
-  }
-}
-
-std::string ystr(const YAML::Node& n, const char* key) {
-  if (!n.IsMap()) return "";
-  YAML::Node v = n[key];
-  return v && v.IsScalar() ? v.Scalar() : "";
-}
-
-std::vector<std::string> ystrings(const YAML::Node& n, const char* key) {
-  std::vector<std::string> out;
-  if (!n.IsMap()) return out;
-  YAML::Node v = n[key];
-  if (!v) return out;
-  if (v.IsScalar()) {
-    out.push_back(v.Scalar());
-  } else if (v.IsSequence()) {
-    for (const auto& item : v)
-      if (item.IsScalar()) out.push_back(item.Scalar());
-  }
-  return out;
-}
-
-// ---- CSV ----
-
-Result<bool> CsvReader::next(std::vector<std::string>& fields) {
-  fields.clear();
-  if (pos_ >= d_.size()) return false;
-  record_line_ = line_;
-  std::string field;
-  bool quoted = false;
-  while (pos_ <= d_.size()) {
-    if (pos_ == d_.size()) {  // end of data ends the record
-      if (quoted)
-        return Error(ErrorCode::corrupt, "quoted field never closed (truncated file?)",
-                     {{}, {}, record_line_, {}});
-      fields.push_back(std::move(field));
-      return true;
-    }
-    char c = d_[pos_];
-    if (quoted) {
-      if (c == '"') {
-        if (pos_ + 1 < d_.size() && d_[pos_ + 1] == '"') {
-          field += '"';
-          pos_ += 2;
-          continue;
-        }
-        quoted = false;
-        ++pos_;
-        continue;
-      }
-      if (c == '\n') ++line_;
-      field += c;
-      ++pos_;
-      continue;
-    }
-    if (c == '"' && field.empty()) {
-      quoted = true;
-      ++pos_;
-      continue;
-    }
-    if (c == sep_) {
-      fields.push_back(std::move(field));
-      field.clear();
-      ++pos_;
-      continue;
-    }
-    if (c == '\r' && pos_ + 1 < d_.size() && d_[pos_ + 1] == '\n') {
-      ++pos_;
-      continue;
-    }
-    if (c == '\n') {
-      ++pos_;
-      ++line_;
-      fields.push_back(std::move(field));
-      return true;
-    }
-    field += c;
-    ++pos_;
-  }
-  return true;
-}
-
-// ---- Constraint negation ----
 
 namespace {
 
@@ -341,7 +151,7 @@ struct Interval {
 
 // Applies one simple term ("< 1.2", ">= 1.0", "!= 1.1", "= 1.1") to an interval.
 // Returns false when the interval becomes empty; an Error when versions do not compare.
-Result<bool> narrow(Interval& in, std::string_view term, const version::Comparator& cmp) {
+Result<bool> narrow(Interval& in, std::string_view term, const Comparator& cmp) {
   auto sp = term.find(' ');
   std::string_view op = term.substr(0, sp);
   std::string v(term.substr(sp + 1));
@@ -388,9 +198,9 @@ std::string render(const Interval& in, std::string_view dialect) {
 
 }  // namespace
 
-Negation affected_outside(const std::vector<std::string>& excluded, std::string_view dialect) {
+Complement complement_of(const std::vector<std::string>& excluded, std::string_view dialect) {
   constexpr size_t kMaxTerms = 4096;
-  const version::Comparator* cmp = version::find_comparator(dialect == "gem" ? "gem" : "cargo");
+  const Comparator* cmp = find_comparator(dialect == "gem" ? "gem" : "cargo");
   if (!cmp) return {std::nullopt, "no comparator for " + std::string(dialect)};
   // A union of intervals (alternatives), each narrowed by one alternative of
   // every negated requirement; empty intervals are dropped as they appear.
@@ -433,4 +243,36 @@ Negation affected_outside(const std::vector<std::string>& excluded, std::string_
   return {out, ""};
 }
 
-}  // namespace dagda::importers::feeds
+
+std::vector<std::string> lower_bounds(std::string_view requirements) {
+  std::vector<std::string> out;
+  std::string_view rest = requirements;
+  while (true) {
+    size_t bar = rest.find("||");
+    std::string_view alt = rest.substr(0, bar);
+    // Terms: "," or whitespace separated; an operator may stand apart from its version (">= 1.2").
+    std::string norm(alt);
+    for (auto& c : norm)
+      if (c == ',') c = ' ';
+    auto words = split_words(norm);
+    for (size_t i = 0; i < words.size(); ++i) {
+      std::string_view w = words[i];
+      size_t k = 0;
+      while (k < w.size() && std::string_view("<>=!~^").find(w[k]) != std::string_view::npos) ++k;
+      std::string op(w.substr(0, k));
+      std::string_view ver = w.substr(k);
+      if (ver.empty() && i + 1 < words.size()) ver = words[++i];
+      if (ver.empty() || ver == "*" || ver.ends_with(".*") || ver.ends_with(".x")) continue;
+      if (op == ">=" || op == "~>" || op == "^" || op == "~" || op == "=" || op == "==" || op.empty()) {
+        if (std::isdigit(static_cast<unsigned char>(ver.front())) ||
+            (ver.front() == 'v' && ver.size() > 1 && std::isdigit(static_cast<unsigned char>(ver[1]))))
+          if (std::find(out.begin(), out.end(), ver) == out.end()) out.emplace_back(ver);
+      }
+    }
+    if (bar == std::string_view::npos) break;
+    rest.remove_prefix(bar + 2);
+  }
+  return out;
+}
+
+}  // namespace dagda::version
