@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/output.hpp"
 #include "importers/import.hpp"
 #include "importers/importer.hpp"
 #include "importers/importer.hpp"
@@ -26,10 +27,7 @@ struct ImportArgs {
   bool json = false;
 };
 
-void print_warnings(const std::vector<Warning>& ws, const GlobalOptions& g) {
-  if (g.quiet) return;
-  for (const Warning& w : ws) std::fputs(fmt::format("dagda: warning: {}\n", w.render()).c_str(), stderr);
-}
+void print_warnings(const std::vector<Warning>& ws, const GlobalOptions& g) { cli::print_warnings(ws, g.quiet); }
 
 int run_import(const ImportArgs& args, const GlobalOptions& g) {
   auto store = vulndb::Store::open(g.db);
@@ -55,7 +53,7 @@ int run_import(const ImportArgs& args, const GlobalOptions& g) {
                                {"files", in.files},
                                {"skipped_files", in.skipped_files},
                                {"records", in.records}});
-    std::puts(out.dump(2).c_str());
+    std::puts(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
   uint64_t total = 0;
@@ -103,7 +101,7 @@ int run_status(bool json, const GlobalOptions& g) {
                                 {"newest_record", s.newest_record},
                                 {"inputs", s.inputs}});
     }
-    std::puts(out.dump(2).c_str());
+    std::puts(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
   if (st->empty()) {

@@ -1,8 +1,10 @@
 // The one list of subcommands.
 #include "cli/command.hpp"
+#include "cli/output.hpp"
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -30,14 +32,20 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
       ->envname("DAGDA_CACHE_DIR")
       ->each([](const std::string& v) { setenv("DAGDA_CACHE_DIR", v.c_str(), 1); })
       ->group("Global options");
+  app.add_option_function<size_t>(
+         "--max-packages", [](const size_t& n) { setenv("DAGDA_MAX_PACKAGES", std::to_string(n).c_str(), 1); },
+         "Packages listed per image at most; past it the inventory is partial with a warning "
+         "(default 100000, or DAGDA_MAX_PACKAGES; see docs/limits.md)")
+      ->check(CLI::Range(size_t{1}, size_t{1000000000}))
+      ->group("Global options");
   app.add_flag("-q,--quiet", g.quiet, "Print nothing but results and errors")->group("Global options");
   app.add_flag("-v,--verbose", g.verbose, "Print more about what is happening")->group("Global options");
   app.add_flag("--no-color", g.no_color, "Never colour the output")->group("Global options");
 }
 
 int report_error(const Error& e) {
-  std::fflush(stdout);
-  std::fputs(fmt::format("dagda: {}\n", e.render()).c_str(), stderr);
+  print_stderr_line(e.render());
+  note_error_reported();
   return e.code() == ErrorCode::invalid_input ? kExitUsage : kExitFailure;
 }
 
