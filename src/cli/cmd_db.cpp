@@ -37,10 +37,7 @@ int run_import(const ImportArgs& args, const GlobalOptions& g) {
   opts.format = args.format;
   opts.force = args.force;
   auto r = importers::import_into(**store, args.paths, opts);
-  if (!r.ok()) {
-    std::fputs("dagda: nothing was imported; the database is unchanged\n", stderr);
-    return report_error(r.error());
-  }
+  if (!r.ok()) return report_error(r.error().wrap("nothing was imported; the database is unchanged"));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   print_warnings(r->warnings, g);
   if (args.json) {
