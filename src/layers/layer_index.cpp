@@ -69,7 +69,7 @@ void LayerEntries::set_content(size_t i, BlobPtr content) {
 }
 
 size_t LayerEntries::memory_bytes() const {
-  size_t n = records_.size() * sizeof(Record) + contents_.capacity() * sizeof(BlobPtr) +
+  size_t n = records_.size() * sizeof(Record) + contents_.size() * sizeof(BlobPtr) +
              blocks_.capacity() * sizeof(Block);
   for (const Block& b : blocks_) n += b.capacity;
   return n;

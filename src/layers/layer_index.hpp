@@ -103,7 +103,7 @@ class LayerEntries {
 
   std::deque<Record> records_;
   std::vector<Block> blocks_;
-  std::vector<BlobPtr> contents_;
+  std::deque<BlobPtr> contents_;  // a deque: growing it keeps LayerEntryRef::content valid
 };
 
 struct LayerIndex {
