@@ -291,7 +291,8 @@ Result<FetchResult> fetch(const FetchRequest& req, const FetchOptions& opts) {
   namespace fs = std::filesystem;
   std::string tmp = fmt::format("{}.part-{}", req.dest, ::getpid());
   std::vector<std::string> headers = req.headers;
-  bool have_dest = fs::exists(req.dest);
+  std::error_code ec;
+  bool have_dest = fs::exists(req.dest, ec);
   if (have_dest && !req.etag.empty()) headers.push_back("If-None-Match: " + req.etag);
   if (have_dest && !req.last_modified.empty()) headers.push_back("If-Modified-Since: " + req.last_modified);
   FetchResult out;
