@@ -32,8 +32,11 @@ struct Record {
 
 class InstalledParser {
  public:
-  InstalledParser(std::string file, std::vector<Package>& out, Ceilings& ceilings)
-      : file_(std::move(file)), out_(out), ceilings_(ceilings) {}
+  using Keys = std::set<std::tuple<std::string, std::string, std::string>>;
+  // `listed`: packages the other database already gave; they are skipped before they take a
+  // place under the package ceiling.
+  InstalledParser(std::string file, std::vector<Package>& out, Ceilings& ceilings, const Keys& listed)
+      : file_(std::move(file)), out_(out), ceilings_(ceilings), listed_(listed) {}
 
   void parse(const Blob& data) {
     LineReader lines(data);
@@ -120,6 +123,8 @@ class InstalledParser {
                      fmt::format("package {} has no V: (version) line", *r.name));
       return;
     }
+    if (!listed_.empty() && listed_.contains(std::make_tuple(*r.name, *r.version, r.arch.value_or(""))))
+      return;
     if (!ceilings_.take_package()) return;
     Package p;
     p.ecosystem = "apk";
@@ -137,6 +142,7 @@ class InstalledParser {
   std::string file_;
   std::vector<Package>& out_;
   Ceilings& ceilings_;
+  const Keys& listed_;
   Findings findings_;
 };
 
@@ -150,7 +156,7 @@ Result<CatalogOutput> apk_catalog(const CatalogContext& ctx) {
   CatalogOutput out;
   Ceilings ceilings(ctx);
   std::vector<const void*> seen_blobs;  // the two paths may be one file through a symlink
-  std::set<std::tuple<std::string, std::string, std::string>> earlier;
+  InstalledParser::Keys earlier;
   for (auto db : kDatabases) {
     std::string path(db);
     auto blob = ctx.fs.read(path);
@@ -164,12 +170,12 @@ Result<CatalogOutput> apk_catalog(const CatalogContext& ctx) {
     seen_blobs.push_back(blob->get());
 
     std::vector<Package> found;
-    InstalledParser parser(path, found, ceilings);
+    InstalledParser parser(path, found, ceilings, earlier);
     parser.parse(**blob);
     if (parser.damaged()) out.partial = true;
     parser.flush(ctx.diag);
     // A package already listed by the other database is reported once.
-    std::set<std::tuple<std::string, std::string, std::string>> mine;
+    InstalledParser::Keys mine;
     for (auto& p : found) {
       auto key = std::make_tuple(p.name, p.version, p.arch);
       if (earlier.contains(key)) continue;
