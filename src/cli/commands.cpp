@@ -1,12 +1,15 @@
 // The one list of subcommands.
 #include "cli/command.hpp"
-#include "cli/output.hpp"
+
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include <fmt/format.h>
+
+#include "cli/output.hpp"
 
 namespace dagda::cli {
 
@@ -27,6 +30,15 @@ void add_commands(CLI::App& app, Cli& cli) {
 void add_global_options(CLI::App& app, GlobalOptions& g) {
   app.add_option("--db", g.db, "Vulnerability database: a SQLite path or a postgresql:// URL")
       ->envname("DAGDA_DB")
+      ->check(CLI::Validator(
+          [](const std::string& v) -> std::string {
+            // SQLite would wait forever on a FIFO: anything but a regular file (or a new path) is refused.
+            if (v.starts_with("postgresql://") || v.starts_with("postgres://")) return {};
+            struct stat st{};
+            if (::stat(v.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return {};
+            return terminal_safe(v) + ": not a regular file (a SQLite database file is expected)";
+          },
+          "PATH|URL"))
       ->group("Global options");
   app.add_option("--cache-dir", g.cache_dir, "Cache directory (default $XDG_CACHE_HOME/dagda)")
       ->envname("DAGDA_CACHE_DIR")

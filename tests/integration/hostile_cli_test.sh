@@ -189,6 +189,10 @@ for name in "${!FIFO_CASES[@]}"; do
   fi
 done
 
+run_dagda fifo-db --db "$FIFOS/p" db status
+check "fifo-db: --db naming a FIFO is a usage error (2), not a hang" \
+  bash -c "[[ $RC == 2 ]] && grep -q '$FIFOS/p: not a regular file' '$SCRATCH/fifo-db.err'"
+
 # --- 6. Databases through symlinks, across layers ---------------------------------------------
 # Layer 1 keeps the dpkg database and the os-release in unusual places; layer 2 links the
 # standard paths to them. The walk of layer 1 cannot know they are wanted: read all the same.
