@@ -1,5 +1,6 @@
 // Fuzzes the dpkg cataloger: the input, split at NUL bytes, is the status file,
-// a status.d/ file and the info/*.list file of every package found.
+// a status.d/ file and the info/*.list file of every package found; then the same
+// under a package ceiling of half the packages found.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -28,9 +29,10 @@ std::vector<std::string_view> split(std::string_view in, size_t parts) {
   return out;
 }
 
-dagda::CatalogOutput run(const dagda::FileView& view) {
+dagda::CatalogOutput run(const dagda::FileView& view, size_t max_packages = SIZE_MAX) {
   dagda::Diagnostics diag;
   dagda::CatalogContext ctx{view, nullptr, diag};
+  ctx.max_packages = max_packages;
   auto res = dagda::catalogers::dpkg.catalog(ctx);
   if (!res.ok()) return {};
   for (const auto& p : res->packages) {
@@ -53,6 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     view.add_file("var/lib/dpkg/info/" + p.name + ".list", std::string(parts[2]));
     view.add_file("var/lib/dpkg/info/" + p.name + ":" + p.arch + ".list", std::string(parts[2]));
   }
-  (void)run(view);
+  auto full = run(view);
+  // The package ceiling: the first packages of the full list, the rest counted.
+  size_t cap = full.packages.size() / 2;
+  auto capped = run(view, cap);
+  if (capped.packages.size() != cap || capped.dropped_packages != full.packages.size() - cap) abort();
+  for (size_t i = 0; i < cap; ++i)
+    if (capped.packages[i].name != full.packages[i].name || capped.packages[i].version != full.packages[i].version)
+      abort();
   return 0;
 }

@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<LayerIndex> layers;
   layers.push_back(std::move(idx).value());
   LayerFs fs = LayerFs::merge(layers);
-  for (const LayerEntry& e : layers[0].entries) {
+  for (const LayerEntryRef e : layers[0].entries) {
     (void)fs.read(e.path);
     (void)fs.list(e.path);
     (void)fs.origin(e.path);

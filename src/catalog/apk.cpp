@@ -32,9 +32,13 @@ struct Record {
 
 class InstalledParser {
  public:
-  InstalledParser(std::string file, std::vector<Package>& out) : file_(std::move(file)), out_(out) {}
+  using Keys = std::set<std::tuple<std::string, std::string, std::string>>;
+  // `listed`: packages the other database already gave; they are skipped before they take a
+  // place under the package ceiling.
+  InstalledParser(std::string file, std::vector<Package>& out, Ceilings& ceilings, const Keys& listed)
+      : file_(std::move(file)), out_(out), ceilings_(ceilings), listed_(listed) {}
 
-  void parse(std::string_view data) {
+  void parse(const Blob& data) {
     LineReader lines(data);
     std::string_view line;
     Record rec;
@@ -81,6 +85,8 @@ class InstalledParser {
         case 'R':
           if (!rec.dir) {
             findings_.note("apk.file-without-dir", n, "R: line before any F: line in its record");
+          } else if (!ceilings_.take_file()) {
+            // past the owned-file ceiling: counted, not kept
           } else if (rec.dir->empty()) {
             rec.files.push_back(fmt::format("/{}", value));
           } else {
@@ -117,6 +123,9 @@ class InstalledParser {
                      fmt::format("package {} has no V: (version) line", *r.name));
       return;
     }
+    if (!listed_.empty() && listed_.contains(std::make_tuple(*r.name, *r.version, r.arch.value_or(""))))
+      return;
+    if (!ceilings_.take_package()) return;
     Package p;
     p.ecosystem = "apk";
     p.name = std::move(*r.name);
@@ -132,6 +141,8 @@ class InstalledParser {
 
   std::string file_;
   std::vector<Package>& out_;
+  Ceilings& ceilings_;
+  const Keys& listed_;
   Findings findings_;
 };
 
@@ -143,8 +154,9 @@ bool apk_wants(std::string_view path) {
 
 Result<CatalogOutput> apk_catalog(const CatalogContext& ctx) {
   CatalogOutput out;
+  Ceilings ceilings(ctx);
   std::vector<const void*> seen_blobs;  // the two paths may be one file through a symlink
-  std::set<std::tuple<std::string, std::string, std::string>> earlier;
+  InstalledParser::Keys earlier;
   for (auto db : kDatabases) {
     std::string path(db);
     auto blob = ctx.fs.read(path);
@@ -152,19 +164,18 @@ Result<CatalogOutput> apk_catalog(const CatalogContext& ctx) {
       if (blob.error().code() == ErrorCode::not_found) continue;
       return blob.error().wrap("cannot read the apk installed database", Location{.file = path});
     }
-    std::string_view data = (*blob)->data();
     bool same = false;
     for (const void* b : seen_blobs) same = same || b == blob->get();
     if (same) continue;
     seen_blobs.push_back(blob->get());
 
     std::vector<Package> found;
-    InstalledParser parser(path, found);
-    parser.parse(data);
+    InstalledParser parser(path, found, ceilings, earlier);
+    parser.parse(**blob);
     if (parser.damaged()) out.partial = true;
     parser.flush(ctx.diag);
     // A package already listed by the other database is reported once.
-    std::set<std::tuple<std::string, std::string, std::string>> mine;
+    InstalledParser::Keys mine;
     for (auto& p : found) {
       auto key = std::make_tuple(p.name, p.version, p.arch);
       if (earlier.contains(key)) continue;
@@ -173,6 +184,7 @@ Result<CatalogOutput> apk_catalog(const CatalogContext& ctx) {
     }
     earlier.merge(mine);
   }
+  ceilings.report(out);
   return out;
 }
 

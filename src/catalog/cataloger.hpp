@@ -2,6 +2,8 @@
 // is one .cpp file exposing a CatalogerInfo; catalog/registry.cpp lists them.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string_view>
@@ -24,11 +26,18 @@ struct CatalogContext {
   // holds is reported as that OS package, and the cataloger may skip reading it). Unset
   // when OS-owned files are kept (--include-os-owned).
   std::function<bool(std::string_view path)> os_owned = {};
+  // Ceilings (docs/limits.md): a cataloger lists at most `max_packages` packages and
+  // `max_files` owned-file paths in all; past them it counts what it leaves out
+  // (CatalogOutput::dropped_*) instead of holding it. The driver enforces them too.
+  size_t max_packages = SIZE_MAX;
+  size_t max_files = SIZE_MAX;
 };
 
 struct CatalogOutput {
   std::vector<Package> packages;
   bool partial = false;  // set when a database was read only in part
+  size_t dropped_packages = 0;  // left out because of CatalogContext::max_packages
+  size_t dropped_files = 0;     // owned-file paths left out because of CatalogContext::max_files
 };
 
 struct CatalogerInfo {

@@ -145,10 +145,11 @@ std::optional<std::string> normalize_version(std::string_view v) {
 
 class StatusParser {
  public:
-  StatusParser(std::string file, std::vector<Package>& out) : file_(std::move(file)), out_(out) {}
+  StatusParser(std::string file, std::vector<Package>& out, Ceilings& ceilings)
+      : file_(std::move(file)), out_(out), ceilings_(ceilings) {}
 
-  void parse(std::string_view data) {
-    LineReader lines(data);
+  void parse(const Blob& blob) {
+    LineReader lines(blob);
     std::string_view line;
     Stanza cur;
     bool have_field = false;    // a continuation line needs a field before it
@@ -228,6 +229,7 @@ class StatusParser {
                      fmt::format("installed package {} has no Version", name));
       return;
     }
+    if (!ceilings_.take_package()) return;
     Package p;
     p.ecosystem = "deb";
     p.name = name;
@@ -278,6 +280,7 @@ class StatusParser {
 
   std::string file_;
   std::vector<Package>& out_;
+  Ceilings& ceilings_;
   Findings findings_;
 };
 
@@ -295,7 +298,7 @@ bool dpkg_wants(std::string_view path) {
 }
 
 // Owned files from info/NAME:ARCH.list (Multi-Arch: same) or info/NAME.list.
-void attach_files(const CatalogContext& ctx, Package& p, bool& partial) {
+void attach_files(const CatalogContext& ctx, Package& p, bool& partial, Ceilings& ceilings) {
   std::vector<std::string> candidates;
   if (!p.arch.empty()) candidates.push_back(fmt::format("{}{}:{}.list", kInfoDir, p.name, p.arch));
   candidates.push_back(fmt::format("{}{}.list", kInfoDir, p.name));
@@ -315,11 +318,11 @@ void attach_files(const CatalogContext& ctx, Package& p, bool& partial) {
       partial = true;
       return;
     }
-    LineReader lines(data);
+    LineReader lines(**blob);
     std::string_view line;
     while (lines.next(line)) {
       if (line.empty() || line == "/.") continue;
-      p.files.emplace_back(line);
+      if (ceilings.take_file()) p.files.emplace_back(line);
     }
     return;
   }
@@ -327,8 +330,9 @@ void attach_files(const CatalogContext& ctx, Package& p, bool& partial) {
 
 Result<CatalogOutput> dpkg_catalog(const CatalogContext& ctx) {
   CatalogOutput out;
-  auto parse_file = [&](const std::string& path, std::string_view data) {
-    StatusParser parser(path, out.packages);
+  Ceilings ceilings(ctx);
+  auto parse_file = [&](const std::string& path, const Blob& data) {
+    StatusParser parser(path, out.packages, ceilings);
     parser.parse(data);
     if (parser.damaged()) out.partial = true;
     parser.flush(ctx.diag);
@@ -336,7 +340,7 @@ Result<CatalogOutput> dpkg_catalog(const CatalogContext& ctx) {
 
   auto status = ctx.fs.read(kStatusFile);
   if (status.ok()) {
-    parse_file(std::string(kStatusFile), (*status)->data());
+    parse_file(std::string(kStatusFile), **status);
   } else if (status.error().code() != ErrorCode::not_found) {
     return status.error().wrap("cannot read the dpkg status database",
                                Location{.file = std::string(kStatusFile)});
@@ -352,10 +356,11 @@ Result<CatalogOutput> dpkg_catalog(const CatalogContext& ctx) {
       out.partial = true;
       continue;
     }
-    parse_file(path, (*blob)->data());
+    parse_file(path, **blob);
   }
 
-  for (auto& p : out.packages) attach_files(ctx, p, out.partial);
+  for (auto& p : out.packages) attach_files(ctx, p, out.partial, ceilings);
+  ceilings.report(out);
   return out;
 }
 

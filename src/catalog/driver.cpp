@@ -9,6 +9,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <thread>
+#include <iterator>
+#include <cstdlib>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -21,7 +24,13 @@
 namespace dagda {
 namespace {
 
-Result<LayerIndex> walk_layer(const Image& image, const LayerSource& layer, const WalkOptions& wo) {
+// Ceilings of docs/limits.md, far above real images (a large Debian image lists a few
+// thousand packages and a few hundred thousand owned files), so that a hostile one stops
+// there instead of taking all memory: about 1 KB per package and 80 bytes per file path.
+constexpr size_t kDefaultMaxPackages = 100000;
+constexpr size_t kDefaultMaxFiles = 2000000;
+
+Result<LayerIndex> walk_layer_unguarded(const Image& image, const LayerSource& layer, const WalkOptions& wo) {
   if (!layer.host_dir.empty()) return walk_dir_layer(layer.host_dir, layer.info, wo);
   auto stream = layer.open();
   auto r = stream.ok() ? walk_tar_layer(**stream, layer.info, wo) : Result<LayerIndex>(std::move(stream).error());
@@ -32,6 +41,17 @@ Result<LayerIndex> walk_layer(const Image& image, const LayerSource& layer, cons
     return e;
   }
   return r;
+}
+
+// Runs on the walker threads, where an exception would end the process: none leaves.
+Result<LayerIndex> walk_layer(const Image& image, const LayerSource& layer, const WalkOptions& wo) {
+  try {
+    return walk_layer_unguarded(image, layer, wo);
+  } catch (const std::bad_alloc&) {
+    return Error(ErrorCode::internal, fmt::format("out of memory reading layer {}", layer.info.index));
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::internal, fmt::format("reading layer {} failed: {}", layer.info.index, e.what()));
+  }
 }
 
 // Walks every layer once, several at a time. The first failure stops the rest;
@@ -103,12 +123,16 @@ std::string package_key(const Package& p) {
   return p.ecosystem + '\0' + p.name + '\0' + p.arch + '\0' + p.version;
 }
 
+// Packages are compared across layer snapshots by a 64-bit hash of their key: 8 bytes each
+// instead of a map of strings. A collision could only misplace a package's layer.
+uint64_t package_hash(const Package& p) { return std::hash<std::string>{}(package_key(p)); }
+
 // Layers whose content can change what a cataloger sees: they carry a file it
 // wants, or delete something.
 std::vector<int> relevant_layers(const std::vector<LayerIndex>& layers, const CatalogerInfo& c) {
   std::vector<int> out;
   for (size_t i = 0; i < layers.size(); ++i) {
-    for (const LayerEntry& e : layers[i].entries) {
+    for (const LayerEntryRef e : layers[i].entries) {
       bool deletes = e.kind == LayerEntry::Kind::whiteout || e.kind == LayerEntry::Kind::opaque;
       bool wanted = (e.kind == LayerEntry::Kind::file || e.kind == LayerEntry::Kind::hardlink ||
                      e.kind == LayerEntry::Kind::symlink) &&
@@ -124,42 +148,47 @@ std::vector<int> relevant_layers(const std::vector<LayerIndex>& layers, const Ca
 
 // Attributes each package to the first layer from which on it was present at
 // its final version, by re-reading the databases as they stood after each
-// layer that touched them.
+// layer that touched them. One snapshot's packages are held at a time, and only
+// as long as it takes to hash them.
 void attribute_layers(const std::vector<LayerIndex>& layers, const CatalogerInfo& c, const OsInfo* os,
-                      std::vector<Package>& packages) {
+                      std::vector<Package>& packages, size_t max_packages) {
   std::vector<int> relevant = relevant_layers(layers, c);
-  std::map<std::string, int> since;  // key -> layer index
-  for (const Package& p : packages) since[package_key(p)] = -1;
-  std::set<std::string> settled;
+  const size_t n = packages.size();
+  std::vector<uint64_t> keys(n);
+  for (size_t i = 0; i < n; ++i) keys[i] = package_hash(packages[i]);
+  std::vector<int> since(n, -1);
+  std::vector<char> open(n, 1);
   // Walk backwards: a package keeps moving earlier while each older state still has it at this version.
   for (auto it = relevant.rbegin(); it != relevant.rend(); ++it) {
-    LayerFs fs = LayerFs::merge(layers, *it);
-    Diagnostics scratch;
-    CatalogContext ctx{fs, os, scratch};
-    auto out = c.catalog(ctx);
-    std::set<std::string> seen;
-    if (out.ok())
-      for (const Package& p : out->packages) seen.insert(package_key(p));
+    std::vector<uint64_t> seen;
+    {
+      LayerFs fs = LayerFs::merge(layers, *it);
+      Diagnostics scratch;
+      CatalogContext ctx{fs, os, scratch};
+      ctx.max_packages = max_packages;
+      auto out = c.catalog(ctx);
+      if (out.ok()) {
+        seen.reserve(out->packages.size());
+        for (const Package& p : out->packages) seen.push_back(package_hash(p));
+      }
+    }
+    std::sort(seen.begin(), seen.end());
     bool any_open = false;
-    for (auto& [key, layer] : since) {
-      if (settled.count(key)) continue;
-      if (seen.count(key)) {
-        layer = *it;
+    for (size_t i = 0; i < n; ++i) {
+      if (!open[i]) continue;
+      if (std::binary_search(seen.begin(), seen.end(), keys[i])) {
+        since[i] = *it;
         any_open = true;
       } else {
-        settled.insert(key);
+        open[i] = 0;
       }
     }
     if (!any_open) break;
   }
-  for (Package& p : packages) {
-    int l = since[package_key(p)];
-    if (l < 0) {
-      // Never seen in a snapshot (for example, the database was captured only by a hard link): fall back to the
-      // layer that wrote the database file.
-      continue;
-    }
-    p.layer_index = l;
+  for (size_t i = 0; i < n; ++i) {
+    // Never seen in a snapshot (for example, the database was captured only by a hard link): the
+    // caller falls back to the layer that wrote the database file.
+    if (since[i] >= 0) packages[i].layer_index = since[i];
   }
 }
 
@@ -191,8 +220,8 @@ void drop_os_owned(std::vector<Package>& packages) {
 void add_lockfile_packages(const std::vector<LayerIndex>& layers, const LayerFs& fs, Diagnostics& diag, Inventory& inv) {
   std::vector<std::string> paths;
   for (const LayerIndex& l : layers)
-    for (const LayerEntry& e : l.entries)
-      if (e.content && lockfile_wants(e.path)) paths.push_back(e.path);
+    for (const LayerEntryRef e : l.entries)
+      if (e.content && lockfile_wants(e.path)) paths.emplace_back(e.path);
   CatalogOutput out = catalog_lockfiles(fs, std::move(paths), diag);
   if (out.partial) inv.partial = true;
   for (Package& p : out.packages) {
@@ -206,9 +235,185 @@ void add_lockfile_packages(const std::vector<LayerIndex>& layers, const LayerFs&
   }
 }
 
+struct Limits {
+  size_t max_packages;
+  size_t max_files;
+};
+
+// An explicit option, else the environment variable, else the default (docs/limits.md).
+Result<size_t> limit_value(size_t option, const char* env, size_t fallback) {
+  if (option > 0) return option;
+  const char* v = std::getenv(env);
+  if (!v || !*v) return fallback;
+  std::string_view s(v);
+  size_t n = 0;
+  bool ok = s.size() <= 12;
+  for (char c : s) ok = ok && c >= '0' && c <= '9';
+  if (ok) n = static_cast<size_t>(std::stoull(std::string(s)));
+  if (!ok || n == 0)
+    return Error(ErrorCode::invalid_input, fmt::format("{}={}: not a positive whole number", env, terminal_safe(s)));
+  return n;
+}
+
+Result<Limits> resolve_limits(const InventoryOptions& opts) {
+  Limits l{};
+  DAGDA_ASSIGN_OR_RETURN(l.max_packages, limit_value(opts.max_packages, "DAGDA_MAX_PACKAGES", kDefaultMaxPackages));
+  DAGDA_ASSIGN_OR_RETURN(l.max_files, limit_value(opts.max_files, "DAGDA_MAX_FILES", kDefaultMaxFiles));
+  return l;
+}
+
+// Runs os detection and every cataloger on the merged view, within the ceilings.
+void catalog_image(const LayerFs& fs, const std::vector<LayerIndex>& layers, const std::vector<CatalogerInfo>& cats,
+                   const std::string& kind, const InventoryOptions& opts, const Limits& limits, bool lockfiles,
+                   Inventory& inv) {
+  Diagnostics diag;
+  inv.os = detect_os(fs, diag);
+  if (!inv.os && kind != "fs")
+    diag.warn("os.unknown",
+              "cannot tell the operating system: no os-release, alpine-release, debian_version or redhat-release file");
+  const OsInfo* os = inv.os ? &*inv.os : nullptr;
+
+  // Files the OS packages own: application catalogers need not read them (drop_os_owned
+  // would drop what they found there anyway).
+  std::set<std::string, std::less<>> owned;
+  auto is_owned = [&owned](std::string_view path) {
+    while (path.starts_with('/')) path.remove_prefix(1);
+    return owned.contains(path);
+  };
+  size_t dropped_packages = 0, dropped_files = 0, files = 0;
+  for (const CatalogerInfo& c : cats) {
+    CatalogContext ctx{fs, os, diag, opts.retirejs_repository};
+    if (c.application && !opts.include_os_owned && !owned.empty()) ctx.os_owned = is_owned;
+    ctx.max_packages = limits.max_packages - std::min(limits.max_packages, inv.packages.size());
+    ctx.max_files = limits.max_files - std::min(limits.max_files, files);
+    auto out = c.catalog(ctx);
+    if (!out.ok()) {
+      diag.add({fmt::format("{}.unreadable", c.name), out.error().render(), out.error().where()});
+      inv.partial = true;
+      continue;
+    }
+    if (out->partial) inv.partial = true;
+    dropped_packages += out->dropped_packages;
+    dropped_files += out->dropped_files;
+    std::vector<Package> found = std::move(out->packages);
+    // Catalogers that do not count against the ceilings themselves are cut here.
+    if (found.size() > ctx.max_packages) {
+      dropped_packages += found.size() - ctx.max_packages;
+      found.erase(found.begin() + static_cast<std::ptrdiff_t>(ctx.max_packages), found.end());
+    }
+    for (Package& p : found) {
+      size_t keep = std::min(p.files.size(), limits.max_files - std::min(limits.max_files, files));
+      dropped_files += p.files.size() - keep;
+      p.files.resize(keep);
+      files += keep;
+    }
+    if (found.empty()) continue;
+    if (!c.application && !opts.include_os_owned)
+      for (const Package& p : found)
+        for (const std::string& f : p.files) {
+          std::string_view v = f;
+          while (v.starts_with('/')) v.remove_prefix(1);
+          owned.emplace(v);
+        }
+    if (c.application) {
+      // One file per package: its layer is the layer that wrote the file (below).
+    } else if (layers.size() > 1) {
+      attribute_layers(layers, c, os, found, limits.max_packages);
+    } else {
+      for (Package& p : found) p.layer_index = 0;
+    }
+    for (Package& p : found) {
+      if (p.layer_index < 0) p.layer_index = fs.origin(p.path);
+      if (p.layer_index >= 0 && static_cast<size_t>(p.layer_index) < inv.source.layers.size()) {
+        const LayerInfo& li = inv.source.layers[static_cast<size_t>(p.layer_index)];
+        p.layer = !li.diff_id.empty() ? li.diff_id : li.digest;
+        p.created_by = li.created_by;
+      }
+    }
+    if (inv.packages.empty()) {
+      inv.packages = std::move(found);  // no second vector of packages, not even for a moment
+    } else {
+      inv.packages.reserve(inv.packages.size() + found.size());
+      std::move(found.begin(), found.end(), std::back_inserter(inv.packages));
+    }
+  }
+  if (!opts.include_os_owned) drop_os_owned(inv.packages);
+  if (lockfiles) {
+    add_lockfile_packages(layers, fs, diag, inv);
+    if (inv.packages.size() > limits.max_packages) {
+      dropped_packages += inv.packages.size() - limits.max_packages;
+      inv.packages.erase(inv.packages.begin() + static_cast<std::ptrdiff_t>(limits.max_packages), inv.packages.end());
+    }
+  }
+  if (dropped_packages > 0) {
+    diag.warn("catalog.too-many-packages",
+              fmt::format("the image lists more than {} packages: {} are reported and {} more are left out "
+                          "(--max-packages or DAGDA_MAX_PACKAGES raises the limit)",
+                          limits.max_packages, inv.packages.size(), dropped_packages));
+    inv.partial = true;
+  }
+  if (dropped_files > 0)
+    diag.warn("catalog.too-many-files",
+              fmt::format("the package databases list more than {} owned files: {} file paths are left out "
+                          "(DAGDA_MAX_FILES raises the limit); application packages inside them may be "
+                          "reported a second time",
+                          limits.max_files, dropped_files));
+  for (Warning& w : diag.take_all()) inv.warnings.push_back(std::move(w));
+  std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {
+    return std::tie(a.ecosystem, a.name, a.version, a.arch) < std::tie(b.ecosystem, b.name, b.version, b.arch);
+  });
+}
+
+bool under(std::string_view path, std::string_view dir) {
+  return dir.empty() || path == dir || (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
+}
+
+// After a cataloging pass: the files that the catalogers reached only through a symlink and
+// that the walk did not keep. Walks the layers that hold them again, keeping just those,
+// and sets their content in `layers`. True when something new was captured.
+Result<bool> capture_through_links(const Image& image, std::vector<LayerIndex>& layers,
+                                   const std::vector<LayerFs::LinkMiss>& misses, const WalkOptions& base) {
+  if (misses.empty()) return false;
+  bool captured = false;
+  for (LayerIndex& layer : layers) {
+    std::set<std::string, std::less<>> want;
+    for (const LayerEntryRef e : layer.entries) {
+      if (e.kind != LayerEntry::Kind::file || e.content) continue;
+      for (const LayerFs::LinkMiss& m : misses) {
+        if (!under(e.path, m.real)) continue;
+        std::string alias = m.asked;
+        std::string_view rest = e.path.substr(std::min(e.path.size(), m.real.size()));
+        if (m.real.empty() && !alias.empty()) alias += '/';
+        alias += rest;
+        if (!alias.empty() && alias.front() == '/') alias.erase(0, 1);
+        if (base.wants(alias)) {
+          want.emplace(e.path);
+          break;
+        }
+      }
+    }
+    if (want.empty()) continue;
+    WalkOptions wo = base;
+    wo.wants = [&want](std::string_view p) { return want.contains(p); };
+    wo.probe_head = nullptr;
+    wo.probe_keep = nullptr;
+    wo.cancel = nullptr;
+    DAGDA_ASSIGN_OR_RETURN(LayerIndex again, walk_layer(image, image.layers[static_cast<size_t>(layer.info.index)], wo));
+    if (again.entries.size() != layer.entries.size()) continue;  // not the same layer twice: leave it
+    for (size_t i = 0; i < again.entries.size(); ++i) {
+      LayerEntryRef e = again.entries[i];
+      if (!e.content || layer.entries[i].content || layer.entries[i].path != e.path) continue;
+      layer.entries.set_content(i, e.content);
+      captured = true;
+    }
+  }
+  return captured;
+}
+
 }  // namespace
 
 Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
+  DAGDA_ASSIGN_OR_RETURN(Limits limits, resolve_limits(opts));
   std::vector<CatalogerInfo> cats;
   for (const CatalogerInfo& c : all_catalogers())
     if (!opts.os_only || !c.application) cats.push_back(c);
@@ -233,78 +438,36 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
   wo.spill_dir = opts.spill_dir.empty() ? cache_dir() + "/tmp" : opts.spill_dir;
   DAGDA_ASSIGN_OR_RETURN(std::vector<LayerIndex> layers, walk_layers(image, wo, opts));
 
-  Inventory inv;
-  inv.source = image.info;
-  inv.warnings = image.warnings;
+  Inventory base;
+  base.source = image.info;
+  base.warnings = image.warnings;
   for (LayerIndex& l : layers) {
-    LayerInfo& info = inv.source.layers[static_cast<size_t>(l.info.index)];
+    LayerInfo& info = base.source.layers[static_cast<size_t>(l.info.index)];
     if (info.size == 0) info.size = l.bytes;  // a directory or rootfs layer has no declared size
     for (Warning& w : l.warnings) {
       // A wanted file that could not be read means packages may be missing.
-      if (w.code == "layer.file-too-large") inv.partial = true;
+      if (w.code == "layer.file-too-large") base.partial = true;
       if (w.where.layer.empty()) w.where.layer = !l.info.diff_id.empty() ? l.info.diff_id : l.info.digest;
-      inv.warnings.push_back(std::move(w));
+      base.warnings.push_back(std::move(w));
     }
+    l.warnings.clear();
   }
 
-  LayerFs fs = LayerFs::merge(layers);
-  Diagnostics diag;
-  inv.os = detect_os(fs, diag);
-  if (!inv.os && image.info.kind != "fs")
-    diag.warn("os.unknown",
-              "cannot tell the operating system: no os-release, alpine-release, debian_version or redhat-release file");
-  const OsInfo* os = inv.os ? &*inv.os : nullptr;
-
-  // Files the OS packages own: application catalogers need not read them (driver's drop_os_owned
-  // would drop what they found there anyway).
-  std::set<std::string, std::less<>> owned;
-  auto is_owned = [&owned](std::string_view path) {
-    while (path.starts_with('/')) path.remove_prefix(1);
-    return owned.contains(path);
-  };
-  for (const CatalogerInfo& c : cats) {
-    CatalogContext ctx{fs, os, diag, opts.retirejs_repository};
-    if (c.application && !opts.include_os_owned && !owned.empty()) ctx.os_owned = is_owned;
-    auto out = c.catalog(ctx);
-    if (!out.ok()) {
-      diag.add({fmt::format("{}.unreadable", c.name), out.error().render(), out.error().where()});
-      inv.partial = true;
-      continue;
+  // The walk kept files by the paths written in the tars. A database reached through a
+  // symlink (var/lib/dpkg -> ../../srv/dpkg, lib/apk/db/installed -> installed.real) is
+  // seen only now, when the catalogers read through the merged view: the layers that
+  // hold it are walked again to capture it, and the image cataloged again. Rare, bounded.
+  constexpr int kLinkRounds = 3;
+  for (int round = 0;; ++round) {
+    Inventory inv = base;
+    LayerFs fs = LayerFs::merge(layers);
+    catalog_image(fs, layers, cats, image.info.kind, opts, limits, lockfiles, inv);
+    if (round < kLinkRounds) {
+      DAGDA_ASSIGN_OR_RETURN(bool more, capture_through_links(image, layers, fs.link_misses(), wo));
+      if (more) continue;
     }
-    if (out->partial) inv.partial = true;
-    std::vector<Package> found = std::move(out->packages);
-    if (found.empty()) continue;
-    if (!c.application)
-      for (const Package& p : found)
-        for (const std::string& f : p.files) {
-          std::string_view v = f;
-          while (v.starts_with('/')) v.remove_prefix(1);
-          owned.emplace(v);
-        }
-    if (c.application) {
-      // One file per package: its layer is the layer that wrote the file (below).
-    } else if (layers.size() > 1) {
-      attribute_layers(layers, c, os, found);
-    } else {
-      for (Package& p : found) p.layer_index = 0;
-    }
-    for (Package& p : found) {
-      if (p.layer_index < 0) p.layer_index = fs.origin(p.path);
-      if (p.layer_index >= 0 && static_cast<size_t>(p.layer_index) < inv.source.layers.size()) {
-        const LayerInfo& li = inv.source.layers[static_cast<size_t>(p.layer_index)];
-        p.layer = !li.diff_id.empty() ? li.diff_id : li.digest;
-        p.created_by = li.created_by;
-      }
-      inv.packages.push_back(std::move(p));
-    }
+    return inv;
   }
-  if (!opts.include_os_owned) drop_os_owned(inv.packages);
-  if (lockfiles) add_lockfile_packages(layers, fs, diag, inv);
-  for (Warning& w : diag.take_all()) inv.warnings.push_back(std::move(w));
-  std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {
-    return std::tie(a.ecosystem, a.name, a.version, a.arch) < std::tie(b.ecosystem, b.name, b.version, b.arch);
-  });
-  return inv;
 }
 
 Result<Inventory> build_inventory(const std::string& source, const InventoryOptions& opts) {

@@ -14,6 +14,11 @@ namespace dagda {
 struct InventoryOptions {
   SourceOptions source;
   unsigned threads = 0;  // layers walked at once; 0 = one per core
+  // Ceilings (docs/limits.md): packages listed and owned-file paths kept per image; past
+  // them the inventory is partial with a warning. 0 = $DAGDA_MAX_PACKAGES / $DAGDA_MAX_FILES,
+  // else 100,000 packages and 2,000,000 files.
+  size_t max_packages = 0;
+  size_t max_files = 0;
   bool lockfiles = false;  // also read lockfiles (always on for fs: sources)
   // The retire.js repository JSON text, for the JavaScript-file cataloger; empty: it finds nothing.
   std::string retirejs_repository;

@@ -20,6 +20,7 @@
 
 #include "catalog/cataloger.hpp"
 #include "catalog/rpmdb/rpmdb.hpp"
+#include "catalog/text_db.hpp"
 
 namespace dagda {
 namespace {
@@ -132,11 +133,26 @@ Result<CatalogOutput> rpm_catalog(const CatalogContext& ctx) {
 
   std::vector<Error> failures;
   size_t chosen = candidates.size();
-  rpmdb::Database db;
+  rpmdb::ScanReport report;
+  rpmdb::DbFormat format = rpmdb::DbFormat::bdb;
+  Ceilings ceilings(ctx);
   for (size_t i = 0; i < candidates.size(); ++i) {
-    auto read = rpmdb::read_database(candidates[i].blob->data());
+    // Streamed: each header becomes a Package as it is read, up to the ceilings.
+    Ceilings attempt = ceilings;
+    std::vector<Package> packages;
+    auto read = rpmdb::scan_packages(candidates[i].blob->data(), [&](uint64_t, rpmdb::PackageHeader&& h) {
+      if (!attempt.take_package()) return;
+      size_t n = 0;
+      while (n < h.files.size() && attempt.take_file()) ++n;
+      for (size_t k = n; k < h.files.size(); ++k) (void)attempt.take_file();  // counted as dropped
+      h.files.resize(n);
+      packages.push_back(to_package(std::move(h), candidates[i].path));
+    });
     if (read.ok()) {
-      db = std::move(*read);
+      report = std::move(*read);
+      format = *rpmdb::detect_format(candidates[i].blob->data());
+      out.packages = std::move(packages);
+      ceilings = attempt;
       chosen = i;
       break;
     }
@@ -156,10 +172,11 @@ Result<CatalogOutput> rpm_catalog(const CatalogContext& ctx) {
     ctx.diag.warn("rpm.extra-database",
                   "another rpm database is present; packages are read from " + path + " only",
                   Location{.file = candidates[i].path});
-  report_problems(db.report, path, ctx.diag);
-  out.partial = damaged || db.report.partial();
+  report_problems(report, path, ctx.diag);
+  out.partial = damaged || report.partial();
+  ceilings.report(out);
 
-  if (db.format == rpmdb::DbFormat::sqlite) {
+  if (format == rpmdb::DbFormat::sqlite) {
     auto wal = ctx.fs.read(path + std::string(kWalSuffix));
     if (wal.ok() && (*wal)->size() > 0) {
       ctx.diag.warn(
@@ -171,8 +188,6 @@ Result<CatalogOutput> rpm_catalog(const CatalogContext& ctx) {
     }
   }
 
-  out.packages.reserve(db.packages.size());
-  for (auto& installed : db.packages) out.packages.push_back(to_package(std::move(installed.header), path));
   std::stable_sort(out.packages.begin(), out.packages.end(), [](const Package& a, const Package& b) {
     return std::tie(a.name, a.arch, a.version) < std::tie(b.name, b.arch, b.version);
   });

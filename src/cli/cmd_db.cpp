@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/output.hpp"
 #include "importers/import.hpp"
 #include "importers/importer.hpp"
 #include "importers/importer.hpp"
@@ -26,10 +27,7 @@ struct ImportArgs {
   bool json = false;
 };
 
-void print_warnings(const std::vector<Warning>& ws, const GlobalOptions& g) {
-  if (g.quiet) return;
-  for (const Warning& w : ws) std::fputs(fmt::format("dagda: warning: {}\n", w.render()).c_str(), stderr);
-}
+void print_warnings(const std::vector<Warning>& ws, const GlobalOptions& g) { cli::print_warnings(ws, g.quiet); }
 
 int run_import(const ImportArgs& args, const GlobalOptions& g) {
   auto store = vulndb::Store::open(g.db);
@@ -39,10 +37,7 @@ int run_import(const ImportArgs& args, const GlobalOptions& g) {
   opts.format = args.format;
   opts.force = args.force;
   auto r = importers::import_into(**store, args.paths, opts);
-  if (!r.ok()) {
-    std::fputs("dagda: nothing was imported; the database is unchanged\n", stderr);
-    return report_error(r.error());
-  }
+  if (!r.ok()) return report_error(r.error().wrap("nothing was imported; the database is unchanged"));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   print_warnings(r->warnings, g);
   if (args.json) {
@@ -55,7 +50,7 @@ int run_import(const ImportArgs& args, const GlobalOptions& g) {
                                {"files", in.files},
                                {"skipped_files", in.skipped_files},
                                {"records", in.records}});
-    std::puts(out.dump(2).c_str());
+    std::puts(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
   uint64_t total = 0;
@@ -103,7 +98,7 @@ int run_status(bool json, const GlobalOptions& g) {
                                 {"newest_record", s.newest_record},
                                 {"inputs", s.inputs}});
     }
-    std::puts(out.dump(2).c_str());
+    std::puts(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
   if (st->empty()) {

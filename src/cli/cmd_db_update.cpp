@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli/command.hpp"
+#include "cli/output.hpp"
 #include "update/feeds.hpp"
 #include "update/update.hpp"
 #include "vulndb/store.hpp"
@@ -22,10 +23,14 @@ struct UpdateArgs {
   std::string mirror;
   bool force = false;
   int retries = 3;
+  long download_timeout = update::FetchOptions{}.deadline_s;
+  uint64_t max_download_size = update::FetchOptions{}.max_bytes;
 };
 
+// Feed lines carry server text (errors, bodies): escaped like every other line.
 void say(const std::string& line) {
-  std::fputs((line + "\n").c_str(), stdout);
+  std::string out = terminal_safe(line) + "\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
 }
 
@@ -53,6 +58,9 @@ int run_update(const UpdateArgs& a, const GlobalOptions& g) {
   opts.mirror = a.mirror;
   opts.force = a.force;
   opts.fetch.attempts = std::max(1, a.retries + 1);
+  opts.fetch.deadline_s = a.download_timeout;
+  opts.fetch.max_bytes = a.max_download_size;
+  if (!g.quiet) opts.fetch.on_wait = [](const std::string& msg) { print_stderr_line(msg); };
   if (const char* key = std::getenv("NVD_API_KEY")) opts.nvd_api_key = key;
   for (auto& u : a.urls) {
     auto eq = u.find('=');
@@ -109,6 +117,14 @@ void add_db_update(CLI::App& db, Cli& cli) {
   up->add_flag("--force", a->force, "Download without conditional requests and re-import unchanged files");
   up->add_option("--retries", a->retries, "Retries of a failed download (default 3, with backoff)")
       ->check(CLI::Range(0, 20));
+  up->add_option("--download-timeout", a->download_timeout,
+                 "SECONDS one download may take in all, retries and waits included (default 3600)")
+      ->check(CLI::Range(1L, 7L * 24 * 3600));
+  up->add_option("--max-download-size", a->max_download_size,
+                 "BYTES one download may have at most, e.g. 500MB, 4GB (default 4GB); a compressed download "
+                 "must also expand to no more than 100 times its size past 64 MB")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 50));
   up->callback([a, &cli] { cli.exit_code = run_update(*a, cli.global); });
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "common/fs.hpp"
 #include "engine/engine.hpp"
@@ -58,14 +59,7 @@ int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
     ro.width = ws.ws_col;
   auto text = format->write(*inv, ro);
   if (!text.ok()) return report_error(text.error());
-  if (args.output.empty()) {
-    std::fwrite(text->data(), 1, text->size(), stdout);
-    if (std::fflush(stdout) != 0) return report_error(Error(ErrorCode::io, "cannot write to standard output"));
-    return kExitOk;
-  }
-  auto st = write_file_atomic(args.output, *text);
-  if (!st.ok()) return report_error(st.error());
-  return kExitOk;
+  return write_report(args.output, *text);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
+#include "cli/options.hpp"
+#include "cli/output.hpp"
 #include "common/fs.hpp"
 #include "engine/engine.hpp"
 #include "report/scan_writer.hpp"
@@ -25,11 +27,6 @@ struct ScanArgs {
   unsigned threads = 0;
 };
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 int run_scan(const ScanArgs& args, const GlobalOptions& g) {
   const ScanFormat* format = find_scan_format(args.format);
   if (!format) {
@@ -39,15 +36,9 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
                               fmt::format("unknown format '{}'; choose one of: {}", args.format, fmt::join(names, ", "))));
   }
   engine::ScanOptions opts;
-  for (auto& s : args.severity) {
-    std::string l = lower(s);
-    if (severity_rank(l) == 0 && l != "unknown")
-      return report_error(Error(ErrorCode::invalid_input,
-                                fmt::format("unknown severity '{}'; use critical, high, medium, low, negligible, "
-                                            "unknown",
-                                            s)));
-    opts.policy.severities.push_back(l);
-  }
+  auto severities = parse_severity_list(args.severity);
+  if (!severities.ok()) return report_error(severities.error());
+  opts.policy.severities = std::move(*severities);
   opts.policy.ignore_unfixed = args.ignore_unfixed;
   opts.policy.ignorefile = args.ignorefile;
   opts.policy.vex = args.vex;
@@ -77,13 +68,7 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
     ro.width = ws.ws_col;
   auto text = format->write(*result, ro);
   if (!text.ok()) return report_error(text.error());
-  if (args.output.empty()) {
-    std::fwrite(text->data(), 1, text->size(), stdout);
-    if (std::fflush(stdout) != 0) return report_error(Error(ErrorCode::io, "cannot write to standard output"));
-  } else {
-    auto w = write_file_atomic(args.output, *text);
-    if (!w.ok()) return report_error(w.error());
-  }
+  if (int w = write_report(args.output, *text); w != kExitOk) return w;
   size_t remaining = 0;
   for (auto& f : result->findings) remaining += !f.suppressed;
   return remaining > 0 ? args.exit_code : kExitOk;
@@ -116,11 +101,12 @@ void add_scan(CLI::App& app, Cli& cli) {
   sub->add_option("-o,--output", a->output, "Write to FILE (atomically) instead of standard output");
   sub->add_option("--severity", a->severity,
                   "Report only these severities (comma list), or one word for that one and worse")
-      ->delimiter(',');
+      ->allow_extra_args(false);
   sub->add_flag("--ignore-unfixed", a->ignore_unfixed, "Hide findings that have no fixed version yet");
   sub->add_option("--ignorefile", a->ignorefile, "YAML list of ignored vulnerabilities (see docs/policy.md)");
   sub->add_option("--vex", a->vex, "OpenVEX document: not_affected and fixed statements suppress findings");
-  sub->add_option("--exit-code", a->exit_code, "Exit with N when findings remain after suppressions (default 0)");
+  sub->add_option("--exit-code", a->exit_code, "Exit with N when findings remain after suppressions (default 0)")
+      ->check(CLI::Range(0, 255));
   sub->add_flag("--show-suppressed", a->show_suppressed, "List suppressed findings with their reason");
   sub->add_option("--platform", a->platform, "OS/ARCH[/VARIANT] to pick from a multi-platform index");
   sub->add_flag("--lockfiles", a->lockfiles, "Also read lockfiles inside images (always on for fs:)");

@@ -1,10 +1,15 @@
 // The one list of subcommands.
 #include "cli/command.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include <fmt/format.h>
+
+#include "cli/output.hpp"
 
 namespace dagda::cli {
 
@@ -25,10 +30,25 @@ void add_commands(CLI::App& app, Cli& cli) {
 void add_global_options(CLI::App& app, GlobalOptions& g) {
   app.add_option("--db", g.db, "Vulnerability database: a SQLite path or a postgresql:// URL")
       ->envname("DAGDA_DB")
+      ->check(CLI::Validator(
+          [](const std::string& v) -> std::string {
+            // SQLite would wait forever on a FIFO: anything but a regular file (or a new path) is refused.
+            if (v.starts_with("postgresql://") || v.starts_with("postgres://")) return {};
+            struct stat st{};
+            if (::stat(v.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return {};
+            return terminal_safe(v) + ": not a regular file (a SQLite database file is expected)";
+          },
+          "PATH|URL"))
       ->group("Global options");
   app.add_option("--cache-dir", g.cache_dir, "Cache directory (default $XDG_CACHE_HOME/dagda)")
       ->envname("DAGDA_CACHE_DIR")
       ->each([](const std::string& v) { setenv("DAGDA_CACHE_DIR", v.c_str(), 1); })
+      ->group("Global options");
+  app.add_option_function<size_t>(
+         "--max-packages", [](const size_t& n) { setenv("DAGDA_MAX_PACKAGES", std::to_string(n).c_str(), 1); },
+         "Packages listed per image at most; past it the inventory is partial with a warning "
+         "(default 100000, or DAGDA_MAX_PACKAGES; see docs/limits.md)")
+      ->check(CLI::Range(size_t{1}, size_t{1000000000}))
       ->group("Global options");
   app.add_flag("-q,--quiet", g.quiet, "Print nothing but results and errors")->group("Global options");
   app.add_flag("-v,--verbose", g.verbose, "Print more about what is happening")->group("Global options");
@@ -36,8 +56,8 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
 }
 
 int report_error(const Error& e) {
-  std::fflush(stdout);
-  std::fputs(fmt::format("dagda: {}\n", e.render()).c_str(), stderr);
+  print_stderr_line(e.render());
+  note_error_reported();
   return e.code() == ErrorCode::invalid_input ? kExitUsage : kExitFailure;
 }
 

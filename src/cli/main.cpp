@@ -1,10 +1,16 @@
 // dagda: the command-line entry point. All work happens in the libraries.
 #include <functional>
+#include <new>
+
+#include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/output.hpp"
 #include "common/version.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace dagda::cli;
   CLI::App app{"Dagda: a Docker security suite. Reads container images as data and lists what is inside."};
   app.set_version_flag("--version", "dagda " + std::string(dagda::kDagdaVersion));
@@ -33,4 +39,23 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   return cli.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace dagda;
+  int code = cli::kExitFailure;
+  // No exception ends the program with an abort: whatever a library throws becomes one
+  // line on stderr and exit status 1.
+  try {
+    code = run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    code = cli::report_error(Error(ErrorCode::internal, "out of memory"));
+  } catch (const std::exception& e) {
+    code = cli::report_error(Error(ErrorCode::internal, fmt::format("unexpected error: {}", e.what())));
+  } catch (...) {
+    code = cli::report_error(Error(ErrorCode::internal, "unexpected error"));
+  }
+  return cli::finish_output(code);
 }

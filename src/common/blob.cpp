@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -29,6 +30,12 @@ class MappedBlob final : public Blob {
     if (addr_) munmap(addr_, len_);
   }
   std::string_view data() const override { return {static_cast<const char*>(addr_), len_}; }
+  void release_before(size_t upto) const override {
+    static const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    size_t end = std::min(upto, len_) / page * page;
+    // A private, never written file mapping: dropped pages come back from the file.
+    if (end > 0) ::madvise(addr_, end, MADV_DONTNEED);
+  }
 
  private:
   void* addr_;

@@ -17,6 +17,11 @@ class Blob {
   virtual ~Blob() = default;
   virtual std::string_view data() const = 0;
   size_t size() const { return data().size(); }
+  // A reader done with bytes [0, upto) of a large blob says so: a blob spilled to a file
+  // drops those pages from memory (they are read back from the file if touched again), so
+  // streaming through a database of hundreds of MB costs a window, not its size. No-op
+  // for blobs held in memory.
+  virtual void release_before(size_t upto) const { (void)upto; }
 
   static std::shared_ptr<const Blob> from_string(std::string bytes);
 };

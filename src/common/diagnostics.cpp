@@ -4,7 +4,7 @@ namespace dagda {
 
 std::string Warning::render() const {
   Error e(ErrorCode::corrupt, message, where);
-  return e.render() + " [" + code + "]";
+  return e.render() + " [" + terminal_safe(code) + "]";
 }
 
 void Diagnostics::warn(std::string code, std::string message, Location where) {

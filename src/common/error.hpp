@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace dagda {
 
@@ -53,7 +54,7 @@ class Error {
     return *this;
   }
 
-  // One line: "FILE:LINE: message (layer X): cause: cause".
+  // One line: "FILE:LINE: message (layer X): cause: cause", safe for a terminal (see terminal_safe).
   std::string render() const;
 
  private:
@@ -62,5 +63,11 @@ class Error {
   Location where_;
   std::shared_ptr<const Error> cause_;
 };
+
+// Text from images and feeds made safe to print on a terminal or in a log, as one line:
+// control bytes (ESC, CR, LF, NUL, ...), invalid UTF-8, C1 controls and bidirectional
+// overrides become visible escapes ("\x1b", "\n", "\u{202e}"). Backslashes are kept as
+// they are, so escaping twice changes nothing.
+std::string terminal_safe(std::string_view text);
 
 }  // namespace dagda

@@ -1,12 +1,16 @@
 #include "importers/import.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
 
 #include "common/digest.hpp"
+#include "common/fs.hpp"
 #include "importers/input.hpp"
 
 namespace dagda::importers {
@@ -15,14 +19,20 @@ namespace {
 namespace fs = std::filesystem;
 
 Status hash_file(const fs::path& p, Hasher& h) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return Error(ErrorCode::io, "cannot read", {.file = p.string()});
+  // A FIFO or device given as an input is refused, never waited on.
+  DAGDA_ASSIGN_OR_RETURN(int fd, open_regular_file(p.string()));
   std::string buf(1 << 20, '\0');
-  while (in) {
-    in.read(buf.data(), std::streamsize(buf.size()));
-    h.update(std::string_view(buf.data(), size_t(in.gcount())));
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return Error(ErrorCode::io, "read failed", {.file = p.string()});
+    }
+    if (n == 0) break;
+    h.update(std::string_view(buf.data(), size_t(n)));
   }
-  if (in.bad()) return Error(ErrorCode::io, "read failed", {.file = p.string()});
+  ::close(fd);
   return Ok{};
 }
 

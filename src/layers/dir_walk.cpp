@@ -39,6 +39,12 @@ struct Walker {
       warn("layer.unreadable", fmt::format("cannot open: {}", std::strerror(errno)), path);
       return ok_status();
     }
+    // The entry was a regular file when listed; it must still be one (not swapped for a FIFO).
+    if (struct stat st{}; ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      warn("layer.unreadable", "no longer a regular file; not read", path);
+      ::close(fd);
+      return ok_status();
+    }
     BlobWriter w(opts.spill_dir, opts.memory_per_file);
     std::vector<char> buf(1 << 16);
     uint64_t total = 0;
@@ -71,6 +77,10 @@ struct Walker {
   void probe(int dirfd, const char* name, LayerEntry& entry) {
     int fd = ::openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return;  // not a file a cataloger asked for by name: no warning
+    if (struct stat st{}; ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return;
+    }
     std::string content(opts.probe_head_bytes, '\0');
     size_t got = 0;
     bool keep = true;
@@ -179,7 +189,7 @@ struct Walker {
 Result<LayerIndex> walk_dir_layer(const std::string& root, const LayerInfo& info, const WalkOptions& opts) {
   LayerIndex out;
   out.info = info;
-  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return Error(errno == ENOENT ? ErrorCode::not_found : ErrorCode::io,
                  fmt::format("cannot open directory: {}", std::strerror(errno)), {.file = root});

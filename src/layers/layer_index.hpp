@@ -3,9 +3,13 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
+#include <memory>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/blob.hpp"
@@ -16,6 +20,7 @@
 
 namespace dagda {
 
+// One entry of a layer, as the walkers produce it (and tests build it).
 struct LayerEntry {
   enum class Kind : uint8_t { file, dir, symlink, hardlink, whiteout, opaque, other };
   Kind kind = Kind::file;
@@ -25,9 +30,85 @@ struct LayerEntry {
   uint64_t size = 0;
 };
 
+// A stored entry as LayerEntries hands it out: views into the list's own storage,
+// valid as long as the list is alive (moving the list keeps them valid).
+struct LayerEntryRef {
+  LayerEntry::Kind kind;
+  std::string_view path;
+  std::string_view target;
+  const BlobPtr& content;
+  uint64_t size;
+};
+
+// The entries of one layer in archive order, stored compactly: a layer of a million files
+// costs a 32-byte record per entry plus its path bytes (and link target), with no
+// per-entry allocation. Paths go into large arena blocks that are never moved, so the
+// views handed out stay valid however the list grows.
+class LayerEntries {
+ public:
+  LayerEntries() = default;
+  LayerEntries(LayerEntries&&) noexcept = default;
+  LayerEntries& operator=(LayerEntries&&) noexcept = default;
+
+  void push_back(LayerEntry e);
+  void add(LayerEntry::Kind kind, std::string_view path, std::string_view target = {}, BlobPtr content = {},
+           uint64_t size = 0);
+
+  size_t size() const { return records_.size(); }
+  bool empty() const { return records_.empty(); }
+  LayerEntryRef operator[](size_t i) const;
+  LayerEntryRef back() const { return (*this)[size() - 1]; }
+  // Sets the captured content of entry i (a second walk that captured it after all).
+  void set_content(size_t i, BlobPtr content);
+  // Heap bytes held (records, arena blocks, captured-blob pointers), for measurements.
+  size_t memory_bytes() const;
+
+  class iterator {
+   public:
+    using difference_type = std::ptrdiff_t;
+    using value_type = LayerEntryRef;
+    iterator(const LayerEntries* list, size_t i) : list_(list), i_(i) {}
+    LayerEntryRef operator*() const { return (*list_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const iterator& o) const { return i_ == o.i_; }
+    bool operator!=(const iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const LayerEntries* list_;
+    size_t i_;
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size()}; }
+
+ private:
+  struct Record {
+    uint32_t block;
+    uint32_t offset;       // of the path in the block; the target follows it
+    uint32_t path_len;
+    uint32_t target_len;
+    uint32_t content;      // index in contents_, or kNone
+    LayerEntry::Kind kind;
+    uint64_t size;
+  };
+  static constexpr uint32_t kNone = UINT32_MAX;
+  struct Block {
+    std::unique_ptr<char[]> bytes;
+    size_t capacity = 0;
+    size_t used = 0;
+  };
+  std::pair<uint32_t, uint32_t> store(std::string_view a, std::string_view b);
+
+  std::deque<Record> records_;
+  std::vector<Block> blocks_;
+  std::deque<BlobPtr> contents_;  // a deque: growing it keeps LayerEntryRef::content valid
+};
+
 struct LayerIndex {
   LayerInfo info;
-  std::vector<LayerEntry> entries;  // in archive order
+  LayerEntries entries;  // in archive order
   std::vector<Warning> warnings;
   uint64_t bytes = 0;  // uncompressed bytes read
 };

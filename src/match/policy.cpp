@@ -12,6 +12,7 @@
 
 #include "common/fs.hpp"
 #include "inventory/purl.hpp"
+#include "match/ignore_file.hpp"
 
 namespace dagda {
 namespace {
@@ -28,65 +29,6 @@ std::string today_utc() {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return buf;
-}
-
-bool valid_date(const std::string& d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (d[i] < '0' || d[i] > '9') return false;
-  return true;
-}
-
-struct IgnoreEntry {
-  std::string id, package, path, expires, reason;
-  int line = 0;
-};
-
-Result<std::vector<IgnoreEntry>> read_ignorefile(const std::string& file) {
-  DAGDA_ASSIGN_OR_RETURN(std::string text, read_file(file, 16u << 20));
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    return Error(ErrorCode::invalid_input, fmt::format("not valid YAML: {}", e.msg),
-                 {.file = file, .line = uint64_t(e.mark.line + 1)});
-  }
-  YAML::Node list = root.IsMap() ? root["ignore"] : root;
-  if (root.IsNull()) return std::vector<IgnoreEntry>{};
-  if (!list || !list.IsSequence())
-    return Error(ErrorCode::invalid_input, "expected a list of entries, or a map with an `ignore:` list", {.file = file});
-  std::vector<IgnoreEntry> out;
-  for (const auto& n : list) {
-    int line = n.Mark().line + 1;
-    if (!n.IsMap()) return Error(ErrorCode::invalid_input, "an entry must be a map with at least `id`", {.file = file, .line = uint64_t(line)});
-    IgnoreEntry e;
-    e.line = line;
-    try {
-      for (const auto& kv : n) {
-        std::string k = kv.first.as<std::string>();
-        if (!kv.second.IsScalar())
-          return Error(ErrorCode::invalid_input, fmt::format("`{}` must be a single value", k), {.file = file, .line = uint64_t(line)});
-        std::string v = kv.second.as<std::string>();
-        if (k == "id" || k == "vulnerability") e.id = v;
-        else if (k == "package") e.package = v;
-        else if (k == "path") e.path = v;
-        else if (k == "expires" || k == "expiry") e.expires = v;
-        else if (k == "reason" || k == "statement") e.reason = v;
-        else
-          return Error(ErrorCode::invalid_input,
-                       fmt::format("unknown key `{}` (known: id, package, path, expires, reason)", k),
-                       {.file = file, .line = uint64_t(line)});
-      }
-    } catch (const YAML::Exception& ex) {
-      return Error(ErrorCode::invalid_input, ex.msg, {.file = file, .line = uint64_t(line)});
-    }
-    if (e.id.empty()) return Error(ErrorCode::invalid_input, "entry has no `id`", {.file = file, .line = uint64_t(line)});
-    if (!e.expires.empty() && !valid_date(e.expires))
-      return Error(ErrorCode::invalid_input, fmt::format("`expires: {}` is not a YYYY-MM-DD date", e.expires),
-                   {.file = file, .line = uint64_t(line)});
-    out.push_back(std::move(e));
-  }
-  return out;
 }
 
 // purl without version, qualifiers and subpath: "pkg:deb/debian/openssl".
@@ -331,7 +273,7 @@ Status apply_policy(ScanResult& result, const PolicyOptions& opts, const std::ve
   }
 
   if (!opts.ignorefile.empty()) {
-    DAGDA_ASSIGN_OR_RETURN(auto entries, read_ignorefile(opts.ignorefile));
+    DAGDA_ASSIGN_OR_RETURN(auto entries, read_ignore_file(opts.ignorefile));
     for (auto& e : entries) {
       std::string where = fmt::format("{}:{}", opts.ignorefile, e.line);
       if (!e.expires.empty() && e.expires < today) {

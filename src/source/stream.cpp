@@ -14,24 +14,14 @@
 #include <fmt/format.h>
 
 #include "common/digest.hpp"
+#include "common/fs.hpp"
 
 namespace dagda {
 
 Result<std::shared_ptr<HostFile>> HostFile::open(const std::string& path, const std::string& display) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return Error(errno == ENOENT ? ErrorCode::not_found : ErrorCode::io,
-                 fmt::format("cannot open: {}", std::strerror(errno)), {.file = path});
+  // Never blocks on a FIFO or device where an image file is expected: refused by type.
   struct stat st{};
-  if (::fstat(fd, &st) != 0) {
-    int err = errno;
-    ::close(fd);
-    return Error(ErrorCode::io, fmt::format("cannot stat: {}", std::strerror(err)), {.file = path});
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Error(ErrorCode::unsupported, "not a regular file", {.file = path});
-  }
+  DAGDA_ASSIGN_OR_RETURN(int fd, open_regular_file(path, &st));
   return std::shared_ptr<HostFile>(new HostFile(fd, static_cast<uint64_t>(st.st_size), display.empty() ? path : display));
 }
 

@@ -9,12 +9,16 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <vector>
 #include <filesystem>
 #include <mutex>
 #include <thread>
 
 #include "common/digest.hpp"
+#include "common/error.hpp"
+#include "source/stream.hpp"
 
 namespace dagda::update {
 namespace {
@@ -57,6 +61,8 @@ struct Transfer {
   std::string error_body;  // the start of a non-200 body, for the message
 };
 
+using Clock = std::chrono::steady_clock;
+
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * n);
@@ -75,6 +81,14 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     t->last_modified = *lm;
   } else if (auto ra = header_value(line, "retry-after")) {
     t->retry_after = *ra;
+  } else if (auto cl = header_value(line, "content-length"); cl && (t->status == 200 || t->status == 0)) {
+    // Refuse an announced body over the limit before any of it arrives.
+    errno = 0;
+    unsigned long long n = std::strtoull(cl->c_str(), nullptr, 10);
+    if (errno == 0 && n > t->limit) {
+      t->too_big = true;
+      return 0;  // aborts the transfer
+    }
   }
   return size * n;
 }
@@ -139,13 +153,24 @@ struct CurlHeaders {
 struct Attempt {
   bool retry = false;
   long wait_ms = 0;
+  std::string wait_reason;  // what the wait is for, e.g. "the server's Retry-After: 100000"
   std::optional<Error> error;
 };
 
+long ms_left(Clock::time_point deadline) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
+}
+
 // One HTTP exchange into `t` (file or memory). Returns an error description and whether to retry.
 Attempt run_once(const std::string& url, Transfer& t, const std::vector<std::string>& headers,
-                 const FetchOptions& opts) {
+                 const FetchOptions& opts, Clock::time_point deadline) {
   Attempt a;
+  long left = ms_left(deadline);
+  if (left <= 0) {
+    a.error = Error(ErrorCode::io, fmt::format("no answer within the {} s deadline (--download-timeout)", opts.deadline_s),
+                    {.file = url});
+    return a;
+  }
   CURL* c = curl_easy_init();
   if (!c) {
     a.error = Error(ErrorCode::internal, "curl_easy_init failed", {.file = url});
@@ -162,8 +187,13 @@ Attempt run_once(const std::string& url, Transfer& t, const std::vector<std::str
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
   curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, opts.connect_timeout_s);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  // The try ends at the download's deadline however the bytes trickle in.
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, opts.min_speed_bytes);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, opts.stall_timeout_s);
+  // The body is kept as sent: a Content-Encoding is not undone in memory (check_expansion
+  // bounds what a compressed download expands to, as a stream).
+  curl_easy_setopt(c, CURLOPT_HTTP_CONTENT_DECODING, 0L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_USERAGENT, opts.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl.list);
@@ -190,6 +220,14 @@ Attempt run_once(const std::string& url, Transfer& t, const std::vector<std::str
                     {.file = url});
     return a;
   }
+  if (rc == CURLE_OPERATION_TIMEDOUT && ms_left(deadline) <= 0) {
+    a.error = Error(ErrorCode::io,
+                    fmt::format("the download did not finish within the {} s deadline (--download-timeout); {} "
+                                "bytes arrived",
+                                opts.deadline_s, t.bytes),
+                    {.file = url});
+    return a;
+  }
   if (rc != CURLE_OK) {
     a.retry = transient_curl(rc);
     a.error = Error(ErrorCode::io,
@@ -201,7 +239,13 @@ Attempt run_once(const std::string& url, Transfer& t, const std::vector<std::str
   if (t.status == 304) return a;
   if (t.status != 200 && t.status != 0) {
     a.retry = transient_http_status(t.status);
-    if (auto ra = parse_retry_after(t.retry_after)) a.wait_ms = std::min(*ra, 300L) * 1000;
+    if (auto ra = parse_retry_after(t.retry_after, std::time(nullptr))) {
+      a.wait_ms = std::min(*ra, opts.max_retry_wait_s) * 1000;
+      a.wait_reason = *ra > opts.max_retry_wait_s
+                          ? fmt::format("the server's Retry-After: {} (cut to {} s)", terminal_safe(t.retry_after),
+                                        opts.max_retry_wait_s)
+                          : fmt::format("the server's Retry-After: {}", terminal_safe(t.retry_after));
+    }
     std::string body = trim(t.error_body);
     for (auto& ch : body)
       if (ch == '\n' || ch == '\r') ch = ' ';
@@ -221,9 +265,23 @@ Attempt run_once(const std::string& url, Transfer& t, const std::vector<std::str
   return a;
 }
 
-void wait_before_retry(int attempt, const Attempt& a, const FetchOptions& opts) {
+// Waits before the next try, saying so; an error when the wait would pass the deadline.
+std::optional<Error> wait_before_retry(int attempt, const Attempt& a, const FetchOptions& opts,
+                                       Clock::time_point deadline, const std::string& url) {
   long ms = a.wait_ms > 0 ? a.wait_ms : opts.backoff_ms << std::min(attempt - 1, 6);
+  ms = std::min(ms, opts.max_retry_wait_s * 1000);
+  if (ms >= ms_left(deadline))
+    return Error(a.error->code(),
+                 fmt::format("{}; {}no time is left for another try within the {} s deadline (--download-timeout)",
+                             a.error->message(), a.wait_reason.empty() ? "" : a.wait_reason + ", but ",
+                             opts.deadline_s),
+                 a.error->where());
+  if (opts.on_wait)
+    opts.on_wait(fmt::format("waiting {} s before try {} of {} for {} ({}; {})", (ms + 999) / 1000, attempt + 1,
+                             opts.attempts, url, a.error->message(),
+                             a.wait_reason.empty() ? "backoff" : a.wait_reason));
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  return std::nullopt;
 }
 
 }  // namespace
@@ -233,10 +291,12 @@ Result<FetchResult> fetch(const FetchRequest& req, const FetchOptions& opts) {
   namespace fs = std::filesystem;
   std::string tmp = fmt::format("{}.part-{}", req.dest, ::getpid());
   std::vector<std::string> headers = req.headers;
-  bool have_dest = fs::exists(req.dest);
+  std::error_code ec;
+  bool have_dest = fs::exists(req.dest, ec);
   if (have_dest && !req.etag.empty()) headers.push_back("If-None-Match: " + req.etag);
   if (have_dest && !req.last_modified.empty()) headers.push_back("If-Modified-Since: " + req.last_modified);
   FetchResult out;
+  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(opts.deadline_s);
   for (int attempt = 1;; ++attempt) {
     out.attempts = attempt;
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -245,7 +305,7 @@ Result<FetchResult> fetch(const FetchRequest& req, const FetchOptions& opts) {
     Transfer t;
     t.fd = fd;
     t.limit = opts.max_bytes;
-    Attempt a = run_once(req.url, t, headers, opts);
+    Attempt a = run_once(req.url, t, headers, opts, deadline);
     bool synced = a.error || t.status == 304 || ::fsync(fd) == 0;
     ::close(fd);
     if (!a.error && !synced)
@@ -253,8 +313,8 @@ Result<FetchResult> fetch(const FetchRequest& req, const FetchOptions& opts) {
     if (a.error) {
       ::unlink(tmp.c_str());
       if (a.retry && attempt < opts.attempts) {
-        wait_before_retry(attempt, a, opts);
-        continue;
+        if (auto late = wait_before_retry(attempt, a, opts, deadline, req.url)) a.error = std::move(late);
+        else continue;
       }
       Error e = *a.error;
       if (attempt > 1)
@@ -278,6 +338,10 @@ Result<FetchResult> fetch(const FetchRequest& req, const FetchOptions& opts) {
                                lower(req.expect_sha256), out.sha256),
                    {.file = req.url});
     }
+    if (auto x = check_expansion(tmp, opts, req.url); !x.ok()) {
+      ::unlink(tmp.c_str());
+      return std::move(x).error();
+    }
     if (req.verify) {
       auto v = req.verify(tmp);
       if (!v.ok()) {
@@ -300,15 +364,16 @@ Result<FetchResult> fetch(const FetchRequest& req, const FetchOptions& opts) {
 Result<std::string> fetch_text(const std::string& url, const std::vector<std::string>& headers,
                                const FetchOptions& opts, uint64_t limit) {
   global_init();
+  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(opts.deadline_s);
   for (int attempt = 1;; ++attempt) {
     std::string body;
     Transfer t;
     t.memory = &body;
-    t.limit = limit;
-    Attempt a = run_once(url, t, headers, opts);
+    t.limit = std::min(limit, opts.max_bytes);
+    Attempt a = run_once(url, t, headers, opts, deadline);
     if (!a.error) return body;
     if (a.retry && attempt < opts.attempts) {
-      wait_before_retry(attempt, a, opts);
+      if (auto late = wait_before_retry(attempt, a, opts, deadline, url)) return *late;
       continue;
     }
     return *a.error;
@@ -355,12 +420,48 @@ bool transient_http_status(long status) {
   return status == 408 || status == 429 || (status >= 500 && status <= 599);
 }
 
-std::optional<long> parse_retry_after(std::string_view value) {
+std::optional<long> parse_retry_after(std::string_view value, std::time_t now) {
   std::string v = trim(value);
-  if (v.empty() || v.size() > 9 ||
-      !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
-  return std::strtol(v.c_str(), nullptr, 10);
+  if (v.empty()) return std::nullopt;
+  if (std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    // Delta seconds; anything past a year is as good as forever (and is cut by the caller).
+    if (v.size() > 9) return 999999999L;
+    return std::strtol(v.c_str(), nullptr, 10);
+  }
+  time_t when = curl_getdate(v.c_str(), nullptr);  // an HTTP date
+  if (when < 0) return std::nullopt;
+  return now > 0 && when > now ? static_cast<long>(std::min<std::time_t>(when - now, 999999999)) : 0L;
+}
+
+Status check_expansion(const std::string& path, const FetchOptions& opts, const std::string& name) {
+  DAGDA_ASSIGN_OR_RETURN(auto file, HostFile::open(path, name));
+  char head[6] = {};
+  ssize_t n = ::pread(file->fd(), head, sizeof head, 0);
+  if (n <= 0) return ok_status();
+  Compression c = sniff_compression({head, static_cast<size_t>(n)});
+  if (c != Compression::gzip && c != Compression::zstd && c != Compression::xz) return ok_status();
+  const uint64_t size = file->size();
+  DAGDA_ASSIGN_OR_RETURN(auto in, decompress_stream(file_range_stream(file, 0, size, name), name,
+                                                    opts.max_expanded_bytes));
+  std::vector<char> buf(1 << 20);
+  uint64_t total = 0;
+  for (;;) {
+    auto got = in->read(buf.data(), buf.size());
+    if (!got.ok()) {
+      Error e = std::move(got).error();
+      return Error(e.code(), fmt::format("the {} download is refused: {}", to_string(c), e.message()),
+                   {.file = name});
+    }
+    if (*got == 0) break;
+    total += *got;
+    if (total > opts.ratio_floor && total / std::max<uint64_t>(size, 1) > opts.max_ratio)
+      return Error(ErrorCode::corrupt,
+                   fmt::format("the {} download of {} bytes expands to more than {} bytes ({}:1 past the {}:1 limit); "
+                               "refused as a decompression bomb",
+                               to_string(c), size, total, total / std::max<uint64_t>(size, 1), opts.max_ratio),
+                   {.file = name});
+  }
+  return ok_status();
 }
 
 std::string file_name_for_url(std::string_view url, std::string_view fallback) {

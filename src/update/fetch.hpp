@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <optional>
 #include <string>
@@ -17,13 +18,28 @@
 
 namespace dagda::update {
 
+// Bounds of one download (docs/limits.md). Each is an error naming the URL when reached.
 struct FetchOptions {
   int attempts = 4;        // tries for a transient failure (network, 429, 5xx)
   long backoff_ms = 1000;  // first wait between tries; doubles each time
   long connect_timeout_s = 30;
-  long stall_timeout_s = 60;        // abort when under 1 byte/s for this long
-  uint64_t max_bytes = 8ull << 30;  // refuse bodies larger than this
+  // The whole download, every try and every wait included (--download-timeout): a server
+  // that trickles bytes or keeps asking to retry later ends here.
+  long deadline_s = 3600;
+  long min_speed_bytes = 1024;      // abort a try that stays under this many bytes/s ...
+  long stall_timeout_s = 60;        // ... for this long
+  long max_retry_wait_s = 60;       // a longer Retry-After is cut to this
+  uint64_t max_bytes = 4ull << 30;  // refuse bodies larger than this (--max-download-size)
+  // A compressed download (gzip, zstd or xz, by content, whatever the Content-Encoding or
+  // name) is expanded once as a stream before it is kept, and refused when it expands past
+  // `max_expanded_bytes`, or past `max_ratio` times its size once over `ratio_floor` bytes
+  // (a bomb: a few MB that inflate to GBs). Nothing is held in memory while checking.
+  uint64_t max_expanded_bytes = 64ull << 30;
+  uint64_t max_ratio = 100;
+  uint64_t ratio_floor = 64ull << 20;
   std::string user_agent = "dagda";
+  // Told what is being waited for (a Retry-After, a backoff), before each wait.
+  std::function<void(const std::string& message)> on_wait;
 };
 
 struct FetchRequest {
@@ -63,8 +79,12 @@ Result<std::string> parse_sha256_file(std::string_view text);
 std::optional<std::string> header_value(std::string_view line, std::string_view name);
 // Whether a failure is worth retrying: network errors, 408, 429 and 5xx.
 bool transient_http_status(long status);
-// Seconds to wait from a Retry-After value (delta seconds only); nullopt otherwise.
-std::optional<long> parse_retry_after(std::string_view value);
+// Seconds to wait from a Retry-After value: delta seconds, or an HTTP date (seconds from
+// `now`, 0 when past); nullopt for anything else.
+std::optional<long> parse_retry_after(std::string_view value, std::time_t now = 0);
+// Checks how far a downloaded file expands when it is compressed (see FetchOptions); ok for
+// an uncompressed file. Streams: memory stays a few buffers whatever the expansion.
+Status check_expansion(const std::string& path, const FetchOptions& opts, const std::string& name);
 // A safe file name for a URL: its last path component without query, or `fallback`.
 std::string file_name_for_url(std::string_view url, std::string_view fallback);
 

@@ -343,7 +343,7 @@ class Updater {
         if (!r.ok()) return std::move(r).error();
         rep.bytes += r->bytes;
         rep.files++;
-        DAGDA_ASSIGN_OR_RETURN(std::string head, read_file(req.dest, 8u << 30));
+        DAGDA_ASSIGN_OR_RETURN(std::string head, read_file_head(req.dest, 4096));
         auto t = nvd_total_results(std::string_view(head).substr(0, 4096));
         if (!t.ok()) return Error(t.error()).in_file(req.url);
         total = *t;

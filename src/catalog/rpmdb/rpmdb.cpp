@@ -58,25 +58,34 @@ Result<BlobList> read_blobs(std::string_view bytes) {
   return out;
 }
 
-Result<Database> read_database(std::string_view bytes) {
-  Database out;
-  std::vector<Problem> header_problems;
-  DAGDA_ASSIGN_OR_RETURN(out.report, scan_database(bytes, [&](uint64_t record, std::string_view blob) {
+Result<ScanReport> scan_packages(std::string_view bytes, const PackageVisitor& visit) {
+  // Header problems are collected apart (the scan's own report is returned at its end)
+  // and capped like it: a database of a million damaged headers gives 64 messages.
+  ScanReport headers;
+  DAGDA_ASSIGN_OR_RETURN(ScanReport report, scan_database(bytes, [&](uint64_t record, std::string_view blob) {
                            auto h = read_package_header(blob);
                            if (!h.ok()) {
-                             header_problems.push_back(
-                                 {Problem::Kind::header,
-                                  "header " + std::to_string(record) + ": " + h.error().message(), record});
+                             headers.add({Problem::Kind::header,
+                                          "header " + std::to_string(record) + ": " + h.error().message(), record});
                              return;
                            }
                            if (h->files_problem)
-                             header_problems.push_back({Problem::Kind::header,
-                                                        "header " + std::to_string(record) + " (" + h->name +
-                                                            "): file list dropped: " + *h->files_problem,
-                                                        record});
-                           out.packages.push_back({record, std::move(*h)});
+                             headers.add({Problem::Kind::header,
+                                          "header " + std::to_string(record) + " (" + h->name +
+                                              "): file list dropped: " + *h->files_problem,
+                                          record});
+                           visit(record, std::move(*h));
                          }));
-  for (auto& p : header_problems) out.report.add(std::move(p));
+  for (auto& p : headers.problems) report.add(std::move(p));
+  report.dropped_problems += headers.dropped_problems;
+  return report;
+}
+
+Result<Database> read_database(std::string_view bytes) {
+  Database out;
+  DAGDA_ASSIGN_OR_RETURN(out.report, scan_packages(bytes, [&](uint64_t record, PackageHeader&& h) {
+                           out.packages.push_back({record, std::move(h)});
+                         }));
   out.format = *detect_format(bytes);
   return out;
 }

@@ -81,4 +81,8 @@ struct Database {
 };
 Result<Database> read_database(std::string_view bytes);
 
+// The same, streamed: each package is handed to `visit` as it is parsed, nothing is kept.
+using PackageVisitor = std::function<void(uint64_t record, PackageHeader&& header)>;
+Result<ScanReport> scan_packages(std::string_view bytes, const PackageVisitor& visit);
+
 }  // namespace dagda::rpmdb

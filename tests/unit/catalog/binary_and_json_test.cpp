@@ -272,7 +272,7 @@ TEST(ContentProbe, DirWalkCapturesOnlyExecutableGoBinaries) {
   auto idx = walk_dir_layer(dir, LayerInfo{}, wo);
   ASSERT_TRUE(idx.ok());
   std::map<std::string, bool> captured;
-  for (const LayerEntry& e : idx->entries) captured[e.path] = e.content != nullptr;
+  for (const LayerEntryRef e : idx->entries) captured[std::string(e.path)] = e.content != nullptr;
   EXPECT_TRUE(captured.at("go-exec"));
   EXPECT_FALSE(captured.at("go-noexec"));
   EXPECT_FALSE(captured.at("c-exec"));

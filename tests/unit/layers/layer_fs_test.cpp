@@ -91,7 +91,7 @@ TEST(LayerFs, WhiteoutsDeleteFilesOfLowerLayers) {
   int found = 0;
   for (size_t i = 1; i < w.layers.size(); ++i) {
     LayerFs below = LayerFs::merge(w.layers, static_cast<int>(i) - 1);
-    for (const LayerEntry& e : w.layers[i].entries) {
+    for (const LayerEntryRef e : w.layers[i].entries) {
       if (e.kind != LayerEntry::Kind::whiteout) continue;
       ++found;
       EXPECT_TRUE(below.read(e.path).ok()) << e.path;

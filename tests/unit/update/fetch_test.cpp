@@ -48,8 +48,14 @@ TEST(Headers, ValuesAreMatchedByNameWithoutCase) {
   EXPECT_FALSE(header_value("ETagX: 1\r\n", "etag"));
   EXPECT_FALSE(header_value("HTTP/1.1 200 OK\r\n", "etag"));
   EXPECT_EQ(*parse_retry_after(" 120 "), 120);
-  EXPECT_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"));
-  EXPECT_FALSE(parse_retry_after("99999999999"));
+  // An HTTP date counts from now; one in the past means no wait.
+  const std::time_t oct21 = 1445412480;  // Wed, 21 Oct 2015 07:28:00 GMT
+  EXPECT_EQ(*parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", oct21 - 90), 90);
+  EXPECT_EQ(*parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", oct21 + 90), 0);
+  // Any number of seconds is read (the caller cuts it to FetchOptions::max_retry_wait_s).
+  EXPECT_GE(*parse_retry_after("99999999999"), 100000000);
+  EXPECT_FALSE(parse_retry_after("soon"));
+  EXPECT_FALSE(parse_retry_after("-5"));
   EXPECT_TRUE(transient_http_status(503));
   EXPECT_TRUE(transient_http_status(429));
   EXPECT_FALSE(transient_http_status(404));
