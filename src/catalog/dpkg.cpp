@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "catalog/cataloger.hpp"
+#include "catalog/deb_copyright.hpp"
 #include "catalog/text_db.hpp"
 
 namespace dagda {
@@ -288,7 +289,7 @@ bool is_status_d_file(std::string_view path) {
 }
 
 bool dpkg_wants(std::string_view path) {
-  if (path == kStatusFile || is_status_d_file(path)) return true;
+  if (path == kStatusFile || is_status_d_file(path) || deb_copyright_wants(path)) return true;
   if (!path.starts_with(kInfoDir)) return false;
   std::string_view rest = path.substr(kInfoDir.size());
   return rest.size() > 5 && rest.find('/') == std::string_view::npos && rest.ends_with(".list");
@@ -355,7 +356,10 @@ Result<CatalogOutput> dpkg_catalog(const CatalogContext& ctx) {
     parse_file(path, (*blob)->data());
   }
 
-  for (auto& p : out.packages) attach_files(ctx, p, out.partial);
+  for (auto& p : out.packages) {
+    attach_files(ctx, p, out.partial);
+    attach_deb_copyright(ctx, p);
+  }
   return out;
 }
 
@@ -365,8 +369,9 @@ namespace catalogers {
 extern const CatalogerInfo dpkg;
 const CatalogerInfo dpkg = {
     .name = "dpkg",
-    .description = "Debian packages from var/lib/dpkg/status, status.d/ and info/*.list",
-    .version = 1,
+    .description = "Debian packages from var/lib/dpkg/status, status.d/ and info/*.list; licenses from "
+                   "usr/share/doc/*/copyright",
+    .version = 2,
     .wants = dpkg_wants,
     .catalog = dpkg_catalog,
 };
