@@ -200,15 +200,36 @@ TEST(CycloneDx, Licenses) {
   json doc = json::parse(test::render(test::real_inventory("centos-7-rpmdb"), "cyclonedx"));
   std::map<std::string, json> by_name;
   for (const json& c : doc["components"]) by_name[c["name"]] = c;
-  EXPECT_EQ(by_name["ncurses"]["licenses"], json::parse(R"([{"license":{"id":"MIT"}}])"));
-  EXPECT_EQ(by_name["bash"]["licenses"], json::parse(R"([{"license":{"name":"GPLv3+"}}])"));
+  EXPECT_EQ(by_name["ncurses"]["licenses"], json::parse(R"([{"license":{"id":"MIT","acknowledgement":"declared"}}])"));
+  // Fedora's short names in SPDX terms; the string as declared stays in a property.
+  EXPECT_EQ(by_name["bash"]["licenses"],
+            json::parse(R"([{"license":{"id":"GPL-3.0-or-later","acknowledgement":"declared"}}])"));
   EXPECT_EQ(by_name["bash"]["publisher"], "CentOS");
+  bool declared_property = false;
+  for (const json& p : by_name["bash"]["properties"])
+    declared_property |= p["name"] == "dagda:package:license" && p["value"] == "GPLv3+";
+  EXPECT_TRUE(declared_property);
+  // A conjunction with a license SPDX does not list: one entry each, the unlisted one by name.
+  EXPECT_EQ(by_name["tzdata"]["licenses"],
+            json::parse(R"([{"license":{"name":"Public Domain","acknowledgement":"declared"}}])"));
+  // An OR: one expression.
+  size_t disjunctions = 0;
+  for (const json& c : doc["components"]) {
+    for (const json& p : c.value("properties", json::array())) {
+      if (p["name"] != "dagda:package:license" || p["value"] != "GPLv2+ or LGPLv3+") continue;
+      ++disjunctions;
+      EXPECT_EQ(c["licenses"], json::parse(R"([{"expression":"GPL-2.0-or-later OR LGPL-3.0-or-later",
+                                                "acknowledgement":"declared"}])"));
+    }
+  }
+  EXPECT_GT(disjunctions, 0u);
 
   doc = json::parse(test::render(test::real_inventory("alpine-3.19.4-rootfs"), "cyclonedx"));
   for (const json& c : doc["components"]) by_name[c["name"]] = c;
   EXPECT_EQ(by_name["ca-certificates-bundle"]["licenses"],
-            json::parse(R"([{"expression":"MPL-2.0 AND MIT"}])"));
-  EXPECT_EQ(by_name["zlib"]["licenses"], json::parse(R"([{"license":{"id":"Zlib"}}])"));
+            json::parse(R"([{"license":{"id":"MPL-2.0","acknowledgement":"declared"}},
+                           {"license":{"id":"MIT","acknowledgement":"declared"}}])"));
+  EXPECT_EQ(by_name["zlib"]["licenses"], json::parse(R"([{"license":{"id":"Zlib","acknowledgement":"declared"}}])"));
 }
 
 TEST(CycloneDx, DuplicatePackagesGetDistinctRefs) {
@@ -260,8 +281,31 @@ TEST(Spdx, Structure) {
     EXPECT_EQ(p["externalRefs"][0]["referenceType"], "purl");
   }
   EXPECT_EQ(by_name["ncurses"]["licenseDeclared"], "MIT");
-  EXPECT_EQ(by_name["bash"]["licenseDeclared"], "NOASSERTION");
+  EXPECT_EQ(by_name["ncurses"].count("licenseComments"), 0u);
+  EXPECT_EQ(by_name["bash"]["licenseDeclared"], "GPL-3.0-or-later");
+  EXPECT_EQ(by_name["bash"]["licenseConcluded"], "NOASSERTION");  // declared, not concluded by us
   EXPECT_NE(by_name["bash"]["licenseComments"].get<std::string>().find("GPLv3+"), std::string::npos);
+  // Licenses SPDX does not list are LicenseRef-s, each declared once in the document.
+  EXPECT_EQ(by_name["tzdata"]["licenseDeclared"], "LicenseRef-public-domain");
+  std::map<std::string, std::string> extracted;
+  for (const json& e : doc["hasExtractedLicensingInfos"]) extracted[e["licenseId"]] = e["extractedText"];
+  EXPECT_EQ(extracted["LicenseRef-public-domain"], "Public Domain");
+  for (const auto& [name, p] : by_name) {
+    std::string decl = p["licenseDeclared"];
+    for (size_t at = decl.find("LicenseRef-"); at != std::string::npos; at = decl.find("LicenseRef-", at + 1)) {
+      size_t end = decl.find_first_of(" )", at);
+      EXPECT_TRUE(extracted.count(decl.substr(at, end - at))) << name << ": " << decl;
+    }
+  }
+  // Facts SPDX has no field for, as annotations named like our CycloneDX properties.
+  std::set<std::string> notes;
+  for (const json& a : by_name["bash"]["annotations"]) notes.insert(a["comment"].get<std::string>());
+  EXPECT_TRUE(notes.count("dagda:package:ecosystem=rpm"));
+  EXPECT_TRUE(notes.count("dagda:rpm:sourcerpm=bash-4.2.46-30.el7.src.rpm")) << *notes.begin();
+  std::set<std::string> os_notes;
+  for (const json& a : pkgs[1]["annotations"]) os_notes.insert(a["comment"].get<std::string>());
+  EXPECT_TRUE(os_notes.count("dagda:os:family=centos"));
+  EXPECT_TRUE(os_notes.count("dagda:os:version_id=7"));
   EXPECT_EQ(by_name["bash"]["supplier"], "Organization: CentOS");
   EXPECT_EQ(by_name["bash"]["versionInfo"], by_name["bash"]["versionInfo"].get<std::string>());
 
