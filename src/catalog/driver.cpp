@@ -12,6 +12,7 @@
 
 #include "catalog/cataloger.hpp"
 #include "catalog/lockfile/lockfile.hpp"
+#include "catalog/merge.hpp"
 #include "catalog/os_release.hpp"
 #include "common/fs.hpp"
 #include "layers/layer_fs.hpp"
@@ -256,6 +257,8 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
   }
   if (!opts.include_os_owned) drop_os_owned(inv.packages);
   if (lockfiles) add_lockfile_packages(layers, fs, diag, inv);
+  if (lockfiles) merge_lockfile_and_installed(inv.packages);
+  if (opts.exclude_dev) drop_dev_packages(inv.packages);
   for (Warning& w : diag.take_all()) inv.warnings.push_back(std::move(w));
   std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {
     return std::tie(a.ecosystem, a.name, a.version, a.arch) < std::tie(b.ecosystem, b.name, b.version, b.arch);

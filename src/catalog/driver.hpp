@@ -19,6 +19,9 @@ struct InventoryOptions {
   bool include_os_owned = false;
   // Run only the OS package catalogers (dpkg, apk, rpm), no application catalogers.
   bool os_only = false;
+  // Leave out dependencies a lockfile marks as development or test only (scope dev, test,
+  // dev-optional); they are included by default.
+  bool exclude_dev = false;
 };
 
 // Opens SOURCE, walks every layer once (in parallel), merges them, detects the

@@ -22,6 +22,7 @@ struct ScanArgs {
   std::string source, format = "table", output, platform, ignorefile, vex, retirejs;
   std::vector<std::string> severity;
   bool ignore_unfixed = false, show_suppressed = false, lockfiles = false, include_os_owned = false;
+  bool exclude_dev = false;
   int exit_code = 0;
   unsigned threads = 0;
 };
@@ -69,6 +70,7 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
   opts.threads = args.threads;
   opts.lockfiles = args.lockfiles;
   opts.include_os_owned = args.include_os_owned;
+  opts.exclude_dev = args.exclude_dev;
   if (!args.retirejs.empty()) {
     auto text = read_file(args.retirejs, 256u << 20);
     if (!text.ok()) return report_error(text.error());
@@ -157,6 +159,8 @@ void add_scan(CLI::App& app, Cli& cli) {
   sub->add_option("--platform", a->platform, "OS/ARCH[/VARIANT] to pick from a multi-platform index");
   sub->add_flag("--lockfiles", a->lockfiles, "Also read lockfiles inside images (always on for fs:)");
   sub->add_flag("--include-os-owned", a->include_os_owned, "Keep application packages whose files an OS package owns");
+  sub->add_flag("--exclude-dev", a->exclude_dev,
+                "Leave out dependencies lockfiles mark as development or test only (included by default)");
   sub->add_option("--retirejs", a->retirejs, "retire.js repository file (default: the one imported into the database)");
   sub->add_option("--threads", a->threads, "Layers read at once (default: one per core)");
   sub->callback([a, &cli] { cli.exit_code = run_scan(*a, cli.global); });
