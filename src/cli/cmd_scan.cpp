@@ -105,6 +105,7 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
   }
   ScanReportOptions ro;
   ro.show_suppressed = args.show_suppressed;
+  ro.warnings_on_stderr = !g.quiet;
   bool to_terminal = args.output.empty() && ::isatty(STDOUT_FILENO);
   ro.color = to_terminal && !g.no_color && std::getenv("NO_COLOR") == nullptr;
   if (struct winsize ws{}; to_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 60)
