@@ -70,6 +70,81 @@ TEST(GoMod, ReplaceDirectivesWrittenByGo) {
   EXPECT_TRUE(s.has_warning("lockfile.skipped", "golang.org/x/net => ../net"));
 }
 
+// A module proxy in a folder (GOPROXY=file://...): modules a -> b v1.1.0 -> c, and an older b
+// v1.0.0 that a's graph names too. The go command itself writes the main module's go.mod and
+// go.sum (go mod tidy) and says which modules the build uses (go list -m all).
+struct GoProxy {
+  std::string root, env;
+};
+
+GoProxy make_go_proxy(const std::string& dir) {
+  GoProxy p{dir + "/proxy", ""};
+  auto module = [&](const std::string& path, const std::string& version, const std::string& gomod,
+                    const std::string& file, const std::string& code) {
+    std::string at = p.root + "/" + path + "/@v/";
+    write_file(at + version + ".mod", gomod);
+    write_file(at + version + ".info", "{\"Version\":\"" + version + "\",\"Time\":\"2020-01-01T00:00:00Z\"}");
+    std::string list = test::slurp(at + "list");
+    write_file(at + "list", list + version + "\n");
+    std::string src = dir + "/src/" + path + "@" + version;
+    write_file(src + "/go.mod", gomod);
+    write_file(src + "/" + file, code);
+    run_in(dir + "/src", "/usr/bin/python3 -c \"import zipfile,os,sys\nz=zipfile.ZipFile(sys.argv[1],'w')\n"
+                         "for f in ['go.mod', sys.argv[3]]: z.write(os.path.join(sys.argv[2], f), sys.argv[2] + '/' + f)\n\" '" +
+                             at + version + ".zip' '" + path + "@" + version + "' '" + file + "'");
+  };
+  module("example.com/c", "v1.0.0", "module example.com/c\n\ngo 1.16\n", "c.go", "package c\n\nfunc C() {}\n");
+  module("example.com/b", "v1.0.0", "module example.com/b\n\ngo 1.16\n", "b.go", "package b\n\nfunc B() {}\n");
+  module("example.com/b", "v1.1.0", "module example.com/b\n\ngo 1.16\n\nrequire example.com/c v1.0.0\n", "b.go",
+         "package b\n\nimport \"example.com/c\"\n\nfunc B() { c.C() }\n");
+  module("example.com/d", "v1.0.0", "module example.com/d\n\ngo 1.16\n\nrequire example.com/b v1.0.0\n", "d.go",
+         "package d\n\nfunc D() {}\n");
+  module("example.com/a", "v1.0.0",
+         "module example.com/a\n\ngo 1.16\n\nrequire (\n\texample.com/b v1.1.0\n\texample.com/d v1.0.0\n)\n", "a.go",
+         "package a\n\nimport (\n\t\"example.com/b\"\n\t_ \"example.com/d\"\n)\n\nfunc A() { b.B() }\n");
+  p.env = "GOPROXY=file://" + p.root + " GOFLAGS=-mod=mod GOSUMDB=off GONOSUMDB=* GOPATH=" + dir +
+          "/gopath GOCACHE=" + dir + "/gocache GOTOOLCHAIN=local GO111MODULE=on ";
+  return p;
+}
+
+std::set<NV> go_list_all(const GoProxy& p, const std::string& dir) {
+  std::string out = run_in(dir, p.env + "go list -m -f '{{if not .Main}}{{.Path}}\t{{.Version}}{{end}}' all");
+  return parse_tsv(out);
+}
+
+TEST(GoMod, Below117TheBuildListComesFromGoSumAsGoSelectsIt) {
+  std::string dir = test::test_scratch("go116");
+  GoProxy p = make_go_proxy(dir);
+  std::string app = dir + "/app";
+  write_file(app + "/go.mod", "module example.com/app\n\ngo 1.16\n");
+  write_file(app + "/main.go", "package main\n\nimport \"example.com/a\"\n\nfunc main() { a.A() }\n");
+  run_in(app, p.env + "go get example.com/a@v1.0.0 && " + p.env + "go mod tidy");
+  std::string gomod = test::slurp(app + "/go.mod");
+  ASSERT_NE(gomod.find("go 1.16"), std::string::npos) << gomod;
+  ASSERT_EQ(gomod.find("example.com/b"), std::string::npos) << "go 1.16 lists direct dependencies only:\n" << gomod;
+  auto expected = go_list_all(p, app);
+  EXPECT_EQ(expected, (std::set<NV>{{"example.com/a", "v1.0.0"},
+                                    {"example.com/b", "v1.1.0"},
+                                    {"example.com/c", "v1.0.0"},
+                                    {"example.com/d", "v1.0.0"}}));
+  Scan s = scan_tree(app);
+  EXPECT_EQ(s.all(), expected);  // b at v1.1.0, the version MVS selects, not also at v1.0.0
+  for (const Package& p2 : s.out.packages)
+    EXPECT_EQ(p2.path, p2.name == "example.com/a" ? "go.mod" : "go.sum") << p2.name;
+}
+
+TEST(GoMod, From117GoModAloneIsTheBuildList) {
+  std::string dir = test::test_scratch("go117");
+  GoProxy p = make_go_proxy(dir);
+  std::string app = dir + "/app";
+  write_file(app + "/go.mod", "module example.com/app\n\ngo 1.17\n");
+  write_file(app + "/main.go", "package main\n\nimport \"example.com/a\"\n\nfunc main() { a.A() }\n");
+  run_in(app, p.env + "go get example.com/a@v1.0.0 && " + p.env + "go mod tidy");
+  Scan s = scan_tree(app);
+  EXPECT_EQ(s.all(), go_list_all(p, app));
+  for (const Package& p2 : s.out.packages) EXPECT_EQ(p2.path, "go.mod");
+}
+
 TEST(GoSum, ReadWhenThereIsNoGoMod) {
   std::string dir = test::test_scratch("gosum");
   fs::copy_file("/usr/share/go-1.19/src/cmd/go.sum", dir + "/go.sum");
