@@ -36,7 +36,7 @@ std::span<const LockfileCataloger> lockfile_catalogers() {
 
 bool lockfile_wants(std::string_view path) {
   for (const LockfileCataloger& c : lockfile_catalogers())
-    if (c.wants(path)) return true;
+    if (c.wants(path) || (c.companion && c.companion(path))) return true;
   return false;
 }
 

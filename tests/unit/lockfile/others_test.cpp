@@ -257,6 +257,14 @@ TEST(ComposerLock, PublishedLockfileMatchesJson) {
   std::set<NV> ours;
   for (const Package& p : s.out.packages) ours.emplace(p.name, p.version + "/" + p.scope);
   EXPECT_EQ(ours, expected);
+  // Its "license" array, as Python reads it.
+  std::string licenses = tool("/usr/bin/python3 -c 'import json,sys\n"
+                              "d=json.load(open(sys.argv[1]))\n"
+                              "print(\" OR \".join(d[\"packages\"][0][\"license\"]))' '" +
+                              dir + "/composer.lock'");
+  ASSERT_EQ(s.out.packages.size(), 1u);
+  EXPECT_EQ(s.out.packages[0].license + "\n", licenses);
+  EXPECT_FALSE(s.out.packages[0].license.empty());
 }
 
 // Debian's maven-core pom with its parent placed at ../pom.xml, as in Maven's own source tree.
