@@ -162,10 +162,8 @@ TEST(PnpmLock, Versions5To9MatchNpm) {
     Scan s = scan_tree(dir);
     EXPECT_EQ(s.all(), oracle_all());
     EXPECT_TRUE(s.has_warning("lockfile.skipped", "local")) << pnpm;
-    if (std::string(prefix) != "'9.") {
-      // 5.x and 6.x mark dev packages in "packages"; 9.x moved that to the importers.
-      EXPECT_EQ(s.with_scope(not_dev), npm_ls(npm_dir(), "--omit=dev"));
-    }
+    // 5.x and 6.x mark dev packages in "packages"; 9.x from the importers and snapshots.
+    EXPECT_EQ(s.with_scope(not_dev), npm_ls(npm_dir(), "--omit=dev"));
   }
 }
 
