@@ -6,6 +6,7 @@
 // Gemfile.lock files Debian's Ruby ships and one written by `bundle lock
 // --local`. composer.lock, packages.lock.json and pom.xml come from published
 // projects or Debian's Maven repository, with Python as the oracle.
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "unit/lockfile/support.hpp"
@@ -181,6 +182,52 @@ TEST(CargoLock, WrittenOfflineByDebianCargo) {
   EXPECT_EQ(s.all(), expected);
   EXPECT_TRUE(s.has_warning("lockfile.skipped", "util@0.2.0"));
   EXPECT_TRUE(s.has_warning("lockfile.skipped", "app@0.1.0"));
+}
+
+// dev-dependencies: Cargo.lock lists them with the rest; `cargo metadata` gives each edge's kind.
+TEST(CargoLock, DevDependenciesFromCargoToml) {
+  std::string dir = test::test_scratch("cargo-dev");
+  write_file(dir + "/Cargo.toml",
+             "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n"
+             "cfg-if = \"1\"\n\n[dev-dependencies]\nitoa = \"1\"\n");
+  write_file(dir + "/src/main.rs", "fn main() {}\n");
+  write_file(dir + "/.cargo/config.toml",
+             "[source.crates-io]\nreplace-with = \"debian\"\n[source.debian]\ndirectory = "
+             "\"/usr/share/cargo/registry\"\n");
+  run_in(dir, "CARGO_HOME=" + dir + "/.cargo-home /usr/bin/cargo generate-lockfile --offline");
+  auto meta = nlohmann::json::parse(
+      tool("cd '" + dir + "' && CARGO_HOME=" + dir +
+           "/.cargo-home /usr/bin/cargo metadata --offline --format-version 1 2>/dev/null"));
+  // Runtime: what the workspace members reach through normal and build edges.
+  std::map<std::string, NV> by_id;
+  for (const auto& p : meta["packages"]) by_id[p["id"]] = {p["name"], p["version"]};
+  std::set<std::string> members;
+  for (const auto& m : meta["workspace_members"]) members.insert(m);
+  std::set<NV> runtime, all;
+  std::vector<std::string> todo;
+  for (const auto& node : meta["resolve"]["nodes"]) {
+    if (!members.count(node["id"])) continue;
+    for (const auto& d : node["deps"]) {
+      bool normal = false;
+      for (const auto& k : d["dep_kinds"]) normal |= k["kind"].is_null() || k["kind"] == "build";
+      if (normal) todo.push_back(d["pkg"]);
+    }
+  }
+  std::map<std::string, nlohmann::json> nodes;
+  for (const auto& node : meta["resolve"]["nodes"]) nodes[node["id"]] = node;
+  while (!todo.empty()) {
+    std::string id = todo.back();
+    todo.pop_back();
+    if (!runtime.insert(by_id[id]).second) continue;
+    for (const auto& d : nodes[id]["deps"]) todo.push_back(d["pkg"]);
+  }
+  for (const auto& [id, nv] : by_id)
+    if (!members.count(id)) all.insert(nv);
+  ASSERT_EQ(all, (std::set<NV>{{"cfg-if", "1.0.0"}, {"itoa", "1.0.1"}}));
+  ASSERT_EQ(runtime, (std::set<NV>{{"cfg-if", "1.0.0"}}));
+  Scan s = scan_tree(dir);
+  EXPECT_EQ(s.all(), all);
+  EXPECT_EQ(s.with_scope([](const std::string& sc) { return sc != "dev"; }), runtime);
 }
 
 // Bundler wants a Gemfile beside the lockfile to resolve sources; an empty one is enough to parse.
