@@ -273,6 +273,33 @@ TEST(GemfileLock, WrittenByBundleLockLocal) {
   EXPECT_TRUE(s.has_warning("lockfile.skipped", "mylib"));
 }
 
+// Groups of the Gemfile: Bundler's own runtime set (specs_for [:default]) is what is not dev or test.
+TEST(GemfileLock, GroupsFromTheGemfileAsBundlerResolvesThem) {
+  std::string dir = test::test_scratch("bundle-groups");
+  write_file(dir + "/Gemfile",
+             "source \"https://rubygems.org\"\n"
+             "gem \"rake\" # runtime\n"
+             "group :test do\n  gem \"minitest\"\nend\n"
+             "gem \"test-unit\", group: :development  # depends on power_assert\n");
+  run_in(dir, "HOME=" + dir + " ruby -e 'load Gem.bin_path(\"bundler\", \"bundle\")' lock --local");
+  std::set<NV> runtime = parse_tsv(tool(
+      "cd '" + dir + "' && HOME='" + dir + "' BUNDLE_GEMFILE='" + dir +
+      "/Gemfile' ruby -rbundler -e 'Bundler.definition.specs_for([:default]).each { |s| puts \"#{s.name}\\t#{s.version}\" "
+      "unless s.name == \"bundler\" }'"));
+  ASSERT_EQ(runtime.size(), 1u);
+  Scan s = scan_tree(dir);
+  EXPECT_EQ(s.all(), bundler_oracle(dir + "/Gemfile.lock"));
+  EXPECT_EQ(s.with_scope([](const std::string& sc) { return sc.empty(); }), runtime);
+  for (const Package& p : s.out.packages) {
+    if (p.name == "minitest") {
+      EXPECT_EQ(p.scope, "test");
+    }
+    if (p.name == "power_assert") {
+      EXPECT_EQ(p.scope, "dev");  // through test-unit
+    }
+  }
+}
+
 TEST(NugetLock, PublishedLockfileMatchesJson) {
   std::string dir = test::test_scratch("nuget");
   fs::copy_file(repo_data("nuget/packages.lock.json"), dir + "/packages.lock.json");
