@@ -383,3 +383,102 @@ TEST(Table, NarrowWidthAndHostileNames) {
 
 }  // namespace
 }  // namespace dagda
+
+// --- what `scan sbom:FILE` needs ------------------------------------------
+
+namespace dagda {
+namespace {
+
+using nlohmann::json;
+
+// The facts the matcher keys on, per package: ecosystem, name, version, arch, source package and
+// version, rpm epoch, sourcerpm and modularitylabel.
+using Facts = std::tuple<std::string, std::string, std::string, std::string, std::string, std::string,
+                         std::string, std::string, std::string>;
+
+Facts facts_of(const Package& p) {
+  return {p.ecosystem,
+          p.name,
+          p.version,
+          p.arch,
+          p.source_name,
+          p.source_version,
+          p.rpm && p.rpm->epoch ? std::to_string(*p.rpm->epoch) : "",
+          p.rpm ? p.rpm->sourcerpm : "",
+          p.rpm ? p.rpm->modularitylabel : ""};
+}
+
+Facts facts_of(const std::map<std::string, std::string>& props, const std::string& name, const std::string& version) {
+  auto get = [&](const char* k) {
+    auto it = props.find(k);
+    return it == props.end() ? std::string() : it->second;
+  };
+  return {get("dagda:package:ecosystem"), name, version, get("dagda:package:arch"),
+          get("dagda:package:source_name"), get("dagda:package:source_version"), get("dagda:rpm:epoch"),
+          get("dagda:rpm:sourcerpm"), get("dagda:rpm:modularitylabel")};
+}
+
+// Our CycloneDX and SPDX documents carry, in standard places or our documented property names,
+// everything the matcher uses: the distro and release, and every package's source facts.
+class SbomRoundTrip : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SbomRoundTrip, CycloneDxAndSpdxCarryWhatMatchingNeeds) {
+  const Inventory& inv = test::real_inventory(GetParam());
+  ASSERT_TRUE(inv.os.has_value());
+  std::multiset<Facts> expected;
+  for (const Package& p : inv.packages) expected.insert(facts_of(p));
+  // rpm versions in SBOMs are "[E:]V-R" as the JSON has them; epoch, sourcerpm, label as properties.
+
+  json cdx = json::parse(test::render(inv, "cyclonedx"));
+  std::map<std::string, std::string> meta;
+  for (const json& p : cdx["metadata"]["component"]["properties"]) meta[p["name"]] = p["value"];
+  EXPECT_EQ(meta["dagda:os:family"], inv.os->family);
+  EXPECT_EQ(meta["dagda:os:version_id"], inv.os->version_id);
+  EXPECT_EQ(meta["dagda:os:codename"], inv.os->codename);
+  std::multiset<Facts> from_cdx;
+  for (const json& c : cdx["components"]) {
+    if (c["type"] == "operating-system") {
+      EXPECT_EQ(c["name"], inv.os->family);
+      EXPECT_EQ(c.value("version", ""), inv.os->version_id);
+      continue;
+    }
+    std::map<std::string, std::string> props;
+    for (const json& p : c["properties"]) props[p["name"]] = p["value"];
+    from_cdx.insert(facts_of(props, c["name"], c["version"]));
+    // The purl says the distro too (pkg:TYPE/FAMILY/NAME@V?...&distro=FAMILY-VERSION_ID).
+    EXPECT_NE(c["purl"].get<std::string>().find("distro=" + inv.os->family + "-"), std::string::npos) << c["purl"];
+  }
+  EXPECT_EQ(from_cdx, expected);
+
+  json spdx = json::parse(test::render(inv, "spdx"));
+  std::multiset<Facts> from_spdx;
+  for (const json& p : spdx["packages"]) {
+    std::map<std::string, std::string> notes;
+    for (const json& a : p.value("annotations", json::array())) {
+      std::string c = a["comment"];
+      notes.emplace(c.substr(0, c.find('=')), c.substr(c.find('=') + 1));
+    }
+    if (p.value("primaryPackagePurpose", "") == "OPERATING_SYSTEM") {
+      EXPECT_EQ(notes["dagda:os:family"], inv.os->family);
+      EXPECT_EQ(notes["dagda:os:version_id"], inv.os->version_id);
+      EXPECT_EQ(notes["dagda:os:codename"], inv.os->codename);
+      continue;
+    }
+    if (!notes.count("dagda:package:ecosystem")) continue;  // the scanned source itself
+    from_spdx.insert(facts_of(notes, p["name"], p["versionInfo"]));
+  }
+  EXPECT_EQ(from_spdx, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Real, SbomRoundTrip,
+                         ::testing::Values("debian-12-status", "ubuntu-18.04-status", "alpine-3.10-image",
+                                           "centos-8-modules-rpmdb"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           for (char& c : n)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
+
+}  // namespace
+}  // namespace dagda
