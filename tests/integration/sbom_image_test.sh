@@ -5,6 +5,7 @@
 # Oracles: dpkg-query on the image's final dpkg database (merged by podman) and on the
 # debootstrap tree; the image config's diff ids and history.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+SCHEMAS=${DAGDA_TESTDATA:-${DAGDA_TESTDATA_DEFAULT:-$DAGDA_SOURCE_DIR/../shared/data}}/schemas
 
 need_test_images
 I=$IMAGES
@@ -109,6 +110,10 @@ for name in docker oci_archive oci_dir oci_gzip oci_zstd oci_plain bare_docker b
     jq -e 'all(.packages[]; . as $p | .ecosystem == "deb" and ($p.purl | startswith(@uri "pkg:deb/debian/\($p.name)@"))
              and ($p.purl | contains("arch=\($p.arch)")) and .path == "var/lib/dpkg/status")' "$out"
 
+  # Licenses from usr/share/doc/NAME/copyright: every package of this image has one.
+  check "$name: every package has a license and its SPDX form" \
+    jq -e 'all(.packages[]; (.license // "") != "" and (.license_spdx // "") != "")' "$out"
+
   attribution_rows "$out" >"$SCRATCH/$name.attr"
   same_lines "$name: each package's layer, diff id and created_by (base layer vs install layer)" \
     "$EXPECTED_ATTR" "$SCRATCH/$name.attr"
@@ -154,6 +159,11 @@ if [[ -s $SCRATCH/docker.out ]]; then
   if ((RC == 0)); then
     jq -r '.. | objects | select(has("purl")) | .purl' "$SCRATCH/cdx.out" | LC_ALL=C sort -u >"$SCRATCH/purls.cdx"
     same_lines "cyclonedx: the same purls as the JSON inventory" "$SCRATCH/purls.json" "$SCRATCH/purls.cdx"
+    check "cyclonedx: valid against the official schema (licenses, LicenseRef- expressions)" \
+      /usr/bin/python3 "$DAGDA_SOURCE_DIR/tests/unit/report/validate_sbom.py" "$SCHEMAS" cyclonedx-1.6 "$SCRATCH/cdx.out"
+    check "cyclonedx: the distro on the scanned image's component" \
+      jq -e '[.metadata.component.properties[] | select(.name == "dagda:os:family" or .name == "dagda:os:version_id")
+              | .value] == ["debian", "12"]' "$SCRATCH/cdx.out"
   else
     fail "cyclonedx: dagda sbom exited $RC"
     show_err cdx
@@ -164,6 +174,8 @@ if [[ -s $SCRATCH/docker.out ]]; then
     jq -r '.packages[].externalRefs[]? | select(.referenceType == "purl") | .referenceLocator' "$SCRATCH/spdx.out" |
       LC_ALL=C sort -u >"$SCRATCH/purls.spdx"
     same_lines "spdx: the same purls as the JSON inventory" "$SCRATCH/purls.json" "$SCRATCH/purls.spdx"
+    check "spdx: valid against the official schema, every LicenseRef- declared" \
+      /usr/bin/python3 "$DAGDA_SOURCE_DIR/tests/unit/report/validate_sbom.py" "$SCHEMAS" spdx-2.3 "$SCRATCH/spdx.out"
   else
     fail "spdx: dagda sbom exited $RC"
     show_err spdx

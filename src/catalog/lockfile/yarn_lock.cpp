@@ -91,10 +91,12 @@ std::optional<size_t> resolve(const std::map<std::string, size_t>& by_descriptor
 void scopes_from_package_json(const LockfileContext& ctx, const std::string& path, const std::vector<Entry>& entries,
                               std::vector<std::string>& scope) {
   std::string dir(dirname(path));
-  auto blob = ctx.fs.read(dir.empty() ? "package.json" : dir + "/package.json");
-  if (!blob.ok() || (*blob)->data().size() > kMaxLockfileBytes) return;
-  auto manifest = nlohmann::json::parse((*blob)->data(), nullptr, /*allow_exceptions=*/false);
-  if (!manifest.is_object()) return;
+  std::string manifest_path = dir.empty() ? "package.json" : dir + "/package.json";
+  auto blob = ctx.fs.read(manifest_path);
+  if (!blob.ok()) return;
+  auto parsed = parse_json(manifest_path, (*blob)->data());  // size and nesting checked
+  if (!parsed.ok() || !parsed->is_object()) return;
+  const nlohmann::json& manifest = *parsed;
   std::map<std::string, size_t> by_descriptor;
   for (size_t i = 0; i < entries.size(); ++i)
     for (const auto& d : entries[i].descriptors) by_descriptor.emplace(d, i);
