@@ -823,8 +823,9 @@ NormalizedLicense normalize_license(std::string_view declared) {
     if (!tokens.empty() && tokens.size() <= kMaxTokens) root = NormParser(std::move(tokens)).parse();
   }
   if (!root) {
-    // Not a list of license names: the text itself (as some METADATA License fields hold).
-    root = free_text(collapse_spaces(s));
+    // Not a list of license names: the text itself (as some METADATA License fields hold), of
+    // which the name keeps the start.
+    root = free_text(collapse_spaces(s.substr(0, 8 * kMaxDeclared)));
   }
   return finish(simplify(std::move(*root)));
 }
