@@ -110,9 +110,12 @@ for name in docker oci_archive oci_dir oci_gzip oci_zstd oci_plain bare_docker b
     jq -e 'all(.packages[]; . as $p | .ecosystem == "deb" and ($p.purl | startswith(@uri "pkg:deb/debian/\($p.name)@"))
              and ($p.purl | contains("arch=\($p.arch)")) and .path == "var/lib/dpkg/status")' "$out"
 
-  # Licenses from usr/share/doc/NAME/copyright: every package of this image has one.
-  check "$name: every package has a license and its SPDX form" \
-    jq -e 'all(.packages[]; (.license // "") != "" and (.license_spdx // "") != "")' "$out"
+  # Licenses from usr/share/doc/NAME/copyright. The purge layer makes usr/share/doc opaque, hiding the
+  # base layer's copyright files: only the packages the install layer brings (jq and its libraries) have
+  # theirs in the final image, and exactly those have a license.
+  check "$name: a license (and its SPDX form) exactly for the packages whose copyright file survives" \
+    jq -e --argjson i "$INSTALL_LAYER" 'all(.packages[]; ((.license // "") != "" and (.license_spdx // "") != "")
+         == (.layer_index == $i)) and any(.packages[]; .layer_index == $i)' "$out"
 
   attribution_rows "$out" >"$SCRATCH/$name.attr"
   same_lines "$name: each package's layer, diff id and created_by (base layer vs install layer)" \
@@ -148,6 +151,8 @@ purge_layer=$(tar -xOf "$I/layered.docker.tar" manifest.json | jq -r '.[0].Layer
 tar -xOf "$I/layered.docker.tar" "$purge_layer" | tar -t >"$SCRATCH/purge-layer.list"
 check "the purge layer holds whiteouts" grep -q '/\.wh\.[^.]' "$SCRATCH/purge-layer.list"
 check "the purge layer holds an opaque directory" grep -q '/\.wh\.\.wh\.\.opq$' "$SCRATCH/purge-layer.list"
+check "the opaque directory is usr/share/doc (the base layer's copyright files are hidden)" \
+  grep -qx 'usr/share/doc/\.wh\.\.wh\.\.opq' "$SCRATCH/purge-layer.list"
 check "usr/share/doc/README.dagda (written after the opaque marker) is in the purge layer" \
   grep -qx 'usr/share/doc/README.dagda' "$SCRATCH/purge-layer.list"
 
@@ -225,6 +230,15 @@ for name in dir rootfs_tar rootfs_zst bare_dir bare_rootfs_zst; do
     jq -e '.os.family == "debian" and .os.version_id == "12" and .os.codename == "bookworm"' "$out"
   pkg_rows "$out" >"$SCRATCH/$name.rows"
   same_lines "$name: packages equal dpkg-query on the debootstrap tree" "$SCRATCH/rootfs.expected" "$SCRATCH/$name.rows"
+  # The tree keeps its documentation: a license exactly for the packages with a copyright file there.
+  (cd "$I/debian-rootfs/usr/share/doc" && for d in *; do [[ -e $d/copyright ]] && echo "$d"; done) | LC_ALL=C sort \
+    >"$SCRATCH/$name.with-copyright"
+  jq -r '.packages[] | select((.license // "") != "" and (.license_spdx // "") != "") | .name' "$out" | LC_ALL=C sort -u \
+    >"$SCRATCH/$name.licensed"
+  jq -r '.packages[].name' "$out" | LC_ALL=C sort -u | LC_ALL=C comm -12 - "$SCRATCH/$name.with-copyright" \
+    >"$SCRATCH/$name.expected-licensed"
+  same_lines "$name: a license for every package with a copyright file" "$SCRATCH/$name.expected-licensed" \
+    "$SCRATCH/$name.licensed"
 done
 
 finish
