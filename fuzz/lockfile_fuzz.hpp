@@ -1,6 +1,7 @@
 // The body the lockfile_*_fuzz targets share: the first byte picks one of the family's
 // parsers, the rest is the file. A second copy of the input sits in the tree as a
-// sibling file, so includes and parents (requirements -r, pom.xml ../pom.xml) are followed.
+// sibling file, so includes and parents (requirements -r, pom.xml ../pom.xml) are followed,
+// and copies as the companion files (package.json, Gemfile, Cargo.toml, go.sum).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +24,10 @@ inline int fuzz_lockfiles(std::span<const LockfileTarget> targets, const uint8_t
   view.add_file(path, content);
   view.add_file("app/" + std::string(file), content);
   view.add_file("app/sub/requirements/base.txt", content);
+  // The same bytes as the companion files some readers look at beside the lockfile (yarn's
+  // package.json, a Gemfile, Cargo.toml) and as go.sum for go.mod below go 1.17.
+  for (const char* companion : {"package.json", "Gemfile", "gems.rb", "Cargo.toml", "go.sum"})
+    if (file != companion) view.add_file("app/sub/" + std::string(companion), content);
   dagda::Diagnostics diag;
   for (const dagda::LockfileCataloger& c : dagda::lockfile_catalogers()) {
     if (c.name != name) continue;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target in BUILD_DIR for SECONDS each, seeded from the real
-# files in ../shared/data that it parses (fuzz/seeds.txt maps target -> paths)
+# files in ../shared/data that it parses (fuzz/seeds.txt maps target -> paths;
+# an absolute path names files of this Debian system, such as its copyright files)
 # and from the inputs that once crashed it (fuzz/regressions/TARGET/).
 # DAGDA_FUZZ_SEED fixes libFuzzer's random seed, so a failure can be replayed;
 # DAGDA_FUZZ_JOBS targets run at a time (default: one per core).
@@ -21,11 +22,13 @@ fuzz_one() {
   local seeds=() target glob f s
   while read -r target glob; do
     [[ "$target" == "$name" ]] || continue
-    for f in $data/$glob; do [[ -f "$f" ]] && seeds+=("$f"); done
+    [[ $glob == /* ]] || glob=$data/$glob  # an absolute glob names host files (this Debian's own)
+    for f in $glob; do [[ -f "$f" ]] && seeds+=("$f"); done
   done < <(grep -v '^#' fuzz/seeds.txt 2>/dev/null || true)
   for s in "${seeds[@]}"; do
     case "$s" in
       *.xz) xz -dc "$s" > "$seeddir/$(basename "$s" .xz)" ;;
+      /*) [[ $s == "$data"/* ]] && cp -f "$s" "$seeddir/" || cp -f "$s" "$seeddir/$(printf %s "$s" | tr / _)" ;;
       *) cp -f "$s" "$seeddir/" ;;
     esac
   done

@@ -17,7 +17,7 @@ TEST_PKGS=(
   podman runc skopeo debootstrap uidmap fuse-overlayfs jq xz-utils zstd gzip time
   golang-go cargo librust-cfg-if-dev librust-itoa-dev python3-pip golang-1.19-src
   lz4 nodejs openjdk-17-jre-headless libmaven3-core-java python3-distro distro-info-data lsb-release
-  postgresql python3-yaml python3-toml composer php-twig
+  postgresql python3-yaml python3-toml composer php-twig python3-debian node-spdx-expression-parse
 )
 
 want=("${BUILD_PKGS[@]}")

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "catalog/app.hpp"
+#include "layers/utf8_names.hpp"
 
 namespace dagda {
 
@@ -44,6 +45,7 @@ Status read_zip(std::string_view data,
                 const std::function<uint64_t(std::string_view name, int64_t size)>& want,
                 const std::function<void(std::string_view name, std::string_view bytes, bool complete)>& take,
                 uint64_t* budget) {
+  Utf8NamesScope utf8_names;  // entry names flagged UTF-8 pass through unchanged
   std::unique_ptr<struct archive, int (*)(struct archive*)> a(archive_read_new(), archive_read_free);
   archive_read_support_format_zip(a.get());
   auto damaged = [&](std::string_view what) {

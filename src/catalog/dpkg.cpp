@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "catalog/cataloger.hpp"
+#include "catalog/deb_copyright.hpp"
 #include "catalog/text_db.hpp"
 
 namespace dagda {
@@ -291,7 +292,7 @@ bool is_status_d_file(std::string_view path) {
 }
 
 bool dpkg_wants(std::string_view path) {
-  if (path == kStatusFile || is_status_d_file(path)) return true;
+  if (path == kStatusFile || is_status_d_file(path) || deb_copyright_wants(path)) return true;
   if (!path.starts_with(kInfoDir)) return false;
   std::string_view rest = path.substr(kInfoDir.size());
   return rest.size() > 5 && rest.find('/') == std::string_view::npos && rest.ends_with(".list");
@@ -359,7 +360,10 @@ Result<CatalogOutput> dpkg_catalog(const CatalogContext& ctx) {
     parse_file(path, **blob);
   }
 
-  for (auto& p : out.packages) attach_files(ctx, p, out.partial, ceilings);
+  for (auto& p : out.packages) {
+    attach_files(ctx, p, out.partial, ceilings);
+    attach_deb_copyright(ctx, p);
+  }
   ceilings.report(out);
   return out;
 }
@@ -370,8 +374,9 @@ namespace catalogers {
 extern const CatalogerInfo dpkg;
 const CatalogerInfo dpkg = {
     .name = "dpkg",
-    .description = "Debian packages from var/lib/dpkg/status, status.d/ and info/*.list",
-    .version = 1,
+    .description = "Debian packages from var/lib/dpkg/status, status.d/ and info/*.list; licenses from "
+                   "usr/share/doc/*/copyright",
+    .version = 2,
     .wants = dpkg_wants,
     .catalog = dpkg_catalog,
 };

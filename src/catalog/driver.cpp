@@ -17,6 +17,7 @@
 
 #include "catalog/cataloger.hpp"
 #include "catalog/lockfile/lockfile.hpp"
+#include "catalog/merge.hpp"
 #include "catalog/os_release.hpp"
 #include "common/fs.hpp"
 #include "layers/layer_fs.hpp"
@@ -340,11 +341,13 @@ void catalog_image(const LayerFs& fs, const std::vector<LayerIndex>& layers, con
   if (!opts.include_os_owned) drop_os_owned(inv.packages);
   if (lockfiles) {
     add_lockfile_packages(layers, fs, diag, inv);
+    merge_lockfile_and_installed(inv.packages);
     if (inv.packages.size() > limits.max_packages) {
       dropped_packages += inv.packages.size() - limits.max_packages;
       inv.packages.erase(inv.packages.begin() + static_cast<std::ptrdiff_t>(limits.max_packages), inv.packages.end());
     }
   }
+  if (opts.exclude_dev) drop_dev_packages(inv.packages);
   if (dropped_packages > 0) {
     diag.warn("catalog.too-many-packages",
               fmt::format("the image lists more than {} packages: {} are reported and {} more are left out "

@@ -32,6 +32,9 @@ struct InventoryOptions {
   const std::atomic<bool>* cancel = nullptr;
   // Called after each layer is read, with the layers read and their total.
   std::function<void(size_t done, size_t total)> progress;
+  // Leave out dependencies a lockfile marks as development or test only (scope dev, test,
+  // dev-optional); they are included by default.
+  bool exclude_dev = false;
 };
 
 // Opens SOURCE, walks every layer once (in parallel), merges them, detects the

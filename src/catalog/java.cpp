@@ -6,7 +6,8 @@
 // An archive without one is named from the main section of its
 // META-INF/MANIFEST.MF (Implementation-Vendor-Id as the group; the file name,
 // Bundle-SymbolicName or Implementation-Title as the artifact;
-// Implementation-Version or Bundle-Version as the version). Nested archives
+// Implementation-Version or Bundle-Version as the version). The license is that
+// of the pom.xml beside the pom.properties (<licenses>). Nested archives
 // count their inflated bytes against one budget per outer archive, so a zip
 // bomb costs a warning and a partial result, not the machine's memory.
 #include <fmt/format.h>
@@ -43,6 +44,48 @@ std::map<std::string, std::string> parse_properties(std::string_view text) {
     size_t sep = t.find_first_of("=:");
     if (sep == std::string::npos) continue;
     out[trim(std::string_view(t).substr(0, sep))] = trim(std::string_view(t).substr(sep + 1));
+  }
+  return out;
+}
+
+// The <licenses><license><name> of a pom.xml, joined with " OR " (Maven: a project listing
+// several licenses may be used under any of them). Read as text: the names are plain
+// character data (entities of XML's five and CDATA sections are decoded).
+std::string pom_licenses(std::string_view xml) {
+  size_t open = xml.find("<licenses>");
+  size_t close = open == std::string_view::npos ? open : xml.find("</licenses>", open);
+  if (close == std::string_view::npos) return {};
+  std::string_view block = xml.substr(open, close - open);
+  std::string out;
+  size_t count = 0;
+  for (size_t at = block.find("<name>"); at != std::string_view::npos && count < 16;
+       at = block.find("<name>", at + 1)) {
+    size_t end = block.find("</name>", at);
+    if (end == std::string_view::npos) break;
+    std::string_view raw = block.substr(at + 6, end - at - 6);
+    if (raw.starts_with("<![CDATA[") && raw.ends_with("]]>")) raw = raw.substr(9, raw.size() - 12);
+    std::string name;
+    for (size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '&') {
+        static constexpr std::pair<std::string_view, char> kEntities[] = {
+            {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+        bool decoded = false;
+        for (auto [e, c] : kEntities) {
+          if (raw.substr(i).starts_with(e)) {
+            name += c;
+            i += e.size() - 1;
+            decoded = true;
+            break;
+          }
+        }
+        if (decoded) continue;
+      }
+      name += raw[i];
+    }
+    name = trim(name);
+    if (name.empty()) continue;
+    out += (out.empty() ? "" : " OR ") + name;
+    ++count;
   }
   return out;
 }
@@ -111,12 +154,14 @@ struct Walk {
   // One archive: its metadata, then the archives inside it (depth first, one at a time).
   void visit(std::string_view data, std::vector<std::string>& chain, int depth) {
     const std::string sha1 = sha1_hex(data);
-    std::vector<std::map<std::string, std::string>> poms;
+    std::vector<std::pair<std::string, std::map<std::string, std::string>>> poms;  // (folder, pom.properties)
+    std::map<std::string, std::string> licenses;  // folder -> license of the pom.xml beside it
     std::optional<std::map<std::string, std::string>> manifest;
     const std::string where = fmt::format("{}", fmt::join(chain, "!/"));
     auto want = [&](std::string_view name, int64_t) -> uint64_t {
       if (name == "META-INF/MANIFEST.MF" ||
-          (name.starts_with("META-INF/maven/") && name.ends_with("/pom.properties")))
+          (name.starts_with("META-INF/maven/") &&
+           (name.ends_with("/pom.properties") || name.ends_with("/pom.xml"))))
         return limits.max_metadata_entry;
       if (is_java_archive(name)) {
         if (depth < limits.max_depth) return budget + 1;
@@ -144,10 +189,13 @@ struct Walk {
                   {.file = where});
         return;
       }
+      std::string folder(name.substr(0, name.rfind('/') + 1));
       if (name == "META-INF/MANIFEST.MF") {
         manifest = parse_manifest_main(bytes);
+      } else if (name.ends_with("/pom.xml")) {
+        licenses[folder] = pom_licenses(bytes);
       } else {
-        poms.push_back(parse_properties(bytes));
+        poms.emplace_back(folder, parse_properties(bytes));
       }
     };
     Status st = read_zip(data, want, take, &budget);
@@ -163,7 +211,7 @@ struct Walk {
       }
     }
     bool any = false;
-    for (const auto& pom : poms) {
+    for (const auto& [folder, pom] : poms) {
       std::string group = get(pom, "groupId"), artifact = get(pom, "artifactId"),
                   version = get(pom, "version");
       if (artifact.empty() || version.empty()) {
@@ -172,6 +220,7 @@ struct Walk {
         continue;
       }
       out.packages.push_back(make(group.empty() ? artifact : group + ":" + artifact, version, sha1, chain));
+      if (auto lic = licenses.find(folder); lic != licenses.end()) out.packages.back().license = lic->second;
       any = true;
     }
     if (any || !manifest) return;
@@ -230,7 +279,7 @@ const CatalogerInfo java = {
     .name = "java",
     .description =
         "Java archives (.jar .war .ear .par .sar .jpi .hpi, nested): pom.properties, else MANIFEST.MF",
-    .version = 1,
+    .version = 2,
     .wants = java_wants,
     .catalog = java_catalog,
     .application = true,

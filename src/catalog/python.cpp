@@ -5,7 +5,10 @@
 // line. It lives in NAME-VERSION.dist-info/METADATA (wheels), in
 // NAME.egg-info/PKG-INFO or a NAME.egg-info file (setuptools), and in
 // EGG-INFO/PKG-INFO inside a .egg zip or directory. Names are normalised per
-// PEP 503.
+// PEP 503. The license is License-Expression (PEP 639) when there is one, else
+// License when it is a name (one line, not "UNKNOWN"), else the "License ::"
+// classifiers' last parts joined with " OR " (packages list several when they
+// are dual-licensed), else the License text as written.
 #include <fmt/format.h>
 
 #include "catalog/app.hpp"
@@ -54,12 +57,17 @@ std::optional<Package> parse_python_metadata(std::string_view text, const std::s
   LineReader lines(text);
   std::string_view line;
   std::string* last = nullptr;
-  std::string name;
+  std::string name, expression, license_field;
+  bool license_folded = false;
+  std::vector<std::string> classifiers;
   while (lines.next(line)) {
     if (line.empty()) break;  // the body (the description) follows
     if (line[0] == ' ' || line[0] == '\t') {
       size_t start = line.find_first_not_of(" \t");
-      if (last && start != std::string_view::npos) last->append(" ").append(line.substr(start));
+      if (last && start != std::string_view::npos) {
+        last->append(" ").append(line.substr(start));
+        license_folded |= last == &license_field;
+      }
       continue;
     }
     size_t colon = line.find(':');
@@ -72,18 +80,32 @@ std::optional<Package> parse_python_metadata(std::string_view text, const std::s
       name = std::string(value);
     } else if (key == "Version" && p.version.empty()) {
       p.version = std::string(value);
-    } else if (key == "License" && p.license.empty()) {
-      p.license = std::string(value);
-      last = &p.license;
+    } else if (key == "License" && license_field.empty()) {
+      license_field = std::string(value);
+      last = &license_field;
     } else if (key == "License-Expression") {
-      p.license = std::string(value);
+      expression = std::string(value);
+    } else if (key == "Classifier" && value.starts_with("License ::") && classifiers.size() < 16) {
+      // "License :: OSI Approved :: MIT License" -> "MIT License"; "License :: Public Domain" too.
+      std::string_view last_part = value.substr(value.rfind("::") + 2);
+      while (!last_part.empty() && last_part.front() == ' ') last_part.remove_prefix(1);
+      if (!last_part.empty() && last_part != "OSI Approved") classifiers.emplace_back(last_part);
     }
+  }
+  if (license_field == "UNKNOWN") license_field.clear();
+  // A License header holding a whole license text (folded lines) is not a name.
+  bool license_is_name = !license_field.empty() && license_field.size() <= 120 && !license_folded;
+  if (!expression.empty()) {
+    p.license = expression;
+  } else if (license_is_name || (classifiers.empty() && !license_field.empty())) {
+    p.license = license_field;
+  } else {
+    for (const std::string& c : classifiers) p.license += (p.license.empty() ? "" : " OR ") + c;
   }
   if (name.empty() || p.version.empty()) {
     diag.warn("python.bad-metadata", "no Name or no Version header", {.file = path});
     return std::nullopt;
   }
-  if (p.license == "UNKNOWN") p.license.clear();
   p.name = pep503_normalize(name);
   return p;
 }
@@ -111,7 +133,7 @@ extern const CatalogerInfo python;
 const CatalogerInfo python = {
     .name = "python",
     .description = "Python distributions: *.dist-info/METADATA, *.egg-info (file or PKG-INFO), .egg files",
-    .version = 1,
+    .version = 2,
     .wants = python_wants,
     .catalog = python_catalog,
     .application = true,

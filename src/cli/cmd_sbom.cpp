@@ -26,6 +26,7 @@ struct SbomArgs {
   std::string retirejs;  // retire.js repository JSON file
   bool include_os_owned = false;
   bool os_only = false;
+  bool exclude_dev = false;
 };
 
 int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
@@ -40,6 +41,7 @@ int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
   opts.inventory.source.platform = args.platform;
   opts.inventory.threads = args.threads;
   opts.inventory.include_os_owned = args.include_os_owned;
+  opts.inventory.exclude_dev = args.exclude_dev;
   opts.inventory.os_only = args.os_only;
   opts.inventory.lockfiles = args.lockfiles;
   opts.retirejs_file = args.retirejs;
@@ -84,6 +86,8 @@ void add_sbom(CLI::App& app, Cli& cli) {
   sub->add_flag("--os-only", args->os_only, "Only the OS package databases (dpkg, apk, rpm): no application catalogers");
   sub->add_flag("--lockfiles", args->lockfiles,
                 "Also read lockfiles (package-lock.json, go.mod, Cargo.lock, ...) in images; always on for fs:");
+  sub->add_flag("--exclude-dev", args->exclude_dev,
+                "Leave out dependencies lockfiles mark as development or test only (included by default)");
   sub->callback([args, &cli] { cli.exit_code = run_sbom(*args, cli.global); });
 }
 

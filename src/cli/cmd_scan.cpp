@@ -23,6 +23,7 @@ struct ScanArgs {
   std::string source, format = "table", output, platform, ignorefile, vex, retirejs;
   std::vector<std::string> severity;
   bool ignore_unfixed = false, show_suppressed = false, lockfiles = false, include_os_owned = false;
+  bool exclude_dev = false;
   int exit_code = 0;
   unsigned threads = 0;
 };
@@ -46,6 +47,7 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
   opts.inventory.threads = args.threads;
   opts.inventory.lockfiles = args.lockfiles;
   opts.inventory.include_os_owned = args.include_os_owned;
+  opts.inventory.exclude_dev = args.exclude_dev;
   opts.retirejs_file = args.retirejs;
   opts.cache_dir = g.cache_dir;
 
@@ -62,6 +64,7 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
   }
   ScanReportOptions ro;
   ro.show_suppressed = args.show_suppressed;
+  ro.warnings_on_stderr = !g.quiet;
   bool to_terminal = args.output.empty() && ::isatty(STDOUT_FILENO);
   ro.color = to_terminal && !g.no_color && std::getenv("NO_COLOR") == nullptr;
   if (struct winsize ws{}; to_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 60)
@@ -111,6 +114,8 @@ void add_scan(CLI::App& app, Cli& cli) {
   sub->add_option("--platform", a->platform, "OS/ARCH[/VARIANT] to pick from a multi-platform index");
   sub->add_flag("--lockfiles", a->lockfiles, "Also read lockfiles inside images (always on for fs:)");
   sub->add_flag("--include-os-owned", a->include_os_owned, "Keep application packages whose files an OS package owns");
+  sub->add_flag("--exclude-dev", a->exclude_dev,
+                "Leave out dependencies lockfiles mark as development or test only (included by default)");
   sub->add_option("--retirejs", a->retirejs, "retire.js repository file (default: the one imported into the database)");
   sub->add_option("--threads", a->threads, "Layers read at once (default: one per core)");
   sub->callback([a, &cli] { cli.exit_code = run_scan(*a, cli.global); });

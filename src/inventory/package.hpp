@@ -31,10 +31,14 @@ struct Package {
   std::string arch;
   std::string source_name;     // dpkg Source:, apk origin, rpm source package name
   std::string source_version;  // the source package's version when it differs or is known
-  std::string license;         // as the database states it (not normalised), may be empty
+  // As the package states it, not normalised, may be empty: dpkg the License short names of
+  // usr/share/doc/NAME/copyright joined with " and " (catalog/deb_copyright.hpp), apk L:, rpm
+  // License, the language metadata's license field. Reports normalise it (report/spdx_license.hpp).
+  std::string license;
   std::optional<RpmFields> rpm;
-  // Lockfile entries: "dev", "optional" or "dev-optional" when the lockfile says so, a Maven
-  // <scope> other than compile; empty for runtime dependencies and installed packages.
+  // What the dependency is for, where a lockfile or manifest says so: "dev", "test",
+  // "optional", "dev-optional", "peer", or a Maven <scope> other than compile ("provided",
+  // "runtime", "test"); empty for runtime dependencies and installed packages.
   std::string scope;
 
   // Where it came from.
@@ -45,6 +49,10 @@ struct Package {
   std::string layer;               // that layer's diff id
   std::string created_by;          // that layer's history entry, when the config has one
   std::vector<std::string> files;  // files the package owns, as the database lists them
+  // Every file that declares this same package when more than one does (fs: sources: a
+  // lockfile entry and the installed node_modules/NAME/package.json), `path` first. Empty
+  // when `path` is the only one.
+  std::vector<std::string> locations;
 
   // Application packages only.
   std::string sha1;  // hex SHA-1 of the archive (Java) or file (JavaScript) that holds it
@@ -53,6 +61,11 @@ struct Package {
   std::vector<std::string> parents;
   std::string cataloger;  // the cataloger that found it ("java", "python", ...); empty for OS packages
 };
+
+// Scopes of dependencies that are not needed at run time (left out by --exclude-dev).
+inline bool is_dev_scope(const std::string& scope) {
+  return scope == "dev" || scope == "test" || scope == "dev-optional";
+}
 
 // True for the ecosystems of operating-system package managers (deb, apk, rpm).
 bool is_os_ecosystem(std::string_view ecosystem);

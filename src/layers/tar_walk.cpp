@@ -4,6 +4,7 @@
 
 #include "layers/layer_index.hpp"
 #include "layers/path.hpp"
+#include "layers/utf8_names.hpp"
 
 namespace dagda {
 namespace {
@@ -48,6 +49,7 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
   ReadContext ctx{&in};
   ctx.cancel = opts.cancel;
 
+  Utf8NamesScope utf8_names;  // non-ASCII names are data: no "can't be converted" warnings
   struct archive* a = archive_read_new();
   archive_read_support_format_tar(a);
   archive_read_support_format_gnutar(a);

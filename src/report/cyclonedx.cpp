@@ -2,6 +2,7 @@
 // or file for a root filesystem), the OS one component of type operating-system,
 // each package a library with its purl; facts CycloneDX has no field for are
 // properties in the "dagda:" namespace (docs/formats.md lists them).
+#include <algorithm>
 #include <set>
 
 #include "common/digest.hpp"
@@ -20,22 +21,32 @@ void add_property(ordered_json& props, std::string name, const std::string& valu
   props.push_back({{"name", std::move(name)}, {"value", value}});
 }
 
+// The package's license: one listed id as {license: {id}}, a name SPDX does not list as
+// {license: {name}}, a conjunction of such as one entry each, and anything else (OR, WITH) as
+// one SPDX expression, where a license SPDX does not list is a LicenseRef- (docs/formats.md).
 ordered_json licenses_json(const std::string& declared) {
-  SpdxLicense lic = classify_license(declared);
-  switch (lic.kind) {
-    case SpdxLicense::Kind::none:
-      return nullptr;
-    case SpdxLicense::Kind::id:
-      return ordered_json::array({{{"license", {{"id", lic.text}}}}});
-    case SpdxLicense::Kind::expression:
-      return ordered_json::array({{{"expression", lic.text}}});
-    case SpdxLicense::Kind::other:
-      break;
+  NormalizedLicense lic = normalize_license(declared);
+  if (lic.empty()) return nullptr;
+  auto one = [](const NormalizedLicense::Term& t) -> ordered_json {
+    ordered_json l = ordered_json::object();
+    if (t.listed)
+      l["id"] = t.text;
+    else
+      l["name"] = t.text;
+    l["acknowledgement"] = "declared";
+    return {{"license", std::move(l)}};
+  };
+  bool simple_terms = std::none_of(lic.terms.begin(), lic.terms.end(),
+                                   [](const NormalizedLicense::Term& t) { return t.compound; });
+  if (simple_terms) {
+    ordered_json out = ordered_json::array();
+    for (const auto& t : lic.terms) out.push_back(one(t));
+    return out;
   }
-  return ordered_json::array({{{"license", {{"name", lic.text}}}}});
+  return ordered_json::array({{{"expression", lic.expression}, {"acknowledgement", "declared"}}});
 }
 
-ordered_json source_component(const SourceInfo& s, const std::string& ref) {
+ordered_json source_component(const SourceInfo& s, const OsInfo* os, const std::string& ref) {
   ordered_json c = ordered_json::object();
   c["type"] = is_image_source(s) ? "container" : "file";
   c["bom-ref"] = ref;
@@ -54,6 +65,12 @@ ordered_json source_component(const SourceInfo& s, const std::string& ref) {
   add_property(props, "dagda:image:os", s.os);
   add_property(props, "dagda:image:architecture", s.architecture);
   add_property(props, "dagda:image:variant", s.variant);
+  if (os) {
+    // The distro and release, for a reader that matches this BOM without the image (scan sbom:).
+    add_property(props, "dagda:os:family", os->family);
+    add_property(props, "dagda:os:version_id", os->version_id);
+    add_property(props, "dagda:os:codename", os->codename);
+  }
   for (const auto& l : s.layers) {
     std::string prefix = "dagda:image:layer:" + std::to_string(l.index) + ":";
     add_property(props, prefix + "digest", l.digest);
@@ -74,6 +91,8 @@ ordered_json os_component(const OsInfo& os, const std::string& ref) {
   if (!os.version_id.empty()) c["version"] = os.version_id;
   if (!os.pretty_name.empty()) c["description"] = os.pretty_name;
   ordered_json props = ordered_json::array();
+  add_property(props, "dagda:os:family", os.family);
+  add_property(props, "dagda:os:version_id", os.version_id);
   add_property(props, "dagda:os:name", os.name);
   add_property(props, "dagda:os:version", os.version);
   add_property(props, "dagda:os:codename", os.codename);
@@ -90,6 +109,11 @@ ordered_json package_component(const Package& p, const std::string& purl, const 
   if (p.rpm && !p.rpm->vendor.empty()) c["publisher"] = p.rpm->vendor;
   c["name"] = p.name;
   c["version"] = p.version;
+  if (is_dev_scope(p.scope)) {
+    c["scope"] = "excluded";  // CycloneDX: not needed at run time (development, test)
+  } else if (p.scope == "optional") {
+    c["scope"] = "optional";
+  }
   ordered_json lic = licenses_json(p.license);
   if (!lic.is_null()) c["licenses"] = std::move(lic);
   c["purl"] = purl;
@@ -100,6 +124,10 @@ ordered_json package_component(const Package& p, const std::string& purl, const 
   add_property(props, "dagda:package:source_name", p.source_name);
   add_property(props, "dagda:package:source_version", p.source_version);
   add_property(props, "dagda:package:path", p.path);
+  for (size_t i = 1; i < p.locations.size(); ++i) add_property(props, "dagda:package:location", p.locations[i]);
+  add_property(props, "dagda:package:scope", p.scope);
+  add_property(props, "dagda:package:license", p.license);
+  add_property(props, "dagda:package:cataloger", p.cataloger);
   for (size_t i = 1; i < p.parents.size(); ++i) add_property(props, "dagda:package:nested_in", p.parents[i]);
   add_property(props, "dagda:layer:diff_id", p.layer);
   if (p.layer_index >= 0) add_property(props, "dagda:layer:index", std::to_string(p.layer_index));
@@ -143,7 +171,7 @@ CycloneDxBom cyclonedx_bom(const Inventory& inv, const ReportOptions& opts, std:
   ordered_json tool = {{"type", "application"}, {"name", "dagda"}, {"version", opts.tool_version}};
   doc["metadata"] = {{"timestamp", timestamp(opts)},
                      {"tools", {{"components", ordered_json::array({tool})}}},
-                     {"component", source_component(inv.source, root_ref)}};
+                     {"component", source_component(inv.source, os, root_ref)}};
 
   ordered_json components = ordered_json::array();
   std::string os_ref;

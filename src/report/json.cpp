@@ -3,6 +3,7 @@
 #include "inventory/purl.hpp"
 #include "report/common.hpp"
 #include "report/parts.hpp"
+#include "report/spdx_license.hpp"
 #include "report/writer.hpp"
 
 namespace dagda {
@@ -64,6 +65,8 @@ ordered_json package_json(const Package& p, const OsInfo* os) {
   put_if(j, "source_name", p.source_name);
   put_if(j, "source_version", p.source_version);
   put_if(j, "license", p.license);
+  if (!p.license.empty()) put_if(j, "license_spdx", normalize_license(p.license).expression);
+  put_if(j, "scope", p.scope);
   if (p.rpm) {
     ordered_json r = ordered_json::object();
     if (p.rpm->epoch) r["epoch"] = *p.rpm->epoch;
@@ -78,6 +81,7 @@ ordered_json package_json(const Package& p, const OsInfo* os) {
   if (p.layer_index >= 0) j["layer_index"] = p.layer_index;
   put_if(j, "created_by", p.created_by);
   put_if(j, "path", p.path);
+  if (!p.locations.empty()) j["locations"] = p.locations;
   if (!p.parents.empty()) j["parents"] = p.parents;
   put_if(j, "sha1", p.sha1);
   return j;

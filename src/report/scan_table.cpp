@@ -211,8 +211,8 @@ Result<std::string> write_scan_table(const ScanResult& r, const ScanReportOption
     const size_t warnings = r.inventory.warnings.size() + r.warnings.size();
     if (warnings) {
       out += paint(opts, kYellow,
-                   fit(fmt::format("{} warning{} (see stderr or the JSON report)", warnings,
-                                   warnings == 1 ? "" : "s"),
+                   fit(fmt::format("{} warning{} (see {}the JSON report)", warnings, warnings == 1 ? "" : "s",
+                                   opts.warnings_on_stderr ? "stderr or " : ""),
                        width)) +
              "\n";
     }

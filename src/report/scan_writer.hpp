@@ -16,6 +16,8 @@ struct ScanReportOptions : ReportOptions {
   // List the findings a policy suppressed (ignore file, VEX, fp marks, filters)
   // with their reason. JSON always lists them, in "suppressed".
   bool show_suppressed = false;
+  // The warnings were printed on stderr (not with --quiet): the table may point there.
+  bool warnings_on_stderr = true;
 };
 
 struct ScanFormat {

@@ -1,5 +1,6 @@
 // SPDX 2.3 JSON. The document DESCRIBES one package for the scanned source,
 // which CONTAINS a package for its OS and one per installed package.
+#include <map>
 #include <set>
 
 #include "common/digest.hpp"
@@ -48,6 +49,24 @@ void finish_package(ordered_json& p, const std::string& license_declared) {
   p["copyrightText"] = kNoAssertion;
 }
 
+// Facts SPDX 2.3 has no field for, as annotations "NAME=VALUE" with the property names of our
+// CycloneDX output (docs/formats.md), so that a reader of the document finds the same facts.
+class Annotations {
+ public:
+  explicit Annotations(const ReportOptions& opts) : date_(timestamp(opts)), tool_("Tool: dagda-" + opts.tool_version) {}
+
+  void add(ordered_json& annotations, const std::string& name, const std::string& value) const {
+    if (value.empty()) return;
+    annotations.push_back({{"annotationDate", date_},
+                           {"annotationType", "OTHER"},
+                           {"annotator", tool_},
+                           {"comment", name + "=" + value}});
+  }
+
+ private:
+  std::string date_, tool_;
+};
+
 ordered_json source_package(const SourceInfo& s, const std::string& id) {
   ordered_json p = base_package(id, source_display_name(s));
   if (!s.image_id.empty()) p["versionInfo"] = s.image_id;
@@ -66,26 +85,37 @@ ordered_json source_package(const SourceInfo& s, const std::string& id) {
   return p;
 }
 
-ordered_json os_package(const OsInfo& os, const std::string& id) {
+ordered_json os_package(const OsInfo& os, const std::string& id, const Annotations& notes) {
   ordered_json p = base_package(id, os.family);
   if (!os.version_id.empty()) p["versionInfo"] = os.version_id;
   finish_package(p, kNoAssertion);
   if (!os.pretty_name.empty()) p["description"] = os.pretty_name;
   p["primaryPackagePurpose"] = "OPERATING_SYSTEM";
+  ordered_json annotations = ordered_json::array();
+  notes.add(annotations, "dagda:os:family", os.family);
+  notes.add(annotations, "dagda:os:version_id", os.version_id);
+  notes.add(annotations, "dagda:os:codename", os.codename);
+  notes.add(annotations, "dagda:os:name", os.name);
+  notes.add(annotations, "dagda:os:version", os.version);
+  for (const auto& like : os.id_like) notes.add(annotations, "dagda:os:id_like", like);
+  notes.add(annotations, "dagda:os:source_file", os.source_file);
+  if (!annotations.empty()) p["annotations"] = std::move(annotations);
   return p;
 }
 
-ordered_json package_package(const Package& pkg, const std::string& purl, const std::string& id) {
+// LicenseRef- ids of the document, each with the license name it stands for.
+using ExtractedLicenses = std::map<std::string, std::string>;
+
+ordered_json package_package(const Package& pkg, const std::string& purl, const std::string& id,
+                             const Annotations& notes, ExtractedLicenses& extracted) {
   ordered_json p = base_package(id, pkg.name);
   p["versionInfo"] = pkg.version;
   if (pkg.rpm && !pkg.rpm->vendor.empty()) p["supplier"] = "Organization: " + pkg.rpm->vendor;
 
-  SpdxLicense lic = classify_license(pkg.license);
-  bool valid = lic.kind == SpdxLicense::Kind::id || lic.kind == SpdxLicense::Kind::expression;
-  finish_package(p, valid ? lic.text : kNoAssertion);
-  if (lic.kind == SpdxLicense::Kind::other) {
-    p["licenseComments"] = "The package database declares the license as: " + lic.text;
-  }
+  NormalizedLicense lic = normalize_license(pkg.license);
+  finish_package(p, lic.empty() ? std::string(kNoAssertion) : lic.expression);
+  for (const auto& ref : lic.refs) extracted.emplace(ref.id, ref.name);
+  if (!lic.empty() && lic.expression != pkg.license) p["licenseComments"] = "Declared by the package as: " + pkg.license;
   if (!pkg.source_name.empty()) {
     std::string info = "built from source package " + pkg.source_name;
     if (!pkg.source_version.empty()) info += " " + pkg.source_version;
@@ -109,6 +139,24 @@ ordered_json package_package(const Package& pkg, const std::string& purl, const 
   }
   if (!pkg.created_by.empty()) comment += " (" + pkg.created_by + ")";
   p["comment"] = comment;
+
+  ordered_json annotations = ordered_json::array();
+  notes.add(annotations, "dagda:package:ecosystem", pkg.ecosystem);
+  notes.add(annotations, "dagda:package:arch", pkg.arch);
+  notes.add(annotations, "dagda:package:source_name", pkg.source_name);
+  notes.add(annotations, "dagda:package:source_version", pkg.source_version);
+  notes.add(annotations, "dagda:package:path", pkg.path);
+  for (size_t i = 1; i < pkg.locations.size(); ++i) notes.add(annotations, "dagda:package:location", pkg.locations[i]);
+  notes.add(annotations, "dagda:package:scope", pkg.scope);
+  notes.add(annotations, "dagda:package:cataloger", pkg.cataloger);
+  if (pkg.rpm) {
+    if (pkg.rpm->epoch) notes.add(annotations, "dagda:rpm:epoch", std::to_string(*pkg.rpm->epoch));
+    notes.add(annotations, "dagda:rpm:version", pkg.rpm->version);
+    notes.add(annotations, "dagda:rpm:release", pkg.rpm->release);
+    notes.add(annotations, "dagda:rpm:sourcerpm", pkg.rpm->sourcerpm);
+    notes.add(annotations, "dagda:rpm:modularitylabel", pkg.rpm->modularitylabel);
+  }
+  if (!annotations.empty()) p["annotations"] = std::move(annotations);
   return p;
 }
 
@@ -139,6 +187,8 @@ Result<std::string> write_spdx(const Inventory& inv, const ReportOptions& opts) 
     if (!comment.empty()) creation["comment"] = comment;
     doc["creationInfo"] = std::move(creation);
 
+    const Annotations notes(opts);
+    ExtractedLicenses extracted;
     ordered_json packages = ordered_json::array();
     ordered_json relationships = ordered_json::array();
     const std::string root_id = unique_id(used, "SPDXRef-Source-" + sanitize(name));
@@ -147,15 +197,27 @@ Result<std::string> write_spdx(const Inventory& inv, const ReportOptions& opts) 
     if (os) {
       std::string os_id =
           unique_id(used, "SPDXRef-OperatingSystem-" + sanitize(os->family + "-" + os->version_id));
-      packages.push_back(os_package(*os, os_id));
+      packages.push_back(os_package(*os, os_id, notes));
       relationships.push_back(relationship(root_id, "CONTAINS", os_id));
     }
     for (const Package* p : sorted_packages(inv)) {
       std::string purl = purl_for(*p, os);
       std::string id = unique_id(used, "SPDXRef-Package-" + sanitize(p->ecosystem, 16) + "-" +
                                            sanitize(p->name) + "-" + sha256_hex(purl).substr(0, 16));
-      packages.push_back(package_package(*p, purl, id));
+      packages.push_back(package_package(*p, purl, id, notes, extracted));
       relationships.push_back(relationship(root_id, "CONTAINS", id));
+    }
+    if (!extracted.empty()) {
+      // Each LicenseRef- used: dagda knows the name a package declared, not the license's text.
+      ordered_json infos = ordered_json::array();
+      for (const auto& [ref, license_name] : extracted) {
+        infos.push_back({{"licenseId", ref},
+                         {"extractedText", license_name},
+                         {"name", license_name.substr(0, 200)},
+                         {"comment", "The license as the package declares it; not an SPDX listed license. "
+                                     "dagda carries its name, not its full text."}});
+      }
+      doc["hasExtractedLicensingInfos"] = std::move(infos);
     }
     doc["packages"] = std::move(packages);
     doc["relationships"] = std::move(relationships);

@@ -21,27 +21,32 @@ Result<std::string> write_table(const Inventory& inv, const ReportOptions& opts)
     const auto pkgs = sorted_packages(inv);
 
     struct Row {
-      std::string name, version, type, layer;
+      std::string name, version, type, scope, layer;
     };
     std::vector<Row> rows;
     rows.reserve(pkgs.size());
-    size_t name_max = 4, version_max = 7, type_max = 4, layer_max = 5;
+    size_t name_max = 4, version_max = 7, type_max = 4, scope_max = 0, layer_max = 5;
     for (const Package* p : pkgs) {
-      Row r{printable(p->name), printable(p->version), printable(p->ecosystem),
+      Row r{printable(p->name), printable(p->version), printable(p->ecosystem), printable(p->scope),
             p->layer.empty() ? (p->layer_index >= 0 ? std::to_string(p->layer_index) : "-")
                              : printable(short_digest(p->layer))};
       name_max = std::max(name_max, width_of(r.name));
       version_max = std::max(version_max, width_of(r.version));
       type_max = std::max(type_max, width_of(r.type));
+      if (!r.scope.empty()) scope_max = std::max<size_t>({scope_max, 5, width_of(r.scope)});
       layer_max = std::max(layer_max, width_of(r.layer));
       rows.push_back(std::move(r));
     }
     type_max = std::min<size_t>(type_max, 10);
+    scope_max = std::min<size_t>(scope_max, 12);
     layer_max = std::min<size_t>(layer_max, 12);
+    // A SCOPE column (dev, optional, ...) only when some package has a scope.
+    const size_t scope_col = scope_max ? scope_max + 2 : 0;
 
-    // Name and version share what the type and layer columns and the gaps leave.
+    // Name and version share what the type, scope and layer columns and the gaps leave.
     const size_t gaps = 3 * 2;
-    const size_t room = width > gaps + type_max + layer_max + 16 ? width - gaps - type_max - layer_max : 16;
+    const size_t fixed = gaps + type_max + scope_col + layer_max;
+    const size_t room = width > fixed + 16 ? width - fixed : 16;
     size_t name_w = name_max, version_w = version_max;
     if (name_w + version_w > room) {
       name_w = std::min(name_max, std::max(room / 2, room > version_max ? room - version_max : 0));
@@ -52,11 +57,12 @@ Result<std::string> write_table(const Inventory& inv, const ReportOptions& opts)
     out += paint(opts, kBold, header_line(inv, width)) + "\n\n";
     out += paint(opts, kBold,
                  pad("NAME", name_w) + "  " + pad("VERSION", version_w) + "  " + pad("TYPE", type_max) +
-                     "  " + "LAYER") +
+                     "  " + (scope_col ? pad("SCOPE", scope_max) + "  " : "") + "LAYER") +
            "\n";
     for (const Row& r : rows) {
       out += pad(fit(r.name, name_w), name_w) + "  " + pad(fit(r.version, version_w), version_w) + "  " +
-             pad(fit(r.type, type_max), type_max) + "  " + fit(r.layer, layer_max) + "\n";
+             pad(fit(r.type, type_max), type_max) + "  " +
+             (scope_col ? pad(fit(r.scope, scope_max), scope_max) + "  " : "") + fit(r.layer, layer_max) + "\n";
     }
 
     std::map<std::string, size_t> per_type;

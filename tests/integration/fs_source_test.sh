@@ -95,6 +95,17 @@ check "no os.unknown warning for fs:" jq -e 'all(.warnings[]; .code != "os.unkno
 N=$(jq '.packages | length' "$J")
 ((N > 60)) && pass "$N packages in all" || fail "only $N packages"
 
+# Scopes, and --exclude-dev.
+check "is-number is a dev dependency" jq -e 'any(.packages[]; .name == "is-number" and .scope == "dev")' "$J"
+check "lodash is runtime" jq -e 'any(.packages[]; .name == "lodash" and (has("scope") | not))' "$J"
+run_dagda nodev sbom "fs:$P" --format json --exclude-dev
+[[ $RC == 0 ]] && pass "sbom --exclude-dev exits 0" || { fail "sbom --exclude-dev: exit $RC"; show_err nodev; }
+check "--exclude-dev: no dev or test package" jq -e 'all(.packages[]; .scope != "dev" and .scope != "test" and .scope != "dev-optional")' "$SCRATCH/nodev.out"
+check "--exclude-dev: lodash kept" jq -e 'any(.packages[]; .name == "lodash")' "$SCRATCH/nodev.out"
+check "--exclude-dev: is-number left out" jq -e 'all(.packages[]; .name != "is-number")' "$SCRATCH/nodev.out"
+run_dagda cdx sbom "fs:$P" --format cyclonedx
+check "CycloneDX: a dev dependency is scope excluded" jq -e 'any(.components[]; .name == "is-number" and .scope == "excluded")' "$SCRATCH/cdx.out"
+
 # The same tree as an image root (dir:) reads no lockfiles unless asked.
 run_dagda dir sbom "dir:$P" --format json
 check "dir: without --lockfiles: no application packages" jq -e '[.packages[] | select(.ecosystem == "npm")] | length == 0' "$SCRATCH/dir.out"

@@ -5,6 +5,7 @@
 # Oracles: dpkg-query on the image's final dpkg database (merged by podman) and on the
 # debootstrap tree; the image config's diff ids and history.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+SCHEMAS=${DAGDA_TESTDATA:-${DAGDA_TESTDATA_DEFAULT:-$DAGDA_SOURCE_DIR/../shared/data}}/schemas
 
 need_test_images
 I=$IMAGES
@@ -109,6 +110,13 @@ for name in docker oci_archive oci_dir oci_gzip oci_zstd oci_plain bare_docker b
     jq -e 'all(.packages[]; . as $p | .ecosystem == "deb" and ($p.purl | startswith(@uri "pkg:deb/debian/\($p.name)@"))
              and ($p.purl | contains("arch=\($p.arch)")) and .path == "var/lib/dpkg/status")' "$out"
 
+  # Licenses from usr/share/doc/NAME/copyright. The purge layer makes usr/share/doc opaque, hiding the
+  # base layer's copyright files: only the packages the install layer brings (jq and its libraries) have
+  # theirs in the final image, and exactly those have a license.
+  check "$name: a license (and its SPDX form) exactly for the packages whose copyright file survives" \
+    jq -e --argjson i "$INSTALL_LAYER" 'all(.packages[]; ((.license // "") != "" and (.license_spdx // "") != "")
+         == (.layer_index == $i)) and any(.packages[]; .layer_index == $i)' "$out"
+
   attribution_rows "$out" >"$SCRATCH/$name.attr"
   same_lines "$name: each package's layer, diff id and created_by (base layer vs install layer)" \
     "$EXPECTED_ATTR" "$SCRATCH/$name.attr"
@@ -143,6 +151,8 @@ purge_layer=$(tar -xOf "$I/layered.docker.tar" manifest.json | jq -r '.[0].Layer
 tar -xOf "$I/layered.docker.tar" "$purge_layer" | tar -t >"$SCRATCH/purge-layer.list"
 check "the purge layer holds whiteouts" grep -q '/\.wh\.[^.]' "$SCRATCH/purge-layer.list"
 check "the purge layer holds an opaque directory" grep -q '/\.wh\.\.wh\.\.opq$' "$SCRATCH/purge-layer.list"
+check "the opaque directory is usr/share/doc (the base layer's copyright files are hidden)" \
+  grep -qx 'usr/share/doc/\.wh\.\.wh\.\.opq' "$SCRATCH/purge-layer.list"
 check "usr/share/doc/README.dagda (written after the opaque marker) is in the purge layer" \
   grep -qx 'usr/share/doc/README.dagda' "$SCRATCH/purge-layer.list"
 
@@ -154,6 +164,11 @@ if [[ -s $SCRATCH/docker.out ]]; then
   if ((RC == 0)); then
     jq -r '.. | objects | select(has("purl")) | .purl' "$SCRATCH/cdx.out" | LC_ALL=C sort -u >"$SCRATCH/purls.cdx"
     same_lines "cyclonedx: the same purls as the JSON inventory" "$SCRATCH/purls.json" "$SCRATCH/purls.cdx"
+    check "cyclonedx: valid against the official schema (licenses, LicenseRef- expressions)" \
+      /usr/bin/python3 "$DAGDA_SOURCE_DIR/tests/unit/report/validate_sbom.py" "$SCHEMAS" cyclonedx-1.6 "$SCRATCH/cdx.out"
+    check "cyclonedx: the distro on the scanned image's component" \
+      jq -e '[.metadata.component.properties[] | select(.name == "dagda:os:family" or .name == "dagda:os:version_id")
+              | .value] == ["debian", "12"]' "$SCRATCH/cdx.out"
   else
     fail "cyclonedx: dagda sbom exited $RC"
     show_err cdx
@@ -164,6 +179,8 @@ if [[ -s $SCRATCH/docker.out ]]; then
     jq -r '.packages[].externalRefs[]? | select(.referenceType == "purl") | .referenceLocator' "$SCRATCH/spdx.out" |
       LC_ALL=C sort -u >"$SCRATCH/purls.spdx"
     same_lines "spdx: the same purls as the JSON inventory" "$SCRATCH/purls.json" "$SCRATCH/purls.spdx"
+    check "spdx: valid against the official schema, every LicenseRef- declared" \
+      /usr/bin/python3 "$DAGDA_SOURCE_DIR/tests/unit/report/validate_sbom.py" "$SCHEMAS" spdx-2.3 "$SCRATCH/spdx.out"
   else
     fail "spdx: dagda sbom exited $RC"
     show_err spdx
@@ -213,6 +230,15 @@ for name in dir rootfs_tar rootfs_zst bare_dir bare_rootfs_zst; do
     jq -e '.os.family == "debian" and .os.version_id == "12" and .os.codename == "bookworm"' "$out"
   pkg_rows "$out" >"$SCRATCH/$name.rows"
   same_lines "$name: packages equal dpkg-query on the debootstrap tree" "$SCRATCH/rootfs.expected" "$SCRATCH/$name.rows"
+  # The tree keeps its documentation: a license exactly for the packages with a copyright file there.
+  (cd "$I/debian-rootfs/usr/share/doc" && for d in *; do [[ -e $d/copyright ]] && echo "$d"; done) | LC_ALL=C sort \
+    >"$SCRATCH/$name.with-copyright"
+  jq -r '.packages[] | select((.license // "") != "" and (.license_spdx // "") != "") | .name' "$out" | LC_ALL=C sort -u \
+    >"$SCRATCH/$name.licensed"
+  jq -r '.packages[].name' "$out" | LC_ALL=C sort -u | LC_ALL=C comm -12 - "$SCRATCH/$name.with-copyright" \
+    >"$SCRATCH/$name.expected-licensed"
+  same_lines "$name: a license for every package with a copyright file" "$SCRATCH/$name.expected-licensed" \
+    "$SCRATCH/$name.licensed"
 done
 
 finish

@@ -146,6 +146,25 @@ void Skips::flush(Diagnostics& diag, const std::string& file) {
   by_reason_.clear();
 }
 
+std::map<std::string, std::string> DependencyGraph::scopes() const {
+  std::map<std::string, std::string> out;
+  for (const char* scope : {"", "optional", "dev"}) {
+    std::vector<std::string> todo;
+    for (const auto& [node, s] : roots)
+      if (s == scope) todo.push_back(node);
+    while (!todo.empty()) {
+      std::string node = std::move(todo.back());
+      todo.pop_back();
+      if (!out.emplace(node, scope).second) continue;  // reached already, by this or a stronger scope
+      auto it = edges.find(node);
+      if (it == edges.end()) continue;
+      for (const std::string& next : it->second)
+        if (!out.count(next)) todo.push_back(next);
+    }
+  }
+  return out;
+}
+
 std::string json_string(const nlohmann::json& obj, std::string_view key) {
   if (!obj.is_object()) return {};
   auto it = obj.find(key);

@@ -50,6 +50,15 @@ class Skips {
   std::map<std::string, std::vector<std::string>> by_reason_;
 };
 
+// The scope of each package of a lockfile from its dependency graph and the project's direct
+// dependencies: what a runtime root reaches is runtime (""), what only an optional root reaches
+// "optional", what only a dev root reaches "dev". Nodes no root reaches have no entry.
+struct DependencyGraph {
+  std::map<std::string, std::vector<std::string>> edges;  // node -> the nodes it depends on
+  std::vector<std::pair<std::string, std::string>> roots;  // (node, "" | "optional" | "dev")
+  std::map<std::string, std::string> scopes() const;
+};
+
 // A string member of a JSON object, or "" when absent or not a string.
 std::string json_string(const nlohmann::json& obj, std::string_view key);
 bool json_true(const nlohmann::json& obj, std::string_view key);

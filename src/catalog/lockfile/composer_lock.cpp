@@ -2,7 +2,7 @@
 //
 // "packages" holds the runtime packages and "packages-dev" the dev ones, each
 // with "name" ("vendor/package") and "version" as Composer resolved it
-// ("v5.4.0", "1.2.3", "dev-main"). Packages installed from a local path
+// ("v5.4.0", "1.2.3", "dev-main"), and "license" (alternatives). Packages installed from a local path
 // ("dist"/"source" type "path") are left out with a note.
 #include <fmt/format.h>
 
@@ -48,7 +48,14 @@ Result<CatalogOutput> parse(const LockfileContext& ctx, const std::string& path,
         skips.add("local path packages", name);
         continue;
       }
-      out.packages.push_back(make_package("composer", name, version, path, scope));
+      Package p = make_package("composer", name, version, path, scope);
+      // "license": ["MIT"], or several: Composer reads them as alternatives.
+      if (auto lic = pkg.find("license"); lic != pkg.end() && lic->is_array()) {
+        for (const auto& l : *lic)
+          if (l.is_string() && !l.get<std::string>().empty())
+            p.license += (p.license.empty() ? "" : " OR ") + l.get<std::string>();
+      }
+      out.packages.push_back(std::move(p));
     }
   }
   skips.flush(ctx.diag, path);
@@ -62,6 +69,6 @@ Result<CatalogOutput> parse(const LockfileContext& ctx, const std::string& path,
 
 }  // namespace
 
-extern const LockfileCataloger composer_lock{"composer-lock", "Composer composer.lock", 1, wants, parse};
+extern const LockfileCataloger composer_lock{"composer-lock", "Composer composer.lock", 2, wants, parse};
 
 }  // namespace dagda::lockfile

@@ -4,14 +4,25 @@
 // the versions the build uses; replace directives are applied: a replacement
 // by another module at a version reports that module, a replacement by a local
 // directory is left out with a note. exclude and retract are ignored; the main
-// module itself is not a dependency. go.sum lists every version the module
-// graph touched, so it is read only when its folder has no go.mod: each
-// "module version h1:..." line (not the "/go.mod" ones) is one package.
+// module itself is not a dependency.
+//
+// From go 1.17 on, go.mod lists every module the build needs (module graph
+// pruning). Below 1.17 (the "go" directive, or none, which Go reads as 1.16) it
+// lists only the direct dependencies and those whose version it raises; the
+// rest of the build list is what minimal version selection takes from the whole
+// module graph, whose go.mod files go.sum records: so the modules of go.sum that
+// go.mod does not require are added, each at the highest version go.sum names
+// (the one MVS selects), unless a replace directive replaces them.
+//
+// go.sum lists every version the module graph touched, so on its own it is read
+// only when its folder has no go.mod: each "module version h1:..." line (not the
+// "/go.mod" ones) is one package.
 #include <fmt/format.h>
 
 #include <map>
 
 #include "catalog/lockfile/common.hpp"
+#include "version/ecosystems.hpp"
 
 namespace dagda::lockfile {
 namespace {
@@ -53,6 +64,42 @@ struct Replace {
   std::string new_path, new_version;
 };
 
+// "1.16" < "1.17"; a missing or unreadable directive counts as below (Go assumes 1.16).
+bool below_go_1_17(std::string_view go) {
+  if (go.empty()) return true;
+  unsigned major = 0, minor = 0;
+  size_t i = 0;
+  while (i < go.size() && go[i] >= '0' && go[i] <= '9') major = major * 10 + static_cast<unsigned>(go[i++] - '0');
+  if (i >= go.size() || go[i] != '.') return major < 1;
+  ++i;
+  while (i < go.size() && go[i] >= '0' && go[i] <= '9' && minor < 1000)
+    minor = minor * 10 + static_cast<unsigned>(go[i++] - '0');
+  return major < 1 || (major == 1 && minor < 17);
+}
+
+int go_compare(std::string_view a, std::string_view b) {
+  auto r = version::golang::compare(a, b);
+  if (r.ok()) return *r;
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+// Module path -> the highest version go.sum names for it (zip and /go.mod lines alike).
+std::map<std::string, std::string> go_sum_versions(std::string_view content) {
+  std::map<std::string, std::string> out;
+  LineReader lines(content);
+  std::string_view line;
+  while (lines.next(line)) {
+    auto t = tokens(line);
+    if (t.size() != 3 || !starts_with(t[2], "h1:")) continue;
+    std::string_view v = t[1];
+    if (v.ends_with("/go.mod")) v.remove_suffix(7);
+    if (v.empty()) continue;
+    auto [it, fresh] = out.emplace(std::string(t[0]), std::string(v));
+    if (!fresh && go_compare(v, it->second) > 0) it->second = std::string(v);
+  }
+  return out;
+}
+
 Result<CatalogOutput> parse_mod(const LockfileContext& ctx, const std::string& path,
                                 std::string_view content) {
   DAGDA_TRY(check_size(path, content));
@@ -63,6 +110,7 @@ Result<CatalogOutput> parse_mod(const LockfileContext& ctx, const std::string& p
   LineReader lines(content);
   std::string_view line;
   std::string block;  // the verb of the "verb (" block we are in
+  std::string go_directive;
   bool any_directive = false;
   while (lines.next(line)) {
     size_t comment = line.find("//");
@@ -87,7 +135,9 @@ Result<CatalogOutput> parse_mod(const LockfileContext& ctx, const std::string& p
       }
       args.assign(all.begin() + 1, all.end());
     }
-    if (verb == "require") {
+    if (verb == "go" && args.size() == 1) {
+      go_directive = std::string(args[0]);
+    } else if (verb == "require") {
       if (args.size() != 2) {
         findings.note("lockfile.damaged", lines.number(), "a require line that is not 'module version'");
         continue;
@@ -127,6 +177,21 @@ Result<CatalogOutput> parse_mod(const LockfileContext& ctx, const std::string& p
       out.packages.push_back(make_package("golang", r->new_path, r->new_version, path));
     else
       out.packages.push_back(make_package("golang", mod, version, path));
+  }
+  if (below_go_1_17(go_directive)) {
+    std::string dir(dirname(path));
+    std::string sum_path = dir.empty() ? "go.sum" : dir + "/go.sum";
+    if (auto sum = ctx.fs.read(sum_path); sum.ok() && (*sum)->data().size() <= kMaxLockfileBytes) {
+      std::map<std::string, bool> required;
+      for (auto& [mod, version] : requires_) required[mod] = true;
+      for (auto& [mod, version] : go_sum_versions((*sum)->data())) {
+        if (required.count(mod) || replace_any.count(mod)) continue;
+        bool replaced = false;
+        for (const auto& [old, r] : replace_version) replaced |= old.first == mod;
+        if (replaced) continue;
+        out.packages.push_back(make_package("golang", mod, version, sum_path));
+      }
+    }
   }
   skips.flush(ctx.diag, path);
   if (findings.any()) out.partial = true;

@@ -28,12 +28,16 @@ struct LockfileCataloger {
   // readable start gives the packages read so far with `partial` set.
   Result<CatalogOutput> (*parse)(const LockfileContext& ctx, const std::string& path,
                                  std::string_view content);
+  // Files read beside a lockfile but not parsed as one (the package.json that says which
+  // yarn.lock entries are dev dependencies, a Gemfile's groups, Cargo.toml's dev-dependencies);
+  // captured so that parse() finds them in ctx.fs. Null: none.
+  bool (*companion)(std::string_view path) = nullptr;
 };
 
 // Every lockfile cataloger, in the order they run.
 std::span<const LockfileCataloger> lockfile_catalogers();
 
-// True when some lockfile cataloger wants `path`.
+// True when some lockfile cataloger wants `path`, as a lockfile or as a companion file.
 bool lockfile_wants(std::string_view path);
 
 // Runs every lockfile cataloger on each of `paths` that it wants (paths of

@@ -3,8 +3,8 @@
 // lockfileVersion 2 and 3 list every installed folder under "packages", keyed
 // by its path ("node_modules/a/node_modules/@s/b"); the package name is the
 // part after the last "node_modules/" unless the entry carries "name" (an
-// alias). Version 1 nests "dependencies" objects instead. "dev", "optional"
-// and "devOptional" give the scope. Left out with a note: the root entry,
+// alias). Version 1 nests "dependencies" objects instead. "dev", "optional",
+// "devOptional" and "peer" give the scope, "license" (v2 and v3) the license. Left out with a note: the root entry,
 // workspace folders and links ("link": true), and versions that are not
 // registry versions (file:, git, tarball URLs). Lockfiles inside node_modules
 // (the hidden node_modules/.package-lock.json, lockfiles shipped in packages)
@@ -29,7 +29,18 @@ std::string scope_of(const json& entry) {
   if (dev && opt) return "dev-optional";
   if (dev) return "dev";
   if (opt) return "optional";
+  // npm 7 and later install peer dependencies and mark them (lockfileVersion 2 and 3).
+  if (json_true(entry, "peer")) return "peer";
   return {};
+}
+
+// lockfileVersion 2 and 3 copy each package's license field (a string, or the old
+// {"type": ...} object) into its entry.
+std::string license_of(const json& entry) {
+  auto it = entry.find("license");
+  if (it == entry.end()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  return json_string(*it, "type");
 }
 
 // A version npm took from a registry: "1.2.3", "1.2.3-beta.1". Not "file:..", git or URLs.
@@ -67,7 +78,9 @@ struct Reader {
       skips.add("not from a registry (local path, git or URL)", fmt::format("{}@{}", name, version));
       return;
     }
-    out.packages.push_back(make_package("npm", name, version, path, scope_of(entry)));
+    Package p = make_package("npm", name, version, path, scope_of(entry));
+    p.license = license_of(entry);
+    out.packages.push_back(std::move(p));
   }
 
   void read_v1(const json& deps, int depth) {
@@ -131,6 +144,6 @@ Result<CatalogOutput> parse(const LockfileContext& ctx, const std::string& path,
 }  // namespace
 
 extern const LockfileCataloger npm_lock{"npm-lock", "npm package-lock.json and npm-shrinkwrap.json (v1-v3)",
-                                        1, wants, parse};
+                                        2, wants, parse};
 
 }  // namespace dagda::lockfile

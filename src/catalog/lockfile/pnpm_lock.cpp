@@ -8,9 +8,14 @@
 //   9.x  name@1.2.3:   '@scope/name@1.2.3':
 // with fields at four spaces ("dev: true", "optional: true", "name:" and
 // "version:" for tarball and git entries). 9.x moved dev/optional flags out of
-// "packages", so 9.x entries have no scope. Entries whose version is a link:,
-// file: or workspace path are left out with a note.
+// "packages": there the scope comes from the graph of "snapshots" (each
+// snapshot's dependencies and optionalDependencies), rooted at the
+// "importers" (each project's dependencies, optionalDependencies and
+// devDependencies). Entries whose version is a link:, file: or workspace path
+// are left out with a note.
 #include <fmt/format.h>
+
+#include <map>
 
 #include "catalog/lockfile/common.hpp"
 
@@ -65,6 +70,35 @@ struct Entry {
   uint64_t line = 0;
 };
 
+// The key of a "  key:" or "  key: {}" line at `indent` spaces, unquoted; empty when it is not one.
+std::string_view key_at(std::string_view line, size_t indent) {
+  if (line.size() <= indent || line.find_first_not_of(' ') != indent) return {};
+  std::string_view t = trim(line.substr(indent));
+  if (t.ends_with(" {}")) t.remove_suffix(3);
+  if (t.empty() || t.back() != ':') return {};
+  return unquote(t.substr(0, t.size() - 1));
+}
+
+// "name: version" at `indent` spaces.
+bool pair_at(std::string_view line, size_t indent, std::string_view& k, std::string_view& v) {
+  if (line.size() <= indent || line.find_first_not_of(' ') != indent) return false;
+  std::string_view t = line.substr(indent);
+  size_t colon = t.front() == '\'' || t.front() == '"' ? t.find(t.front(), 1) + 1 : t.find(':');
+  if (colon == 0 || colon == std::string_view::npos || colon >= t.size() || t[colon] != ':') return false;
+  k = unquote(t.substr(0, colon));
+  v = unquote(t.substr(colon + 1));
+  return !k.empty() && !v.empty();
+}
+
+// 9.x: the graph of snapshots rooted at the importers.
+struct Graph9 {
+  DependencyGraph g;
+  std::string importer_kind;  // scope of the importer map we are in ("", "optional", "dev"); "-" none
+  std::string dep_name;       // the importer dependency whose "version:" comes next
+  std::string snapshot;       // the snapshot whose dependencies we are in
+  bool snapshot_deps = false;
+};
+
 Result<CatalogOutput> parse(const LockfileContext& ctx, const std::string& path, std::string_view content) {
   DAGDA_TRY(check_size(path, content));
   CatalogOutput out;
@@ -73,12 +107,15 @@ Result<CatalogOutput> parse(const LockfileContext& ctx, const std::string& path,
   LineReader lines(content);
   std::string_view line;
   int major = 0;
-  bool in_packages = false;
+  bool in_packages = false, in_importers = false, in_snapshots = false;
+  Graph9 g9;
   std::vector<Entry> entries;
   while (lines.next(line)) {
     if (trim(line).empty() || trim(line).front() == '#') continue;
     if (line.front() != ' ') {
       in_packages = false;
+      in_importers = line == "importers:";
+      in_snapshots = line == "snapshots:";
       if (starts_with(line, "lockfileVersion:")) {
         std::string_view v = unquote(line.substr(16));
         if (v.empty() || v.front() < '0' || v.front() > '9')
@@ -88,6 +125,33 @@ Result<CatalogOutput> parse(const LockfileContext& ctx, const std::string& path,
         if (v.size() > 1 && v[1] >= '0' && v[1] <= '9') major = 10 * major + (v[1] - '0');
       } else if (line == "packages:") {
         in_packages = true;
+      }
+      continue;
+    }
+    if (in_importers) {
+      std::string_view k, v;
+      if (!key_at(line, 2).empty()) {
+        g9.importer_kind = "-";
+      } else if (std::string_view kind = key_at(line, 4); !kind.empty()) {
+        g9.importer_kind = kind == "dependencies" ? "" : kind == "optionalDependencies" ? "optional"
+                                                       : kind == "devDependencies"      ? "dev"
+                                                                                        : "-";
+      } else if (std::string_view name = key_at(line, 6); !name.empty()) {
+        g9.dep_name = name;
+      } else if (pair_at(line, 8, k, v) && k == "version" && g9.importer_kind != "-" && !g9.dep_name.empty()) {
+        g9.g.roots.emplace_back(g9.dep_name + "@" + std::string(v), g9.importer_kind);
+      }
+      continue;
+    }
+    if (in_snapshots) {
+      std::string_view k, v;
+      if (std::string_view key = key_at(line, 2); !key.empty()) {
+        g9.snapshot = key;
+        g9.snapshot_deps = false;
+      } else if (std::string_view field = key_at(line, 4); !field.empty()) {
+        g9.snapshot_deps = field == "dependencies" || field == "optionalDependencies";
+      } else if (g9.snapshot_deps && pair_at(line, 6, k, v)) {
+        g9.g.edges[g9.snapshot].push_back(std::string(k) + "@" + std::string(v));
       }
       continue;
     }
@@ -128,6 +192,16 @@ Result<CatalogOutput> parse(const LockfileContext& ctx, const std::string& path,
   if (major < 5 || major > 9)
     return Error(ErrorCode::unsupported, fmt::format("pnpm lockfileVersion {} is not supported (5-9)", major),
                  {.file = path});
+  // 9.x: a package's scope is the strongest of its snapshots' (one per set of peers).
+  std::map<std::string, std::string> scope9;
+  if (major >= 9 && !g9.g.roots.empty()) {
+    auto rank = [](const std::string& sc) { return sc.empty() ? 0 : sc == "optional" ? 1 : 2; };
+    for (const auto& [snapshot, sc] : g9.g.scopes()) {
+      std::string key = snapshot.substr(0, snapshot.find('(', 1));
+      auto [it, fresh] = scope9.emplace(key, sc);
+      if (!fresh && rank(sc) < rank(it->second)) it->second = sc;
+    }
+  }
   for (Entry& e : entries) {
     if (local_version(e.key)) {  // 6.x keys local folders "file:path" (with a name but no version)
       skips.add("workspace, link or local path",
@@ -149,6 +223,8 @@ Result<CatalogOutput> parse(const LockfileContext& ctx, const std::string& path,
       continue;
     }
     std::string scope = e.dev && e.optional ? "dev-optional" : e.dev ? "dev" : e.optional ? "optional" : "";
+    if (major >= 9)
+      if (auto it = scope9.find(e.key); it != scope9.end()) scope = it->second;
     out.packages.push_back(make_package("npm", e.name, e.version, path, scope));
   }
   skips.flush(ctx.diag, path);
@@ -159,7 +235,7 @@ Result<CatalogOutput> parse(const LockfileContext& ctx, const std::string& path,
 
 }  // namespace
 
-extern const LockfileCataloger pnpm_lock{"pnpm-lock", "pnpm-lock.yaml (lockfileVersion 5, 6 and 9)", 1, wants,
+extern const LockfileCataloger pnpm_lock{"pnpm-lock", "pnpm-lock.yaml (lockfileVersion 5, 6 and 9)", 2, wants,
                                          parse};
 
 }  // namespace dagda::lockfile

@@ -36,7 +36,7 @@ std::span<const LockfileCataloger> lockfile_catalogers() {
 
 bool lockfile_wants(std::string_view path) {
   for (const LockfileCataloger& c : lockfile_catalogers())
-    if (c.wants(path)) return true;
+    if (c.wants(path) || (c.companion && c.companion(path))) return true;
   return false;
 }
 
@@ -62,6 +62,7 @@ CatalogOutput catalog_lockfiles(const FileView& fs, std::vector<std::string> pat
       if (r->partial) out.partial = true;
       for (Package& p : r->packages) {
         if (!seen.emplace(p.ecosystem, p.name, p.version, p.path).second) continue;
+        p.cataloger = c.name;
         out.packages.push_back(std::move(p));
       }
     }

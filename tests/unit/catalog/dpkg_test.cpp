@@ -562,7 +562,8 @@ TEST(DpkgCatalog, WantsOnlyItsFiles) {
   EXPECT_FALSE(wants("var/lib/dpkg/status-old"));
   EXPECT_FALSE(wants("var/lib/dpkg/info/dash.md5sums"));
   EXPECT_FALSE(wants("var/lib/dpkg/info/x/y.list"));
-  EXPECT_FALSE(wants("usr/share/doc/dash/copyright"));
+  EXPECT_TRUE(wants("usr/share/doc/dash/copyright"));  // licenses (deb_copyright_test.cpp)
+  EXPECT_FALSE(wants("usr/share/doc/dash/changelog.gz"));
   EXPECT_FALSE(wants("/var/lib/dpkg/status"));
 }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <sstream>
 
@@ -71,6 +72,50 @@ TEST(JavaCataloger, EveryRealJarWithPomPropertiesMatchesUnzip) {
     ++checked;
   }
   EXPECT_GE(checked, 10);
+}
+
+// The license of each package: the <licenses> of the pom.xml beside its pom.properties, as
+// Python's zipfile and ElementTree read them.
+TEST(JavaCataloger, LicensesOfTheRealJarsPomXml) {
+  int st = 0;
+  std::string out = run_command(
+      "/usr/bin/python3 -c \"import zipfile, glob, os, xml.etree.ElementTree as ET\n"
+      "for jar in sorted(glob.glob('" + kJavaDir + "/*.jar')):\n"
+      "  if os.path.islink(jar): continue\n"
+      "  z = zipfile.ZipFile(jar)\n"
+      "  for n in z.namelist():\n"
+      "    if not (n.startswith('META-INF/maven/') and n.endswith('/pom.properties')): continue\n"
+      "    props = dict(l.split('=', 1) for l in z.read(n).decode('utf-8', 'replace').splitlines() if '=' in l and not l.startswith('#'))\n"
+      "    lic = ''\n"
+      "    x = n[:-len('pom.properties')] + 'pom.xml'\n"
+      "    if x in z.namelist():\n"
+      "      root = ET.fromstring(z.read(x))\n"
+      "      ns = root.tag[:root.tag.index('}') + 1] if root.tag.startswith('{') else ''\n"
+      "      names = [e.text.strip() for e in root.findall(ns + 'licenses/' + ns + 'license/' + ns + 'name') if e.text and e.text.strip()]\n"
+      "      lic = ' OR '.join(names)\n"
+      "    print(jar + '\\t' + props.get('groupId', '').strip() + ':' + props.get('artifactId', '').strip() + '\\t' + lic)\"",
+      &st);
+  ASSERT_EQ(st, 0) << out;
+  std::map<std::string, std::map<std::string, std::string>> want;  // jar -> name -> license
+  std::istringstream in(out);
+  std::string line;
+  size_t with = 0;
+  while (std::getline(in, line)) {
+    size_t t1 = line.find('\t'), t2 = line.rfind('\t');
+    want[line.substr(0, t1)][line.substr(t1 + 1, t2 - t1 - 1)] = line.substr(t2 + 1);
+    with += t2 + 1 < line.size();
+  }
+  ASSERT_GE(want.size(), 10u);
+  for (const auto& [jar, expected] : want) {
+    Diagnostics diag;
+    AppParse got = parse_java_archive(slurp(jar), jar, diag);
+    std::map<std::string, std::string> have;
+    for (const Package& p : got.packages) have[p.name] = p.license;
+    EXPECT_EQ(have, expected) << jar;
+  }
+  // Most poms inherit <licenses> from a parent pom, which a jar does not carry.
+  EXPECT_GE(with, 5u) << "few Debian jars carry a pom.xml with licenses";
+  std::cout << "[ info ] " << with << " packages with a pom license in " << want.size() << " jars\n";
 }
 
 TEST(JavaCataloger, MavenCoreByName) {

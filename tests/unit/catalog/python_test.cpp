@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <sstream>
 
@@ -63,6 +64,50 @@ TEST(PythonCataloger, EveryDebianDistributionMatchesImportlib) {
   EXPECT_GT(dist_info, 0);
   EXPECT_GT(egg_dir, 0);
   (void)egg_file;  // Debian 12 ships few or none
+}
+
+// The license of every Debian distribution, from the headers as Python's email parser reads them
+// (importlib.metadata): License-Expression, else a one-line License, else the License classifiers.
+TEST(PythonCataloger, LicensesAsImportlibReadsTheHeaders) {
+  int st = 0;
+  std::string out = run_command(
+      "/usr/bin/python3 -c \"import importlib.metadata as m\n"
+      "for d in m.distributions(path=['" +
+          kSite +
+          "']):\n"
+          "  md = d.metadata\n"
+          "  lic = md.get('License-Expression') or ''\n"
+          "  field = md.get('License') or ''\n"
+          "  field = '' if field == 'UNKNOWN' else field\n"
+          "  cls = [c.split('::')[-1].strip() for c in md.get_all('Classifier') or [] if c.startswith('License ::')]\n"
+          "  cls = [c for c in cls if c and c != 'OSI Approved']\n"
+          "  name_like = field and len(field) <= 120 and '\\n' not in field\n"
+          "  if not lic: lic = field if (name_like or (field and not cls)) else ' OR '.join(cls)\n"
+          "  print(str(d._path) + '\\t' + ' '.join(lic.split()))\"",
+      &st);
+  ASSERT_EQ(st, 0);
+  size_t with = 0, classifier_only = 0, n = 0;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t tab = line.find('\t');
+    std::string dir = line.substr(0, tab), expected = line.substr(tab + 1);
+    std::string file = dir.ends_with(".dist-info") ? dir + "/METADATA" : fs::is_directory(dir) ? dir + "/PKG-INFO" : dir;
+    Diagnostics diag;
+    auto p = parse_python_metadata(slurp(file), file, diag);
+    ASSERT_TRUE(p.has_value()) << file;
+    std::string ours;
+    std::istringstream words(p->license);
+    for (std::string w; words >> w;) ours += (ours.empty() ? "" : " ") + w;
+    EXPECT_EQ(ours, expected) << file;
+    ++n;
+    with += !expected.empty();
+    classifier_only += slurp(file).find("\nLicense: ") == std::string::npos && !expected.empty();
+  }
+  EXPECT_GE(n, 20u);
+  EXPECT_GT(with, n / 2);
+  std::cout << "[ info ] " << with << " of " << n << " distributions with a license (" << classifier_only
+            << " from classifiers only)\n";
 }
 
 TEST(PythonCataloger, Pep503) {

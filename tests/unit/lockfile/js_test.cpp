@@ -82,11 +82,39 @@ TEST(NpmLock, EachLockfileVersionMatchesNpmLs) {
       if (p.name == "ms" && p.version == "2.1.3") {
         EXPECT_EQ(p.scope, "optional");
       }
+      // lockfileVersion 2 and 3 carry each package's license (what `npm view lodash@4.17.20 license` says).
+      if (v >= 2 && p.name == "lodash") {
+        EXPECT_EQ(p.license, "MIT");
+      }
+      if (v >= 2) {
+        EXPECT_FALSE(p.license.empty()) << p.name;
+      }
     }
     EXPECT_FALSE(s.out.partial);
     // The file: dependency is left out with a note rather than given a version.
     EXPECT_TRUE(s.has_warning("lockfile.skipped", "local-dep")) << v;
   }
+}
+
+// npm 7 and later install peer dependencies and mark them: ajv is a peerDependency of ajv-keywords.
+TEST(NpmLock, PeerDependencies) {
+  std::string dir = test::test_scratch("peer");
+  write_file(dir + "/package.json", R"({"name": "p", "version": "1.0.0", "dependencies": {"ajv-keywords": "5.1.0"}})");
+  run_in(dir, "npm install --package-lock-only --ignore-scripts --no-audit --no-fund");
+  std::string peers = run_in(dir, "npm view ajv-keywords@5.1.0 peerDependencies --json");
+  ASSERT_NE(peers.find("\"ajv\""), std::string::npos) << peers;
+  Scan s = scan_tree(dir);
+  bool ajv = false;
+  for (const Package& p : s.out.packages) {
+    if (p.name == "ajv-keywords") {
+      EXPECT_EQ(p.scope, "");
+    }
+    if (p.name == "ajv") {
+      ajv = true;
+      EXPECT_EQ(p.scope, "peer");
+    }
+  }
+  EXPECT_TRUE(ajv);
 }
 
 TEST(YarnLock, ClassicMatchesNpm) {
@@ -97,8 +125,13 @@ TEST(YarnLock, ClassicMatchesNpm) {
   fs::remove_all(dir + "/node_modules");
   Scan s = scan_tree(dir);
   EXPECT_EQ(s.all(), oracle_all());
+  // The scope from package.json and the entries' dependencies, as npm's tree has it.
+  EXPECT_EQ(s.with_scope(not_dev), npm_ls(npm_dir(), "--omit=dev"));
   EXPECT_TRUE(s.has_warning("lockfile.skipped", "local-dep"));
   EXPECT_FALSE(s.out.partial);
+  // Without the package.json there is nothing to tell dev dependencies by.
+  fs::remove(dir + "/package.json");
+  for (const Package& p : scan_tree(dir).out.packages) EXPECT_EQ(p.scope, "") << p.name;
 }
 
 TEST(YarnLock, BerryMatchesNpm) {
@@ -111,6 +144,7 @@ TEST(YarnLock, BerryMatchesNpm) {
   ASSERT_NE(lock.find("__metadata:"), std::string::npos);
   Scan s = scan_tree(dir);
   EXPECT_EQ(s.all(), oracle_all());
+  EXPECT_EQ(s.with_scope(not_dev), npm_ls(npm_dir(), "--omit=dev"));
   // The project itself (demo@workspace:.) and the file: dependency are not packages.
   EXPECT_TRUE(s.has_warning("lockfile.skipped", "workspace"));
   EXPECT_TRUE(s.has_warning("lockfile.skipped", "local-dep"));
@@ -128,10 +162,8 @@ TEST(PnpmLock, Versions5To9MatchNpm) {
     Scan s = scan_tree(dir);
     EXPECT_EQ(s.all(), oracle_all());
     EXPECT_TRUE(s.has_warning("lockfile.skipped", "local")) << pnpm;
-    if (std::string(prefix) != "'9.") {
-      // 5.x and 6.x mark dev packages in "packages"; 9.x moved that to the importers.
-      EXPECT_EQ(s.with_scope(not_dev), npm_ls(npm_dir(), "--omit=dev"));
-    }
+    // 5.x and 6.x mark dev packages in "packages"; 9.x from the importers and snapshots.
+    EXPECT_EQ(s.with_scope(not_dev), npm_ls(npm_dir(), "--omit=dev"));
   }
 }
 

@@ -6,6 +6,7 @@
 // Gemfile.lock files Debian's Ruby ships and one written by `bundle lock
 // --local`. composer.lock, packages.lock.json and pom.xml come from published
 // projects or Debian's Maven repository, with Python as the oracle.
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "unit/lockfile/support.hpp"
@@ -70,6 +71,81 @@ TEST(GoMod, ReplaceDirectivesWrittenByGo) {
   EXPECT_TRUE(s.has_warning("lockfile.skipped", "golang.org/x/net => ../net"));
 }
 
+// A module proxy in a folder (GOPROXY=file://...): modules a -> b v1.1.0 -> c, and an older b
+// v1.0.0 that a's graph names too. The go command itself writes the main module's go.mod and
+// go.sum (go mod tidy) and says which modules the build uses (go list -m all).
+struct GoProxy {
+  std::string root, env;
+};
+
+GoProxy make_go_proxy(const std::string& dir) {
+  GoProxy p{dir + "/proxy", ""};
+  auto module = [&](const std::string& path, const std::string& version, const std::string& gomod,
+                    const std::string& file, const std::string& code) {
+    std::string at = p.root + "/" + path + "/@v/";
+    write_file(at + version + ".mod", gomod);
+    write_file(at + version + ".info", "{\"Version\":\"" + version + "\",\"Time\":\"2020-01-01T00:00:00Z\"}");
+    std::string list = test::slurp(at + "list");
+    write_file(at + "list", list + version + "\n");
+    std::string src = dir + "/src/" + path + "@" + version;
+    write_file(src + "/go.mod", gomod);
+    write_file(src + "/" + file, code);
+    run_in(dir + "/src", "/usr/bin/python3 -c \"import zipfile,os,sys\nz=zipfile.ZipFile(sys.argv[1],'w')\n"
+                         "for f in ['go.mod', sys.argv[3]]: z.write(os.path.join(sys.argv[2], f), sys.argv[2] + '/' + f)\n\" '" +
+                             at + version + ".zip' '" + path + "@" + version + "' '" + file + "'");
+  };
+  module("example.com/c", "v1.0.0", "module example.com/c\n\ngo 1.16\n", "c.go", "package c\n\nfunc C() {}\n");
+  module("example.com/b", "v1.0.0", "module example.com/b\n\ngo 1.16\n", "b.go", "package b\n\nfunc B() {}\n");
+  module("example.com/b", "v1.1.0", "module example.com/b\n\ngo 1.16\n\nrequire example.com/c v1.0.0\n", "b.go",
+         "package b\n\nimport \"example.com/c\"\n\nfunc B() { c.C() }\n");
+  module("example.com/d", "v1.0.0", "module example.com/d\n\ngo 1.16\n\nrequire example.com/b v1.0.0\n", "d.go",
+         "package d\n\nfunc D() {}\n");
+  module("example.com/a", "v1.0.0",
+         "module example.com/a\n\ngo 1.16\n\nrequire (\n\texample.com/b v1.1.0\n\texample.com/d v1.0.0\n)\n", "a.go",
+         "package a\n\nimport (\n\t\"example.com/b\"\n\t_ \"example.com/d\"\n)\n\nfunc A() { b.B() }\n");
+  p.env = "GOPROXY=file://" + p.root + " GOFLAGS=-mod=mod GOSUMDB=off GONOSUMDB=* GOPATH=" + dir +
+          "/gopath GOCACHE=" + dir + "/gocache GOTOOLCHAIN=local GO111MODULE=on ";
+  return p;
+}
+
+std::set<NV> go_list_all(const GoProxy& p, const std::string& dir) {
+  std::string out = run_in(dir, p.env + "go list -m -f '{{if not .Main}}{{.Path}}\t{{.Version}}{{end}}' all");
+  return parse_tsv(out);
+}
+
+TEST(GoMod, Below117TheBuildListComesFromGoSumAsGoSelectsIt) {
+  std::string dir = test::test_scratch("go116");
+  GoProxy p = make_go_proxy(dir);
+  std::string app = dir + "/app";
+  write_file(app + "/go.mod", "module example.com/app\n\ngo 1.16\n");
+  write_file(app + "/main.go", "package main\n\nimport \"example.com/a\"\n\nfunc main() { a.A() }\n");
+  run_in(app, p.env + "go get example.com/a@v1.0.0 && " + p.env + "go mod tidy");
+  std::string gomod = test::slurp(app + "/go.mod");
+  ASSERT_NE(gomod.find("go 1.16"), std::string::npos) << gomod;
+  ASSERT_EQ(gomod.find("example.com/b"), std::string::npos) << "go 1.16 lists direct dependencies only:\n" << gomod;
+  auto expected = go_list_all(p, app);
+  EXPECT_EQ(expected, (std::set<NV>{{"example.com/a", "v1.0.0"},
+                                    {"example.com/b", "v1.1.0"},
+                                    {"example.com/c", "v1.0.0"},
+                                    {"example.com/d", "v1.0.0"}}));
+  Scan s = scan_tree(app);
+  EXPECT_EQ(s.all(), expected);  // b at v1.1.0, the version MVS selects, not also at v1.0.0
+  for (const Package& p2 : s.out.packages)
+    EXPECT_EQ(p2.path, p2.name == "example.com/a" ? "go.mod" : "go.sum") << p2.name;
+}
+
+TEST(GoMod, From117GoModAloneIsTheBuildList) {
+  std::string dir = test::test_scratch("go117");
+  GoProxy p = make_go_proxy(dir);
+  std::string app = dir + "/app";
+  write_file(app + "/go.mod", "module example.com/app\n\ngo 1.17\n");
+  write_file(app + "/main.go", "package main\n\nimport \"example.com/a\"\n\nfunc main() { a.A() }\n");
+  run_in(app, p.env + "go get example.com/a@v1.0.0 && " + p.env + "go mod tidy");
+  Scan s = scan_tree(app);
+  EXPECT_EQ(s.all(), go_list_all(p, app));
+  for (const Package& p2 : s.out.packages) EXPECT_EQ(p2.path, "go.mod");
+}
+
 TEST(GoSum, ReadWhenThereIsNoGoMod) {
   std::string dir = test::test_scratch("gosum");
   fs::copy_file("/usr/share/go-1.19/src/cmd/go.sum", dir + "/go.sum");
@@ -106,6 +182,52 @@ TEST(CargoLock, WrittenOfflineByDebianCargo) {
   EXPECT_EQ(s.all(), expected);
   EXPECT_TRUE(s.has_warning("lockfile.skipped", "util@0.2.0"));
   EXPECT_TRUE(s.has_warning("lockfile.skipped", "app@0.1.0"));
+}
+
+// dev-dependencies: Cargo.lock lists them with the rest; `cargo metadata` gives each edge's kind.
+TEST(CargoLock, DevDependenciesFromCargoToml) {
+  std::string dir = test::test_scratch("cargo-dev");
+  write_file(dir + "/Cargo.toml",
+             "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n"
+             "cfg-if = \"1\"\n\n[dev-dependencies]\nitoa = \"1\"\n");
+  write_file(dir + "/src/main.rs", "fn main() {}\n");
+  write_file(dir + "/.cargo/config.toml",
+             "[source.crates-io]\nreplace-with = \"debian\"\n[source.debian]\ndirectory = "
+             "\"/usr/share/cargo/registry\"\n");
+  run_in(dir, "CARGO_HOME=" + dir + "/.cargo-home /usr/bin/cargo generate-lockfile --offline");
+  auto meta = nlohmann::json::parse(
+      tool("cd '" + dir + "' && CARGO_HOME=" + dir +
+           "/.cargo-home /usr/bin/cargo metadata --offline --format-version 1 2>/dev/null"));
+  // Runtime: what the workspace members reach through normal and build edges.
+  std::map<std::string, NV> by_id;
+  for (const auto& p : meta["packages"]) by_id[p["id"]] = {p["name"], p["version"]};
+  std::set<std::string> members;
+  for (const auto& m : meta["workspace_members"]) members.insert(m);
+  std::set<NV> runtime, all;
+  std::vector<std::string> todo;
+  for (const auto& node : meta["resolve"]["nodes"]) {
+    if (!members.count(node["id"])) continue;
+    for (const auto& d : node["deps"]) {
+      bool normal = false;
+      for (const auto& k : d["dep_kinds"]) normal |= k["kind"].is_null() || k["kind"] == "build";
+      if (normal) todo.push_back(d["pkg"]);
+    }
+  }
+  std::map<std::string, nlohmann::json> nodes;
+  for (const auto& node : meta["resolve"]["nodes"]) nodes[node["id"]] = node;
+  while (!todo.empty()) {
+    std::string id = todo.back();
+    todo.pop_back();
+    if (!runtime.insert(by_id[id]).second) continue;
+    for (const auto& d : nodes[id]["deps"]) todo.push_back(d["pkg"]);
+  }
+  for (const auto& [id, nv] : by_id)
+    if (!members.count(id)) all.insert(nv);
+  ASSERT_EQ(all, (std::set<NV>{{"cfg-if", "1.0.0"}, {"itoa", "1.0.1"}}));
+  ASSERT_EQ(runtime, (std::set<NV>{{"cfg-if", "1.0.0"}}));
+  Scan s = scan_tree(dir);
+  EXPECT_EQ(s.all(), all);
+  EXPECT_EQ(s.with_scope([](const std::string& sc) { return sc != "dev"; }), runtime);
 }
 
 // Bundler wants a Gemfile beside the lockfile to resolve sources; an empty one is enough to parse.
@@ -151,6 +273,33 @@ TEST(GemfileLock, WrittenByBundleLockLocal) {
   EXPECT_TRUE(s.has_warning("lockfile.skipped", "mylib"));
 }
 
+// Groups of the Gemfile: Bundler's own runtime set (specs_for [:default]) is what is not dev or test.
+TEST(GemfileLock, GroupsFromTheGemfileAsBundlerResolvesThem) {
+  std::string dir = test::test_scratch("bundle-groups");
+  write_file(dir + "/Gemfile",
+             "source \"https://rubygems.org\"\n"
+             "gem \"rake\" # runtime\n"
+             "group :test do\n  gem \"minitest\"\nend\n"
+             "gem \"test-unit\", group: :development  # depends on power_assert\n");
+  run_in(dir, "HOME=" + dir + " ruby -e 'load Gem.bin_path(\"bundler\", \"bundle\")' lock --local");
+  std::set<NV> runtime = parse_tsv(tool(
+      "cd '" + dir + "' && HOME='" + dir + "' BUNDLE_GEMFILE='" + dir +
+      "/Gemfile' ruby -rbundler -e 'Bundler.definition.specs_for([:default]).each { |s| puts \"#{s.name}\\t#{s.version}\" "
+      "unless s.name == \"bundler\" }'"));
+  ASSERT_EQ(runtime.size(), 1u);
+  Scan s = scan_tree(dir);
+  EXPECT_EQ(s.all(), bundler_oracle(dir + "/Gemfile.lock"));
+  EXPECT_EQ(s.with_scope([](const std::string& sc) { return sc.empty(); }), runtime);
+  for (const Package& p : s.out.packages) {
+    if (p.name == "minitest") {
+      EXPECT_EQ(p.scope, "test");
+    }
+    if (p.name == "power_assert") {
+      EXPECT_EQ(p.scope, "dev");  // through test-unit
+    }
+  }
+}
+
 TEST(NugetLock, PublishedLockfileMatchesJson) {
   std::string dir = test::test_scratch("nuget");
   fs::copy_file(repo_data("nuget/packages.lock.json"), dir + "/packages.lock.json");
@@ -182,6 +331,14 @@ TEST(ComposerLock, PublishedLockfileMatchesJson) {
   std::set<NV> ours;
   for (const Package& p : s.out.packages) ours.emplace(p.name, p.version + "/" + p.scope);
   EXPECT_EQ(ours, expected);
+  // Its "license" array, as Python reads it.
+  std::string licenses = tool("/usr/bin/python3 -c 'import json,sys\n"
+                              "d=json.load(open(sys.argv[1]))\n"
+                              "print(\" OR \".join(d[\"packages\"][0][\"license\"]))' '" +
+                              dir + "/composer.lock'");
+  ASSERT_EQ(s.out.packages.size(), 1u);
+  EXPECT_EQ(s.out.packages[0].license + "\n", licenses);
+  EXPECT_FALSE(s.out.packages[0].license.empty());
 }
 
 // Debian's maven-core pom with its parent placed at ../pom.xml, as in Maven's own source tree.

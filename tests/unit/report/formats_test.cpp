@@ -200,15 +200,36 @@ TEST(CycloneDx, Licenses) {
   json doc = json::parse(test::render(test::real_inventory("centos-7-rpmdb"), "cyclonedx"));
   std::map<std::string, json> by_name;
   for (const json& c : doc["components"]) by_name[c["name"]] = c;
-  EXPECT_EQ(by_name["ncurses"]["licenses"], json::parse(R"([{"license":{"id":"MIT"}}])"));
-  EXPECT_EQ(by_name["bash"]["licenses"], json::parse(R"([{"license":{"name":"GPLv3+"}}])"));
+  EXPECT_EQ(by_name["ncurses"]["licenses"], json::parse(R"([{"license":{"id":"MIT","acknowledgement":"declared"}}])"));
+  // Fedora's short names in SPDX terms; the string as declared stays in a property.
+  EXPECT_EQ(by_name["bash"]["licenses"],
+            json::parse(R"([{"license":{"id":"GPL-3.0-or-later","acknowledgement":"declared"}}])"));
   EXPECT_EQ(by_name["bash"]["publisher"], "CentOS");
+  bool declared_property = false;
+  for (const json& p : by_name["bash"]["properties"])
+    declared_property |= p["name"] == "dagda:package:license" && p["value"] == "GPLv3+";
+  EXPECT_TRUE(declared_property);
+  // A conjunction with a license SPDX does not list: one entry each, the unlisted one by name.
+  EXPECT_EQ(by_name["tzdata"]["licenses"],
+            json::parse(R"([{"license":{"name":"Public Domain","acknowledgement":"declared"}}])"));
+  // An OR: one expression.
+  size_t disjunctions = 0;
+  for (const json& c : doc["components"]) {
+    for (const json& p : c.value("properties", json::array())) {
+      if (p["name"] != "dagda:package:license" || p["value"] != "GPLv2+ or LGPLv3+") continue;
+      ++disjunctions;
+      EXPECT_EQ(c["licenses"], json::parse(R"([{"expression":"GPL-2.0-or-later OR LGPL-3.0-or-later",
+                                                "acknowledgement":"declared"}])"));
+    }
+  }
+  EXPECT_GT(disjunctions, 0u);
 
   doc = json::parse(test::render(test::real_inventory("alpine-3.19.4-rootfs"), "cyclonedx"));
   for (const json& c : doc["components"]) by_name[c["name"]] = c;
   EXPECT_EQ(by_name["ca-certificates-bundle"]["licenses"],
-            json::parse(R"([{"expression":"MPL-2.0 AND MIT"}])"));
-  EXPECT_EQ(by_name["zlib"]["licenses"], json::parse(R"([{"license":{"id":"Zlib"}}])"));
+            json::parse(R"([{"license":{"id":"MPL-2.0","acknowledgement":"declared"}},
+                           {"license":{"id":"MIT","acknowledgement":"declared"}}])"));
+  EXPECT_EQ(by_name["zlib"]["licenses"], json::parse(R"([{"license":{"id":"Zlib","acknowledgement":"declared"}}])"));
 }
 
 TEST(CycloneDx, DuplicatePackagesGetDistinctRefs) {
@@ -260,8 +281,31 @@ TEST(Spdx, Structure) {
     EXPECT_EQ(p["externalRefs"][0]["referenceType"], "purl");
   }
   EXPECT_EQ(by_name["ncurses"]["licenseDeclared"], "MIT");
-  EXPECT_EQ(by_name["bash"]["licenseDeclared"], "NOASSERTION");
+  EXPECT_EQ(by_name["ncurses"].count("licenseComments"), 0u);
+  EXPECT_EQ(by_name["bash"]["licenseDeclared"], "GPL-3.0-or-later");
+  EXPECT_EQ(by_name["bash"]["licenseConcluded"], "NOASSERTION");  // declared, not concluded by us
   EXPECT_NE(by_name["bash"]["licenseComments"].get<std::string>().find("GPLv3+"), std::string::npos);
+  // Licenses SPDX does not list are LicenseRef-s, each declared once in the document.
+  EXPECT_EQ(by_name["tzdata"]["licenseDeclared"], "LicenseRef-public-domain");
+  std::map<std::string, std::string> extracted;
+  for (const json& e : doc["hasExtractedLicensingInfos"]) extracted[e["licenseId"]] = e["extractedText"];
+  EXPECT_EQ(extracted["LicenseRef-public-domain"], "Public Domain");
+  for (const auto& [name, p] : by_name) {
+    std::string decl = p["licenseDeclared"];
+    for (size_t at = decl.find("LicenseRef-"); at != std::string::npos; at = decl.find("LicenseRef-", at + 1)) {
+      size_t end = decl.find_first_of(" )", at);
+      EXPECT_TRUE(extracted.count(decl.substr(at, end - at))) << name << ": " << decl;
+    }
+  }
+  // Facts SPDX has no field for, as annotations named like our CycloneDX properties.
+  std::set<std::string> notes;
+  for (const json& a : by_name["bash"]["annotations"]) notes.insert(a["comment"].get<std::string>());
+  EXPECT_TRUE(notes.count("dagda:package:ecosystem=rpm"));
+  EXPECT_TRUE(notes.count("dagda:rpm:sourcerpm=bash-4.2.46-30.el7.src.rpm")) << *notes.begin();
+  std::set<std::string> os_notes;
+  for (const json& a : pkgs[1]["annotations"]) os_notes.insert(a["comment"].get<std::string>());
+  EXPECT_TRUE(os_notes.count("dagda:os:family=centos"));
+  EXPECT_TRUE(os_notes.count("dagda:os:version_id=7"));
   EXPECT_EQ(by_name["bash"]["supplier"], "Organization: CentOS");
   EXPECT_EQ(by_name["bash"]["versionInfo"], by_name["bash"]["versionInfo"].get<std::string>());
 
@@ -336,6 +380,105 @@ TEST(Table, NarrowWidthAndHostileNames) {
     EXPECT_NE(out.find("PARTIAL"), std::string::npos);
   }
 }
+
+}  // namespace
+}  // namespace dagda
+
+// --- what `scan sbom:FILE` needs ------------------------------------------
+
+namespace dagda {
+namespace {
+
+using nlohmann::json;
+
+// The facts the matcher keys on, per package: ecosystem, name, version, arch, source package and
+// version, rpm epoch, sourcerpm and modularitylabel.
+using Facts = std::tuple<std::string, std::string, std::string, std::string, std::string, std::string,
+                         std::string, std::string, std::string>;
+
+Facts facts_of(const Package& p) {
+  return {p.ecosystem,
+          p.name,
+          p.version,
+          p.arch,
+          p.source_name,
+          p.source_version,
+          p.rpm && p.rpm->epoch ? std::to_string(*p.rpm->epoch) : "",
+          p.rpm ? p.rpm->sourcerpm : "",
+          p.rpm ? p.rpm->modularitylabel : ""};
+}
+
+Facts facts_of(const std::map<std::string, std::string>& props, const std::string& name, const std::string& version) {
+  auto get = [&](const char* k) {
+    auto it = props.find(k);
+    return it == props.end() ? std::string() : it->second;
+  };
+  return {get("dagda:package:ecosystem"), name, version, get("dagda:package:arch"),
+          get("dagda:package:source_name"), get("dagda:package:source_version"), get("dagda:rpm:epoch"),
+          get("dagda:rpm:sourcerpm"), get("dagda:rpm:modularitylabel")};
+}
+
+// Our CycloneDX and SPDX documents carry, in standard places or our documented property names,
+// everything the matcher uses: the distro and release, and every package's source facts.
+class SbomRoundTrip : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SbomRoundTrip, CycloneDxAndSpdxCarryWhatMatchingNeeds) {
+  const Inventory& inv = test::real_inventory(GetParam());
+  ASSERT_TRUE(inv.os.has_value());
+  std::multiset<Facts> expected;
+  for (const Package& p : inv.packages) expected.insert(facts_of(p));
+  // rpm versions in SBOMs are "[E:]V-R" as the JSON has them; epoch, sourcerpm, label as properties.
+
+  json cdx = json::parse(test::render(inv, "cyclonedx"));
+  std::map<std::string, std::string> meta;
+  for (const json& p : cdx["metadata"]["component"]["properties"]) meta[p["name"]] = p["value"];
+  EXPECT_EQ(meta["dagda:os:family"], inv.os->family);
+  EXPECT_EQ(meta["dagda:os:version_id"], inv.os->version_id);
+  EXPECT_EQ(meta["dagda:os:codename"], inv.os->codename);
+  std::multiset<Facts> from_cdx;
+  for (const json& c : cdx["components"]) {
+    if (c["type"] == "operating-system") {
+      EXPECT_EQ(c["name"], inv.os->family);
+      EXPECT_EQ(c.value("version", ""), inv.os->version_id);
+      continue;
+    }
+    std::map<std::string, std::string> props;
+    for (const json& p : c["properties"]) props[p["name"]] = p["value"];
+    from_cdx.insert(facts_of(props, c["name"], c["version"]));
+    // The purl says the distro too (pkg:TYPE/FAMILY/NAME@V?...&distro=FAMILY-VERSION_ID).
+    EXPECT_NE(c["purl"].get<std::string>().find("distro=" + inv.os->family + "-"), std::string::npos) << c["purl"];
+  }
+  EXPECT_EQ(from_cdx, expected);
+
+  json spdx = json::parse(test::render(inv, "spdx"));
+  std::multiset<Facts> from_spdx;
+  for (const json& p : spdx["packages"]) {
+    std::map<std::string, std::string> notes;
+    for (const json& a : p.value("annotations", json::array())) {
+      std::string c = a["comment"];
+      notes.emplace(c.substr(0, c.find('=')), c.substr(c.find('=') + 1));
+    }
+    if (p.value("primaryPackagePurpose", "") == "OPERATING_SYSTEM") {
+      EXPECT_EQ(notes["dagda:os:family"], inv.os->family);
+      EXPECT_EQ(notes["dagda:os:version_id"], inv.os->version_id);
+      EXPECT_EQ(notes["dagda:os:codename"], inv.os->codename);
+      continue;
+    }
+    if (!notes.count("dagda:package:ecosystem")) continue;  // the scanned source itself
+    from_spdx.insert(facts_of(notes, p["name"], p["versionInfo"]));
+  }
+  EXPECT_EQ(from_spdx, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Real, SbomRoundTrip,
+                         ::testing::Values("debian-12-status", "ubuntu-18.04-status", "alpine-3.10-image",
+                                           "centos-8-modules-rpmdb"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           for (char& c : n)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
 
 }  // namespace
 }  // namespace dagda

@@ -187,6 +187,18 @@ TEST(ScanFormats, TableGroupsByPackageWithASummary) {
   EXPECT_NE(t.find("\n" + summary), std::string::npos) << t;
 }
 
+// With --quiet the CLI prints no warnings: the table must not send people to stderr for them.
+TEST(ScanFormats, WarningsPointToStderrOnlyWhenPrintedThere) {
+  ScanResult r = alpine_result();
+  r.inventory.warnings.push_back({"layer.tar-warning", "something", {}});
+  ScanReportOptions opts = scan_golden_options();
+  EXPECT_NE(render_scan(r, "table", opts).find("warning (see stderr or the JSON report)"), std::string::npos);
+  opts.warnings_on_stderr = false;
+  const std::string quiet = render_scan(r, "table", opts);
+  EXPECT_NE(quiet.find("warning (see the JSON report)"), std::string::npos) << quiet;
+  EXPECT_EQ(quiet.find("stderr"), std::string::npos);
+}
+
 TEST(ScanFormats, NoFindingsSaysWhatWasChecked) {
   ScanResult r;
   r.inventory = alpine_result().inventory;

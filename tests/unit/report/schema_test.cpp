@@ -140,6 +140,14 @@ TEST(Schema, BrokenSpdxIsRejected) {
   doc = good;
   doc["documentNamespace"] = "dagda document";
   expect_invalid(doc, "spdx-2.3", "spdx-bad-namespace", "documentNamespace");
+  // A LicenseRef- the document does not declare, and one with characters an idstring cannot hold.
+  doc = good;
+  doc["packages"][2]["licenseDeclared"] = "MIT AND LicenseRef-undeclared";
+  expect_invalid(doc, "spdx-2.3", "spdx-undeclared-ref", "not declared in hasExtractedLicensingInfos");
+  doc = good;
+  ASSERT_TRUE(doc.contains("hasExtractedLicensingInfos"));  // CentOS has licenses SPDX does not list
+  doc["hasExtractedLicensingInfos"][0]["licenseId"] = "LicenseRef-has space";
+  expect_invalid(doc, "spdx-2.3", "spdx-bad-ref-id", "bad licenseId");
 }
 
 }  // namespace

@@ -22,6 +22,21 @@ import sys
 import warnings
 
 import jsonschema
+import jsonschema._utils
+import jsonschema._validators
+
+
+# python3-jsonschema 4.10 sorts the extra items of an array to word an "additionalItems" error,
+# which raises TypeError when they are objects: CycloneDX's "licenses" is oneOf (a list of
+# license objects, or one expression), so every BOM with two licenses on a component takes
+# that path while trying the second branch. Word the message without sorting.
+def _extras_msg(extras):
+    extras = list(extras)
+    return ", ".join(repr(extra) for extra in extras), "was" if len(extras) == 1 else "were"
+
+
+jsonschema._utils.extras_msg = _extras_msg
+jsonschema._validators.extras_msg = _extras_msg
 
 SCHEMAS = {
     "cyclonedx-1.5": "bom-1.5.schema.json",
@@ -95,8 +110,12 @@ def spdx_ids(store):
     return ({i.lower(): i for i in enum[:split]}, {i.lower(): i for i in enum[split:]})
 
 
-def check_expression(expr, ids, errors, where):
-    """SPDX 2.3 Annex D, with ids from the official list (as in spdx.schema.json)."""
+LICENSE_REF = re.compile(r"^(DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+$")
+
+
+def check_expression(expr, ids, errors, where, refs_used=None):
+    """SPDX 2.3 Annex D, with ids from the official list (as in spdx.schema.json).
+    LicenseRef- ids (idstring [A-Za-z0-9.-]+) are collected into `refs_used`."""
     licenses, exceptions = ids
     tokens = re.findall(r"\(|\)|[^\s()]+", expr)
     pos = 0
@@ -119,6 +138,10 @@ def check_expression(expr, ids, errors, where):
         pos += 1
         if t in ("AND", "OR", "WITH", ")"):
             raise ValueError("unexpected " + t)
+        if LICENSE_REF.match(t):
+            if refs_used is not None:
+                refs_used.add(t)
+            return
         lid = t[:-1] if t.endswith("+") and t.lower() not in licenses else t
         if licenses.get(lid.lower()) != lid:
             raise ValueError("not a listed license id in canonical case: " + t)
@@ -195,6 +218,13 @@ def spdx_rules(doc, store, errors):
     elements = ["SPDXRef-DOCUMENT"] if doc.get("SPDXID") == "SPDXRef-DOCUMENT" else []
     if not elements:
         errors.append("document SPDXID must be SPDXRef-DOCUMENT")
+    refs_used = set()
+    declared = [e.get("licenseId") for e in doc.get("hasExtractedLicensingInfos", [])]
+    for d in declared:
+        if not d or not LICENSE_REF.match(d) or d.startswith("DocumentRef-"):
+            errors.append("hasExtractedLicensingInfos: bad licenseId %r" % d)
+    if len(declared) != len(set(declared)):
+        errors.append("hasExtractedLicensingInfos: licenseIds are not unique")
     for i, p in enumerate(doc.get("packages", [])):
         where = "package %d" % i
         if not spdxid.match(p.get("SPDXID", "")):
@@ -203,7 +233,7 @@ def spdx_rules(doc, store, errors):
         for key in ("licenseDeclared", "licenseConcluded"):
             v = p.get(key)
             if v is not None and v not in ("NOASSERTION", "NONE"):
-                check_expression(v, ids, errors, where + " " + key)
+                check_expression(v, ids, errors, where + " " + key, refs_used)
         if p.get("filesAnalyzed", True) and "packageVerificationCode" not in p:
             errors.append("%s: filesAnalyzed without packageVerificationCode" % where)
         for ref in p.get("externalRefs", []):
@@ -211,6 +241,9 @@ def spdx_rules(doc, store, errors):
                 if ref.get("referenceCategory") != "PACKAGE-MANAGER":
                     errors.append("%s: purl reference not in category PACKAGE-MANAGER" % where)
                 check_purl(ref.get("referenceLocator", ""), errors, where)
+    for r in sorted(refs_used - set(declared)):
+        if not r.startswith("DocumentRef-"):
+            errors.append("%s is used but not declared in hasExtractedLicensingInfos" % r)
     if len(elements) != len(set(elements)):
         errors.append("SPDXIDs are not unique")
     known = set(elements)
