@@ -10,7 +10,9 @@
 
 #include <fmt/format.h>
 
+#include "cache/layer_cache.hpp"
 #include "catalog/cataloger.hpp"
+#include "catalog/drift.hpp"
 #include "catalog/lockfile/lockfile.hpp"
 #include "catalog/os_release.hpp"
 #include "common/fs.hpp"
@@ -32,10 +34,70 @@ Result<LayerIndex> walk_layer(const Image& image, const LayerSource& layer, cons
   return r;
 }
 
-// Walks every layer once, several at a time. The first failure stops the rest.
-Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOptions& base, unsigned threads) {
+// A container's changes layer keeps only the changed paths, and removes the deleted ones.
+void apply_changes_filter(const LayerSource& src, LayerIndex& l) {
+  if (!src.keep) return;
+  std::erase_if(l.entries, [&](const LayerEntry& e) { return !src.keep(e.path); });
+  for (const std::string& d : src.deleted) {
+    LayerEntry w;
+    w.kind = LayerEntry::Kind::whiteout;
+    w.path = d;
+    l.entries.push_back(std::move(w));
+  }
+}
+
+// Walks every layer once, several at a time, taking what the per-layer cache holds instead of
+// reading it, and feeding the cache. The first failure stops the rest.
+Result<std::vector<LayerIndex>> walk_layers(Image& image, const WalkOptions& base, unsigned threads,
+                                            cache::LayerCache* lc) {
   const size_t n = image.layers.size();
   std::vector<std::optional<LayerIndex>> done(n);
+  if (lc) {
+    for (size_t i = 0; i < n; ++i) {
+      const LayerSource& l = image.layers[i];
+      const std::string& diff = l.info.diff_id;
+      if (diff.empty() || l.keep) continue;
+      // A host file's layer is taken from the cache only when that file is unchanged since it was verified.
+      bool trusted = l.content_addressed || lc->verified(l.identity, diff);
+      if (trusted) done[i] = lc->load(diff, l.info);
+    }
+  }
+  auto remember = [&](const LayerSource& l, const LayerIndex& idx) {
+    if (!lc || l.info.diff_id.empty() || l.keep) return;
+    lc->store(l.info.diff_id, idx);
+    lc->mark_verified(l.identity, l.info.diff_id);
+  };
+
+  // Layers that arrive in one stream (an engine's export), in their order of arrival.
+  if (image.stream_layers) {
+    std::vector<bool> wanted(n, false);
+    for (size_t i = 0; i < n; ++i)
+      wanted[i] = !done[i] && !image.layers[i].open && image.layers[i].host_dir.empty();
+    LayerVisitor visit = [&](ArrivingLayer& a) -> Status {
+      LayerInfo info;
+      for (size_t i = 0; i < n; ++i)
+        if (!a.diff_id.empty() && image.layers[i].info.diff_id == a.diff_id) {
+          info = image.layers[i].info;
+          break;
+        }
+      if (info.diff_id.empty()) info.digest = "(a layer of the export, identified once read)";
+      DAGDA_ASSIGN_OR_RETURN(LayerIndex idx, walk_tar_layer(*a.tar, info, base));
+      std::string diff = a.diff_id.empty() && a.actual_hex ? "sha256:" + *a.actual_hex : a.diff_id;
+      bool placed = false;
+      for (size_t i = 0; i < n; ++i) {
+        if (done[i] || image.layers[i].info.diff_id != diff) continue;
+        if (!placed) remember(image.layers[i], idx);
+        LayerIndex copy = idx;
+        copy.info = image.layers[i].info;
+        done[i] = std::move(copy);
+        placed = true;
+      }
+      return ok_status();
+    };
+    DAGDA_TRY(image.stream_layers(wanted, visit, image.info));
+    for (size_t i = 0; i < n; ++i) image.layers[i].info = image.info.layers[i];
+  }
+
   std::atomic<bool> cancel{false};
   std::atomic<size_t> next{0};
   std::mutex mu;
@@ -46,8 +108,20 @@ Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOption
     for (;;) {
       size_t i = next.fetch_add(1);
       if (i >= n || cancel.load()) return;
-      auto r = walk_layer(image, image.layers[i], wo);
+      if (done[i]) continue;
+      const LayerSource& src = image.layers[i];
+      if (!src.open && src.host_dir.empty()) {
+        std::lock_guard lock(mu);
+        if (!cancel.exchange(true) || (failure && i < failure->first))
+          failure.emplace(i, Error(ErrorCode::internal, fmt::format("layer {} was not delivered by its source", i)));
+        return;
+      }
+      WalkOptions mine = wo;
+      if (src.keep) mine.wants = [&wo, &src](std::string_view p) { return src.keep(p) && wo.wants(p); };
+      auto r = walk_layer(image, src, mine);
       if (r.ok()) {
+        apply_changes_filter(src, *r);
+        remember(src, *r);
         done[i] = std::move(r).value();
         continue;
       }
@@ -56,8 +130,9 @@ Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOption
       return;
     }
   };
+  size_t left = static_cast<size_t>(std::count_if(done.begin(), done.end(), [](const auto& d) { return !d; }));
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(n, 1)));
+  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(left, 1)));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
@@ -67,6 +142,14 @@ Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOption
   out.reserve(n);
   for (auto& d : done) out.push_back(std::move(*d));
   return out;
+}
+
+// What the walk captures, for the cache key: the catalogers that ask and the walk's limits.
+std::string walk_description(const std::vector<CatalogerInfo>& cats, bool lockfiles, const WalkOptions& wo) {
+  std::string s;
+  for (const CatalogerInfo& c : cats) s += std::string(c.name) + ",";
+  return fmt::format("cats={} lockfiles={} max_file={} probe={}/{}", s, lockfiles, wo.max_captured_file,
+                     wo.probe_head_bytes, wo.probe_max);
 }
 
 // Includes the version: rpm databases may hold one name several times (kernels, gpg-pubkeys).
@@ -177,40 +260,17 @@ void add_lockfile_packages(const std::vector<LayerIndex>& layers, const LayerFs&
   }
 }
 
-}  // namespace
-
-Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
-  std::vector<CatalogerInfo> cats;
-  for (const CatalogerInfo& c : all_catalogers())
-    if (!opts.os_only || !c.application) cats.push_back(c);
-  const bool lockfiles = opts.lockfiles || image.info.kind == "fs";
-  WalkOptions wo;
-  wo.wants = [cats, lockfiles](std::string_view p) {
-    if (os_release_wants(p) || (lockfiles && lockfile_wants(p))) return true;
-    for (const CatalogerInfo& c : cats)
-      if (c.wants(p)) return true;
-    return false;
-  };
-  wo.probe_head = [cats](std::string_view head) {
-    for (const CatalogerInfo& c : cats)
-      if (c.probe_head && c.probe_head(head)) return true;
-    return false;
-  };
-  wo.probe_keep = [cats](std::string_view content) {
-    for (const CatalogerInfo& c : cats)
-      if (c.probe_keep && c.probe_keep(content)) return true;
-    return false;
-  };
-  wo.spill_dir = cache_dir() + "/tmp";
-  DAGDA_ASSIGN_OR_RETURN(std::vector<LayerIndex> layers, walk_layers(image, wo, opts.threads));
-
+// Catalogs the merged layers: OS detection, every cataloger, layer attribution.
+Inventory catalog_layers(const SourceInfo& info, const std::vector<Warning>& source_warnings,
+                         std::vector<LayerIndex>& layers, const std::vector<CatalogerInfo>& cats, bool lockfiles,
+                         const InventoryOptions& opts) {
   Inventory inv;
-  inv.source = image.info;
-  inv.warnings = image.warnings;
+  inv.source = info;
+  inv.warnings = source_warnings;
   for (LayerIndex& l : layers) {
-    LayerInfo& info = inv.source.layers[static_cast<size_t>(l.info.index)];
-    if (info.size == 0) info.size = l.bytes;  // a directory or rootfs layer has no declared size
-    for (Warning& w : l.warnings) {
+    LayerInfo& li = inv.source.layers[static_cast<size_t>(l.info.index)];
+    if (li.size == 0) li.size = l.bytes;  // a directory or rootfs layer has no declared size
+    for (Warning w : l.warnings) {
       // A wanted file that could not be read means packages may be missing.
       if (w.code == "layer.file-too-large") inv.partial = true;
       if (w.where.layer.empty()) w.where.layer = !l.info.diff_id.empty() ? l.info.diff_id : l.info.digest;
@@ -221,7 +281,7 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
   LayerFs fs = LayerFs::merge(layers);
   Diagnostics diag;
   inv.os = detect_os(fs, diag);
-  if (!inv.os && image.info.kind != "fs")
+  if (!inv.os && info.kind != "fs")
     diag.warn("os.unknown",
               "cannot tell the operating system: no os-release, alpine-release, debian_version or redhat-release file");
   const OsInfo* os = inv.os ? &*inv.os : nullptr;
@@ -263,8 +323,75 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
   return inv;
 }
 
+std::unique_ptr<cache::LayerCache> open_layer_cache(const InventoryOptions& opts) {
+  if (!opts.use_cache) return nullptr;
+  std::vector<CatalogerInfo> cats;
+  for (const CatalogerInfo& c : all_catalogers())
+    if (!opts.os_only || !c.application) cats.push_back(c);
+  WalkOptions wo;
+  return std::make_unique<cache::LayerCache>(
+      opts.cache_dir.empty() ? cache_dir() : opts.cache_dir,
+      cache::catalogers_version(walk_description(cats, opts.lockfiles, wo)),
+      opts.cache_max_bytes ? opts.cache_max_bytes : cache::kDefaultMaxBytes);
+}
+
+}  // namespace
+
+Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
+  // A source that lists its packages itself (an SBOM document).
+  if (image.inventory) {
+    Inventory inv = *image.inventory;
+    for (Warning& w : image.warnings) inv.warnings.push_back(std::move(w));
+    return inv;
+  }
+  std::vector<CatalogerInfo> cats;
+  for (const CatalogerInfo& c : all_catalogers())
+    if (!opts.os_only || !c.application) cats.push_back(c);
+  const bool lockfiles = opts.lockfiles || image.info.kind == "fs";
+  WalkOptions wo;
+  wo.wants = [cats, lockfiles](std::string_view p) {
+    if (os_release_wants(p) || (lockfiles && lockfile_wants(p))) return true;
+    for (const CatalogerInfo& c : cats)
+      if (c.wants(p)) return true;
+    return false;
+  };
+  wo.probe_head = [cats](std::string_view head) {
+    for (const CatalogerInfo& c : cats)
+      if (c.probe_head && c.probe_head(head)) return true;
+    return false;
+  };
+  wo.probe_keep = [cats](std::string_view content) {
+    for (const CatalogerInfo& c : cats)
+      if (c.probe_keep && c.probe_keep(content)) return true;
+    return false;
+  };
+  wo.spill_dir = cache_dir() + "/tmp";
+  // The cache key must describe this walk; fs: sources read lockfiles whatever the option says.
+  std::unique_ptr<cache::LayerCache> lc;
+  if (opts.use_cache)
+    lc = std::make_unique<cache::LayerCache>(
+        opts.cache_dir.empty() ? cache_dir() : opts.cache_dir,
+        cache::catalogers_version(walk_description(cats, lockfiles, wo)),
+        opts.cache_max_bytes ? opts.cache_max_bytes : cache::kDefaultMaxBytes);
+  DAGDA_ASSIGN_OR_RETURN(std::vector<LayerIndex> layers, walk_layers(image, wo, opts.threads, lc.get()));
+
+  Inventory inv = catalog_layers(image.info, image.warnings, layers, cats, lockfiles, opts);
+  if (image.last_layer_is_drift && layers.size() >= 2) {
+    // The image as it was: every layer but the container's changes.
+    std::vector<LayerIndex> base(layers.begin(), layers.end() - 1);
+    SourceInfo base_info = image.info;
+    base_info.layers.pop_back();
+    Inventory before = catalog_layers(base_info, {}, base, cats, lockfiles, opts);
+    mark_drift(inv, before, layers.back(), base);
+  }
+  return inv;
+}
+
 Result<Inventory> build_inventory(const std::string& source, const InventoryOptions& opts) {
-  DAGDA_ASSIGN_OR_RETURN(Image image, open_image(source, opts.source));
+  SourceOptions so = opts.source;
+  std::shared_ptr<cache::LayerCache> meta = open_layer_cache(opts);
+  if (meta && !so.meta_cache) so.meta_cache = meta;
+  DAGDA_ASSIGN_OR_RETURN(Image image, open_image(source, so));
   return build_inventory(std::move(image), opts);
 }
 

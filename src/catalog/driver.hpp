@@ -19,6 +19,10 @@ struct InventoryOptions {
   bool include_os_owned = false;
   // Run only the OS package catalogers (dpkg, apk, rpm), no application catalogers.
   bool os_only = false;
+  // The per-layer cache (cache/layer_cache.hpp): on unless --no-cache.
+  bool use_cache = true;
+  std::string cache_dir;         // empty: cache_dir() ($DAGDA_CACHE_DIR, $XDG_CACHE_HOME/dagda)
+  uint64_t cache_max_bytes = 0;  // 0: the default bound (--cache-max-size)
 };
 
 // Opens SOURCE, walks every layer once (in parallel), merges them, detects the

@@ -51,6 +51,10 @@ struct Package {
   // and then each archive's entry name inside the one before it. Empty otherwise.
   std::vector<std::string> parents;
   std::string cataloger;  // the cataloger that found it ("java", "python", ...); empty for OS packages
+
+  // container: sources only: "added", "removed" or "modified" when the package changed in the
+  // container since it started (installed, removed, upgraded, or a file it owns altered); empty otherwise.
+  std::string drift;
 };
 
 // True for the ecosystems of operating-system package managers (deb, apk, rpm).

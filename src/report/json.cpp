@@ -80,6 +80,7 @@ ordered_json package_json(const Package& p, const OsInfo* os) {
   put_if(j, "path", p.path);
   if (!p.parents.empty()) j["parents"] = p.parents;
   put_if(j, "sha1", p.sha1);
+  put_if(j, "drift", p.drift);
   return j;
 }
 
