@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cache/layer_cache.hpp"
 #include "catalog/driver.hpp"
 #include "cli/command.hpp"
 #include "common/fs.hpp"
@@ -24,6 +25,8 @@ struct SbomArgs {
   std::string retirejs;  // retire.js repository JSON file
   bool include_os_owned = false;
   bool os_only = false;
+  std::string registry_ca, cache_max_size;
+  bool insecure_registry = false, no_cache = false;
 };
 
 int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
@@ -39,6 +42,14 @@ int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
   opts.threads = args.threads;
   opts.include_os_owned = args.include_os_owned;
   opts.os_only = args.os_only;
+  opts.source.registry_ca = args.registry_ca;
+  opts.source.insecure_registry = args.insecure_registry;
+  opts.use_cache = !args.no_cache;
+  if (!args.cache_max_size.empty()) {
+    auto size = cache::parse_size(args.cache_max_size);
+    if (!size.ok()) return report_error(size.error());
+    opts.cache_max_bytes = *size;
+  }
   if (!args.retirejs.empty()) {
     auto text = read_file(args.retirejs);
     if (!text.ok()) return report_error(text.error());
@@ -90,6 +101,7 @@ void add_sbom(CLI::App& app, Cli& cli) {
   sub->add_flag("--os-only", args->os_only, "Only the OS package databases (dpkg, apk, rpm): no application catalogers");
   sub->add_flag("--lockfiles", args->lockfiles,
                 "Also read lockfiles (package-lock.json, go.mod, Cargo.lock, ...) in images; always on for fs:");
+  add_source_flags(sub, args->registry_ca, args->insecure_registry, args->no_cache, args->cache_max_size);
   sub->callback([args, &cli] { cli.exit_code = run_sbom(*args, cli.global); });
 }
 

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cache/layer_cache.hpp"
 #include "catalog/driver.hpp"
 #include "cli/command.hpp"
 #include "common/fs.hpp"
@@ -22,6 +23,8 @@ struct ScanArgs {
   std::string source, format = "table", output, platform, ignorefile, vex, retirejs;
   std::vector<std::string> severity;
   bool ignore_unfixed = false, show_suppressed = false, lockfiles = false, include_os_owned = false;
+  std::string registry_ca, cache_max_size;
+  bool insecure_registry = false, no_cache = false;
   int exit_code = 0;
   unsigned threads = 0;
 };
@@ -69,6 +72,14 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
   opts.threads = args.threads;
   opts.lockfiles = args.lockfiles;
   opts.include_os_owned = args.include_os_owned;
+  opts.source.registry_ca = args.registry_ca;
+  opts.source.insecure_registry = args.insecure_registry;
+  opts.use_cache = !args.no_cache;
+  if (!args.cache_max_size.empty()) {
+    auto size = cache::parse_size(args.cache_max_size);
+    if (!size.ok()) return report_error(size.error());
+    opts.cache_max_bytes = *size;
+  }
   if (!args.retirejs.empty()) {
     auto text = read_file(args.retirejs, 256u << 20);
     if (!text.ok()) return report_error(text.error());
@@ -159,6 +170,7 @@ void add_scan(CLI::App& app, Cli& cli) {
   sub->add_flag("--include-os-owned", a->include_os_owned, "Keep application packages whose files an OS package owns");
   sub->add_option("--retirejs", a->retirejs, "retire.js repository file (default: the one imported into the database)");
   sub->add_option("--threads", a->threads, "Layers read at once (default: one per core)");
+  add_source_flags(sub, a->registry_ca, a->insecure_registry, a->no_cache, a->cache_max_size);
   sub->callback([a, &cli] { cli.exit_code = run_scan(*a, cli.global); });
 
   auto fa = std::make_shared<FpArgs>();
