@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "cache/codec.hpp"
 #include "common/digest.hpp"
 
 namespace dagda::cache {
@@ -71,47 +72,6 @@ std::string build_id() {
   });
   return id;
 }
-
-// ---- encoding ----
-void put_u8(std::string& s, uint8_t v) { s.push_back(static_cast<char>(v)); }
-void put_u32(std::string& s, uint32_t v) { s.append(reinterpret_cast<const char*>(&v), 4); }
-void put_u64(std::string& s, uint64_t v) { s.append(reinterpret_cast<const char*>(&v), 8); }
-void put_str(std::string& s, std::string_view v) {
-  put_u32(s, static_cast<uint32_t>(v.size()));
-  s.append(v);
-}
-
-class Cursor {
- public:
-  explicit Cursor(std::string_view b) : b_(b) {}
-  bool u8(uint8_t* v) { return take(v, 1); }
-  bool u32(uint32_t* v) { return take(v, 4); }
-  bool u64(uint64_t* v) { return take(v, 8); }
-  bool str(std::string* v) {
-    uint32_t n = 0;
-    if (!u32(&n) || n > b_.size() - pos_) return false;
-    v->assign(b_.data() + pos_, n);
-    pos_ += n;
-    return true;
-  }
-  size_t pos() const { return pos_; }
-  size_t left() const { return b_.size() - pos_; }
-  bool skip(uint64_t n) {
-    if (n > left()) return false;
-    pos_ += static_cast<size_t>(n);
-    return true;
-  }
-
- private:
-  bool take(void* out, size_t n) {
-    if (n > b_.size() - pos_) return false;
-    std::memcpy(out, b_.data() + pos_, n);
-    pos_ += n;
-    return true;
-  }
-  std::string_view b_;
-  size_t pos_ = 0;
-};
 
 // Writes the encoding in pieces to `sink`; the content bytes are not copied into one buffer.
 Status encode_to(const LayerIndex& layer, std::string_view key, const std::function<Status(std::string_view)>& sink) {
@@ -179,52 +139,6 @@ struct Mapping {
 };
 
 std::string hex_name(std::string_view key) { return sha256_hex(key); }
-
-bool mkdirs(const std::string& d) {
-  std::error_code ec;
-  std::filesystem::create_directories(d, ec);
-  return !ec;
-}
-
-// Writes `fill`'s output to `path` atomically: an unnamed file linked into place when complete.
-bool write_atomic(const std::string& dir, const std::string& path,
-                  const std::function<Status(const std::function<Status(std::string_view)>&)>& fill) {
-  if (!mkdirs(dir)) return false;
-  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-  std::string tmp_name;
-  if (fd < 0) {
-    // A filesystem without O_TMPFILE: a named temporary file, removed on failure.
-    std::random_device rd;
-    tmp_name = fmt::format("{}/.tmp-{}-{:x}", dir, ::getpid(), rd());
-    fd = ::open(tmp_name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd < 0) return false;
-  }
-  auto sink = [fd](std::string_view bytes) -> Status {
-    while (!bytes.empty()) {
-      ssize_t n = ::write(fd, bytes.data(), bytes.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return Error(ErrorCode::io, std::strerror(errno));
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return ok_status();
-  };
-  bool ok = fill(sink).ok();
-  if (ok && tmp_name.empty()) {
-    // Link under a unique name, then rename over any older entry.
-    std::random_device rd;
-    std::string staged = fmt::format("{}/.new-{}-{:x}", dir, ::getpid(), rd());
-    ok = ::linkat(AT_FDCWD, fmt::format("/proc/self/fd/{}", fd).c_str(), AT_FDCWD, staged.c_str(), AT_SYMLINK_FOLLOW) == 0;
-    if (ok && ::rename(staged.c_str(), path.c_str()) != 0) {
-      ::unlink(staged.c_str());
-      ok = false;
-    }
-  } else if (ok) {
-    ok = ::rename(tmp_name.c_str(), path.c_str()) == 0;
-  }
-  ::close(fd);
-  if (!ok && !tmp_name.empty()) ::unlink(tmp_name.c_str());
-  return ok;
-}
 
 struct DirFile {
   std::string path;
@@ -427,6 +341,7 @@ void LayerCache::put(const std::string& key, std::string_view value) {
 
 void LayerCache::trim() {
   auto files = list_files(root_ + "/layers");
+  for (DirFile& f : list_files(root_ + "/inventories")) files.push_back(std::move(f));
   uint64_t total = 0;
   for (const DirFile& f : files) total += f.size;
   if (total <= max_bytes_) return;
@@ -445,6 +360,10 @@ Result<CacheStatus> cache_status(const std::string& root) {
     ++s.layer_entries;
     s.layer_bytes += f.size;
   }
+  for (const DirFile& f : list_files(root + "/inventories")) {
+    ++s.inventory_entries;
+    s.inventory_bytes += f.size;
+  }
   for (const char* sub : {"/verified", "/meta"})
     for (const DirFile& f : list_files(root + sub)) {
       ++s.other_entries;
@@ -455,7 +374,7 @@ Result<CacheStatus> cache_status(const std::string& root) {
 
 Result<uint64_t> cache_clean(const std::string& root) {
   uint64_t n = 0;
-  for (const char* sub : {"/layers", "/verified", "/meta"}) {
+  for (const char* sub : {"/layers", "/inventories", "/verified", "/meta"}) {
     for (const DirFile& f : list_files(root + sub)) {
       if (::unlink(f.path.c_str()) == 0)
         ++n;

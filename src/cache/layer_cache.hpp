@@ -50,6 +50,7 @@ class LayerCache final : public MetaCache {
   void trim();
 
   const std::string& version() const { return version_; }
+  const std::string& root() const { return root_; }
 
  private:
   std::string entry_path(const std::string& diff_id) const;
@@ -66,6 +67,7 @@ Result<LayerIndex> decode_layer(std::string_view bytes, std::string_view key, co
 struct CacheStatus {
   std::string dir;
   uint64_t layer_entries = 0, layer_bytes = 0;
+  uint64_t inventory_entries = 0, inventory_bytes = 0;  // catalogers' results per chain of layers
   uint64_t other_entries = 0, other_bytes = 0;  // verified-file records and metadata
   uint64_t max_bytes = kDefaultMaxBytes;
 };

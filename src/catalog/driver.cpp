@@ -10,11 +10,13 @@
 
 #include <fmt/format.h>
 
+#include "cache/inventory_memo.hpp"
 #include "cache/layer_cache.hpp"
 #include "catalog/cataloger.hpp"
 #include "catalog/drift.hpp"
 #include "catalog/lockfile/lockfile.hpp"
 #include "catalog/os_release.hpp"
+#include "common/digest.hpp"
 #include "common/fs.hpp"
 #include "layers/layer_fs.hpp"
 
@@ -335,6 +337,27 @@ std::unique_ptr<cache::LayerCache> open_layer_cache(const InventoryOptions& opts
       opts.cache_max_bytes ? opts.cache_max_bytes : cache::kDefaultMaxBytes);
 }
 
+// The inventory of `image` from the catalogers' results of an earlier scan of the same layers.
+Inventory inventory_from_memo(const Image& image, cache::Memo m) {
+  Inventory inv;
+  inv.source = image.info;
+  inv.warnings = image.warnings;
+  for (Warning& w : m.warnings) inv.warnings.push_back(std::move(w));
+  inv.os = std::move(m.os);
+  inv.partial = m.partial;
+  for (size_t i = 0; i < inv.source.layers.size() && i < m.layer_bytes.size(); ++i)
+    if (inv.source.layers[i].size == 0) inv.source.layers[i].size = m.layer_bytes[i];
+  inv.packages = std::move(m.packages);
+  // Layer facts come from this image (two images may share layers but not their history).
+  for (Package& p : inv.packages) {
+    if (p.layer_index < 0 || static_cast<size_t>(p.layer_index) >= inv.source.layers.size()) continue;
+    const LayerInfo& li = inv.source.layers[static_cast<size_t>(p.layer_index)];
+    p.layer = !li.diff_id.empty() ? li.diff_id : li.digest;
+    p.created_by = li.created_by;
+  }
+  return inv;
+}
+
 }  // namespace
 
 Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
@@ -373,9 +396,45 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
         opts.cache_dir.empty() ? cache_dir() : opts.cache_dir,
         cache::catalogers_version(walk_description(cats, lockfiles, wo)),
         opts.cache_max_bytes ? opts.cache_max_bytes : cache::kDefaultMaxBytes);
+  // The catalogers' results for this chain of layers, when every layer is one the cache may stand for.
+  std::string memo_key;
+  if (lc && !image.last_layer_is_drift && !image.layers.empty()) {
+    memo_key = fmt::format("{}\nretirejs {}\nos_owned {}\nfs {}\n", lc->version(),
+                           sha256_hex(opts.retirejs_repository), opts.include_os_owned, image.info.kind == "fs");
+    bool trusted = true;
+    for (const LayerSource& l : image.layers) {
+      if (l.info.diff_id.empty() || l.keep) memo_key.clear();
+      if (memo_key.empty()) break;
+      memo_key += l.info.diff_id + "\n";
+      trusted = trusted && (l.content_addressed || lc->verified(l.identity, l.info.diff_id));
+    }
+    if (!memo_key.empty() && trusted)
+      if (auto m = cache::load_memo(lc->root(), memo_key); m && m->layer_bytes.size() == image.layers.size()) {
+        // A streamed source may still need its stream for the image's own facts (an engine image whose
+        // config is not cached): it is read, but no layer is walked.
+        if (image.stream_layers) {
+          std::vector<bool> none(image.layers.size(), false);
+          LayerVisitor skip = [](ArrivingLayer&) -> Status {
+            return Error(ErrorCode::internal, "a layer was delivered that was not asked for");
+          };
+          DAGDA_TRY(image.stream_layers(none, skip, image.info));
+        }
+        return inventory_from_memo(image, std::move(*m));
+      }
+  }
   DAGDA_ASSIGN_OR_RETURN(std::vector<LayerIndex> layers, walk_layers(image, wo, opts.threads, lc.get()));
 
   Inventory inv = catalog_layers(image.info, image.warnings, layers, cats, lockfiles, opts);
+  if (!memo_key.empty()) {
+    cache::Memo m;
+    m.os = inv.os;
+    m.packages = inv.packages;
+    m.warnings.assign(inv.warnings.begin() + static_cast<std::ptrdiff_t>(image.warnings.size()), inv.warnings.end());
+    for (const LayerIndex& l : layers) m.layer_bytes.push_back(l.bytes);
+    m.partial = inv.partial;
+    cache::store_memo(lc->root(), memo_key, m);
+    lc->trim();
+  }
   if (image.last_layer_is_drift && layers.size() >= 2) {
     // The image as it was: every layer but the container's changes.
     std::vector<LayerIndex> base(layers.begin(), layers.end() - 1);

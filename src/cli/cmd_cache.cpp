@@ -34,15 +34,18 @@ void add_cache(CLI::App& app, Cli& cli) {
       nlohmann::ordered_json j = {{"dir", s->dir},
                                   {"layers", s->layer_entries},
                                   {"layer_bytes", s->layer_bytes},
+                                  {"inventories", s->inventory_entries},
+                                  {"inventory_bytes", s->inventory_bytes},
                                   {"records", s->other_entries},
                                   {"record_bytes", s->other_bytes},
                                   {"default_max_bytes", cache::kDefaultMaxBytes}};
       cli.exit_code = out(j.dump(2) + "\n");
       return;
     }
-    cli.exit_code = out(fmt::format("cache directory: {}\nlayers: {} ({})\nother records: {} ({})\nsize bound: {} "
-                                    "(default; --cache-max-size on scan and sbom)\n",
-                                    s->dir, s->layer_entries, mib(s->layer_bytes), s->other_entries,
+    cli.exit_code = out(fmt::format("cache directory: {}\nlayers: {} ({})\ninventories: {} ({})\nother records: {} ({})\n"
+                                    "size bound: {} (default; --cache-max-size on scan and sbom)\n",
+                                    s->dir, s->layer_entries, mib(s->layer_bytes), s->inventory_entries,
+                                    mib(s->inventory_bytes), s->other_entries,
                                     mib(s->other_bytes), mib(cache::kDefaultMaxBytes)));
   });
   CLI::App* clean = sub->add_subcommand("clean", "Remove every cached layer and record");

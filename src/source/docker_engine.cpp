@@ -261,7 +261,8 @@ Status read_export(net::EngineClient& engine, const net::EngineImage& ei, const 
     }
     std::string hex = hex_in(m.name);
     std::string named_diff = !hex.empty() && slots.count("sha256:" + hex) ? "sha256:" + hex : "";
-    if (!named_diff.empty() && !still_wanted(named_diff, seen)) {
+    bool unknown_but_useless = named_diff.empty() && std::find(wanted.begin(), wanted.end(), true) == wanted.end();
+    if ((!named_diff.empty() && !still_wanted(named_diff, seen)) || unknown_but_useless) {
       DAGDA_TRY(tar.drain());
       continue;
     }
