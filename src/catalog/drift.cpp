@@ -24,7 +24,7 @@ std::string identity(const Package& p) {
 }  // namespace
 
 void mark_drift(Inventory& container, const Inventory& image, const LayerIndex& changes,
-                const std::vector<LayerIndex>& image_layers) {
+                const std::vector<LayerIndex>& image_layers, const LayerFs& after, const LayerFs& before_fs) {
   // Files (not directories) that were altered or removed at run time.
   std::set<std::string, std::less<>> deleted;
   std::set<std::string, std::less<>> touched;
@@ -42,19 +42,26 @@ void mark_drift(Inventory& container, const Inventory& image, const LayerIndex& 
             e.kind != LayerEntry::Kind::opaque && deleted.count(strip(e.path)))
           touched.insert(strip(e.path));
 
-  std::multimap<std::string, const Package*> before;
-  for (const Package& p : image.packages) before.emplace(identity(p), &p);
+  std::multimap<std::string, const Package*> earlier;
+  for (const Package& p : image.packages) earlier.emplace(identity(p), &p);
+  auto hit = [&](std::string_view path) {
+    std::string p = strip(path);
+    if (touched.count(p)) return true;
+    for (const LayerFs* fs : {&after, &before_fs})
+      if (auto real = fs->resolve(p); real.ok() && *real != p && touched.count(strip(*real))) return true;
+    return false;
+  };
   auto altered = [&](const Package& p) {
-    if (touched.count(strip(p.path)) && !is_os_ecosystem(p.ecosystem)) return true;
+    if (!is_os_ecosystem(p.ecosystem) && hit(p.path)) return true;
     for (const std::string& f : p.files)
-      if (touched.count(strip(f))) return true;
+      if (hit(f)) return true;
     return false;
   };
   std::set<std::string> present;
   for (Package& p : container.packages) {
     std::string id = identity(p);
     present.insert(id);
-    auto [lo, hi] = before.equal_range(id);
+    auto [lo, hi] = earlier.equal_range(id);
     if (lo == hi) {
       p.drift = "added";
       continue;

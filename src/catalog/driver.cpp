@@ -441,7 +441,7 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
     SourceInfo base_info = image.info;
     base_info.layers.pop_back();
     Inventory before = catalog_layers(base_info, {}, base, cats, lockfiles, opts);
-    mark_drift(inv, before, layers.back(), base);
+    mark_drift(inv, before, layers.back(), base, LayerFs::merge(layers), LayerFs::merge(base));
   }
   return inv;
 }

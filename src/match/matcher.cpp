@@ -203,6 +203,7 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
 
   for (size_t i = 0; i < inv.packages.size(); ++i) {
     const Package& p = inv.packages[i];
+    if (p.drift == "removed") continue;  // listed for the record (container:), no longer installed
     PackageKey key = package_key(p, os);
     if (key.ns.empty()) {
       if (p.ecosystem == "deb" || p.ecosystem == "apk" || p.ecosystem == "rpm") {
