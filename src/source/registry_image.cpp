@@ -8,20 +8,15 @@
 
 #include "common/digest.hpp"
 #include "net/registry.hpp"
+#include "source/distribution.hpp"
 #include "source/image_config.hpp"
 #include "source/remote.hpp"
 #include "source/sources.hpp"
 
 namespace dagda {
-namespace {
+namespace distribution {
 
-constexpr uint64_t kMaxConfig = 64u << 20;
-constexpr int kMaxIndexDepth = 4;
-
-struct Platform {
-  std::string os = "linux", arch = "amd64", variant;
-  std::string text() const { return os + "/" + arch + (variant.empty() ? "" : "/" + variant); }
-};
+std::string Platform::text() const { return os + "/" + arch + (variant.empty() ? "" : "/" + variant); }
 
 Result<Platform> parse_platform(const std::string& s) {
   Platform p;
@@ -48,13 +43,6 @@ Result<Platform> parse_platform(const std::string& s) {
   return p;
 }
 
-struct Descriptor {
-  std::string media_type, digest;
-  uint64_t size = 0;
-  bool has_size = false;
-  nlohmann::json platform;
-};
-
 Result<Descriptor> descriptor(const nlohmann::json& j, const std::string& where) {
   Descriptor d;
   if (!j.is_object()) return Error(ErrorCode::corrupt, "a descriptor is not a JSON object", {.file = where});
@@ -71,16 +59,74 @@ Result<Descriptor> descriptor(const nlohmann::json& j, const std::string& where)
   return d;
 }
 
-bool is_index(const net::Manifest& m, const nlohmann::json& body) {
-  if (m.media_type == net::kOciIndex || m.media_type == net::kDockerList) return true;
-  return m.media_type.empty() && body.contains("manifests") && !body.contains("layers");
+Result<bool> is_index(const nlohmann::json& body, const std::string& media_type, const std::string& where) {
+  if (!body.is_object()) return Error(ErrorCode::corrupt, "the manifest is not a JSON object", {.file = where});
+  if (body.contains("schemaVersion") && body["schemaVersion"].is_number_integer() && body["schemaVersion"].get<int>() == 1)
+    return Error(ErrorCode::unsupported, "the registry serves a Docker schema 1 manifest, which is not supported",
+                 {.file = where});
+  if (media_type == net::kOciIndex || media_type == net::kDockerList) return true;
+  if (media_type == net::kOciManifest || media_type == net::kDockerManifest) return false;
+  return body.contains("manifests") && !body.contains("layers");
 }
 
+namespace {
 std::string platform_of(const nlohmann::json& p) {
   std::string s = json_string(p, "os") + "/" + json_string(p, "architecture");
   if (std::string v = json_string(p, "variant"); !v.empty()) s += "/" + v;
   return s;
 }
+}  // namespace
+
+Result<Descriptor> choose_platform(const nlohmann::json& body, const Platform& want, const std::string& where,
+                                   std::vector<Warning>& warnings) {
+  if (!body.is_object() || !body.contains("manifests") || !body["manifests"].is_array() || body["manifests"].empty())
+    return Error(ErrorCode::corrupt, "the image index lists no manifests", {.file = where});
+  std::vector<Descriptor> matching;
+  std::vector<std::string> available;
+  for (const auto& e : body["manifests"]) {
+    DAGDA_ASSIGN_OR_RETURN(Descriptor d, descriptor(e, where));
+    if (!d.platform.is_object()) continue;
+    if (json_string(d.platform, "os") == "unknown") continue;  // attestations
+    available.push_back(platform_of(d.platform));
+    if (json_string(d.platform, "os") == want.os && json_string(d.platform, "architecture") == want.arch &&
+        (want.variant.empty() || json_string(d.platform, "variant") == want.variant))
+      matching.push_back(std::move(d));
+  }
+  if (matching.empty())
+    return Error(ErrorCode::not_found,
+                 fmt::format("the image index has no image for platform {}; it has: {}", want.text(),
+                             available.empty() ? std::string("none") : fmt::format("{}", fmt::join(available, ", "))),
+                 {.file = where});
+  if (matching.size() > 1)
+    warnings.push_back({"source.several-images",
+                        fmt::format("the index lists {} images for {}; reading the first ({})", matching.size(),
+                                    want.text(), matching.front().digest),
+                        {.file = where}});
+  return matching.front();
+}
+
+Result<ManifestParts> manifest_parts(const nlohmann::json& body, const std::string& where) {
+  if (!body.is_object() || !body.contains("config") || !body.contains("layers") || !body["layers"].is_array())
+    return Error(ErrorCode::corrupt, "the image manifest lacks config or layers", {.file = where});
+  ManifestParts m;
+  DAGDA_ASSIGN_OR_RETURN(m.config, descriptor(body["config"], where));
+  for (const auto& l : body["layers"]) {
+    DAGDA_ASSIGN_OR_RETURN(Descriptor d, descriptor(l, where));
+    if (d.media_type.find("encrypted") != std::string::npos)
+      return Error(ErrorCode::unsupported, fmt::format("layer {} is encrypted ({})", d.digest, d.media_type),
+                   {.file = where});
+    m.layers.push_back(std::move(d));
+  }
+  return m;
+}
+
+}  // namespace distribution
+
+namespace {
+
+using namespace distribution;
+constexpr uint64_t kMaxConfig = 64u << 20;
+constexpr int kMaxIndexDepth = 4;
 
 // The image manifest for `want`, following indexes.
 Result<std::pair<net::Manifest, nlohmann::json>> resolve_manifest(net::RegistryClient& client, net::Manifest m,
@@ -88,36 +134,10 @@ Result<std::pair<net::Manifest, nlohmann::json>> resolve_manifest(net::RegistryC
                                                                    std::vector<Warning>& warnings) {
   for (int depth = 0;; ++depth) {
     DAGDA_ASSIGN_OR_RETURN(nlohmann::json body, parse_json(m.body, input + " (manifest " + m.digest + ")"));
-    if (!body.is_object()) return Error(ErrorCode::corrupt, "the manifest is not a JSON object", {.file = input});
-    if (body.contains("schemaVersion") && body["schemaVersion"].is_number_integer() && body["schemaVersion"].get<int>() == 1)
-      return Error(ErrorCode::unsupported, "the registry serves a Docker schema 1 manifest, which is not supported",
-                   {.file = input});
-    if (!is_index(m, body)) return std::make_pair(std::move(m), std::move(body));
+    DAGDA_ASSIGN_OR_RETURN(bool index, is_index(body, m.media_type, input));
+    if (!index) return std::make_pair(std::move(m), std::move(body));
     if (depth >= kMaxIndexDepth) return Error(ErrorCode::corrupt, "image indexes nest too deeply", {.file = input});
-    if (!body.contains("manifests") || !body["manifests"].is_array() || body["manifests"].empty())
-      return Error(ErrorCode::corrupt, "the image index lists no manifests", {.file = input});
-    std::vector<Descriptor> matching;
-    std::vector<std::string> available;
-    for (const auto& e : body["manifests"]) {
-      DAGDA_ASSIGN_OR_RETURN(Descriptor d, descriptor(e, input));
-      if (!d.platform.is_object()) continue;
-      if (json_string(d.platform, "os") == "unknown") continue;  // attestations
-      available.push_back(platform_of(d.platform));
-      if (json_string(d.platform, "os") == want.os && json_string(d.platform, "architecture") == want.arch &&
-          (want.variant.empty() || json_string(d.platform, "variant") == want.variant))
-        matching.push_back(std::move(d));
-    }
-    if (matching.empty())
-      return Error(ErrorCode::not_found,
-                   fmt::format("the image index has no image for platform {}; it has: {}", want.text(),
-                               available.empty() ? std::string("none") : fmt::format("{}", fmt::join(available, ", "))),
-                   {.file = input});
-    if (matching.size() > 1)
-      warnings.push_back({"source.several-images",
-                          fmt::format("the index lists {} images for {}; reading the first ({})", matching.size(),
-                                      want.text(), matching.front().digest),
-                          {.file = input}});
-    const Descriptor& chosen = matching.front();
+    DAGDA_ASSIGN_OR_RETURN(Descriptor chosen, choose_platform(body, want, input, warnings));
     DAGDA_ASSIGN_OR_RETURN(net::Manifest next, client.manifest(chosen.digest));
     if (chosen.has_size && chosen.size != next.body.size())
       return Error(ErrorCode::corrupt,
@@ -147,15 +167,14 @@ Result<Image> open_registry_ref(const net::ImageRef& ref, const std::string& inp
   if (!resolved.ok()) return fail(std::move(resolved).error());
   auto& [manifest, body] = *resolved;
   std::string mname = input + " (manifest " + manifest.digest + ")";
-  if (!body.contains("config") || !body.contains("layers") || !body["layers"].is_array())
-    return Error(ErrorCode::corrupt, "the image manifest lacks config or layers", {.file = mname});
-  auto cd = descriptor(body["config"], mname);
-  if (!cd.ok()) return std::move(cd).error();
+  auto parts = manifest_parts(body, mname);
+  if (!parts.ok()) return std::move(parts).error();
+  const Descriptor* cd = &parts->config;
   auto ctext = client->blob(cd->digest, kMaxConfig);
   if (!ctext.ok()) return fail(std::move(ctext).error());
   auto config = parse_image_config(*ctext, input + " (config " + cd->digest + ")");
   if (!config.ok()) return std::move(config).error();
-  const auto& layers = body["layers"];
+  const auto& layers = parts->layers;
   if (layers.size() != config->diff_ids.size())
     return Error(ErrorCode::corrupt,
                  fmt::format("the manifest lists {} layers but the config has {} diff ids", layers.size(),
@@ -175,11 +194,7 @@ Result<Image> open_registry_ref(const net::ImageRef& ref, const std::string& inp
   img.info.variant = config->variant;
   if (ref.digest.empty()) img.info.tags.push_back(ref.full());
   for (size_t i = 0; i < layers.size(); ++i) {
-    auto ld = descriptor(layers[i], mname);
-    if (!ld.ok()) return std::move(ld).error();
-    if (ld->media_type.find("encrypted") != std::string::npos)
-      return Error(ErrorCode::unsupported, fmt::format("layer {} is encrypted ({})", ld->digest, ld->media_type),
-                   {.file = input});
+    const Descriptor* ld = &layers[i];
     LayerInfo li;
     li.index = static_cast<int>(i);
     li.digest = ld->digest;
