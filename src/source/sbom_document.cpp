@@ -48,12 +48,19 @@ std::string prop(const std::map<std::string, std::string>& props, std::initializ
   return {};
 }
 
-// "debian-12", "alpine-3.19.4", "ubuntu-22.04", "rhel-9.3"; a bare codename ("bookworm") too.
-void distro_from_qualifier(const std::string& q, OsInfo& os) {
+// "debian-12", "alpine-3.19.4", "ubuntu-22.04", "rhel-9.3"; a bare version ("3.15.0", as Trivy writes
+// for Alpine) or codename ("bookworm") names a release of the purl's namespace.
+void distro_from_qualifier(const std::string& q, const std::string& ns, OsInfo& os) {
+  if (!q.empty() && std::isdigit(static_cast<unsigned char>(q[0]))) {
+    os.family = lower(ns);
+    os.version_id = q;
+    return;
+  }
   size_t dash = q.rfind('-');
   while (dash != std::string::npos && !(dash + 1 < q.size() && std::isdigit(static_cast<unsigned char>(q[dash + 1]))))
     dash = dash == 0 ? std::string::npos : q.rfind('-', dash - 1);
   if (dash == std::string::npos) {
+    os.family = lower(ns);
     os.codename = q;
     return;
   }
@@ -78,7 +85,7 @@ struct Reader {
   std::string name;
   Inventory inv;
   Tally tally;
-  std::map<std::string, size_t> distros;  // purl distro qualifier -> count
+  std::map<std::pair<std::string, std::string>, size_t> distros;  // (purl namespace, distro qualifier) -> count
   std::optional<OsInfo> os;
 
   // A package from its purl and what the tool wrote beside it. False when it cannot be matched.
@@ -124,7 +131,7 @@ struct Reader {
     if (pkg.arch.empty()) pkg.arch = prop(props, {"dagda:package:arch"});
     const bool os_type = type == "deb" || type == "apk" || type == "rpm";
     if (os_type) {
-      if (auto d = p->qualifiers.find("distro"); d != p->qualifiers.end()) ++distros[d->second];
+      if (auto d = p->qualifiers.find("distro"); d != p->qualifiers.end()) ++distros[{p->ns, d->second}];
       std::string epoch = p->qualifiers.count("epoch") ? p->qualifiers.at("epoch") : "";
       if (type == "rpm") {
         RpmFields rf;
@@ -328,12 +335,7 @@ Result<Inventory> read_sbom_document(std::string_view text, const std::string& n
     auto best = std::max_element(r.distros.begin(), r.distros.end(),
                                  [](const auto& a, const auto& b) { return a.second < b.second; });
     OsInfo os;
-    distro_from_qualifier(best->first, os);
-    if (os.family.empty()) {
-      for (const Package& p : inv.packages)
-        if (p.ecosystem == "deb") os.family = "debian";
-        else if (p.ecosystem == "apk") os.family = "alpine";
-    }
+    distro_from_qualifier(best->first.second, best->first.first, os);
     os.source_file = name + " (purl distro qualifiers)";
     if (!os.family.empty()) inv.os = std::move(os);
   }
