@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -118,24 +119,32 @@ Result<int64_t> parse_time(const std::string& s) {
 }
 
 Status run_events(const DockerArgs& a) {
+  // --until is applied here rather than sent: Podman 4.3's API stops after one event when given
+  // `until`. The stream ends at the first event past it, or once it is past and the engine is quiet.
   std::string query;
   if (!a.since.empty()) {
     DAGDA_ASSIGN_OR_RETURN(int64_t t, parse_time(a.since));
     query += fmt::format("since={}", t);
   }
+  std::optional<int64_t> until;
   if (!a.until.empty()) {
     DAGDA_ASSIGN_OR_RETURN(int64_t t, parse_time(a.until));
-    query += fmt::format("{}until={}", query.empty() ? "" : "&", t);
+    until = t;
   }
   DAGDA_ASSIGN_OR_RETURN(auto e, engine());
   DAGDA_ASSIGN_OR_RETURN(net::Streamed s, e->stream("/events" + (query.empty() ? "" : "?" + query)));
   // The stream is a sequence of JSON objects, one per line; it ends at --until, or never.
   std::string pending;
   char buf[8192];
+  bool past = false;
   auto emit = [&](std::string_view line) -> Status {
     if (line.find_first_not_of(" \r\n\t") == std::string_view::npos) return ok_status();
     auto ev = net::parse_event(line);
     if (!ev.ok()) return ev.error();
+    if (until && ev->time > *until) {
+      past = true;
+      return ok_status();
+    }
     if (a.json) {
       ordered_json j = {{"time", ev->time}, {"type", ev->type}, {"action", ev->action}, {"id", ev->id}};
       if (!ev->name.empty()) j["name"] = ev->name;
@@ -145,18 +154,23 @@ Status run_events(const DockerArgs& a) {
     return print(fmt::format("{} {} {} {}{}{}\n", when(ev->time), ev->type, ev->action, short_id(ev->id),
                              ev->name.empty() ? "" : " name=" + ev->name, ev->image.empty() ? "" : " image=" + ev->image));
   };
-  for (;;) {
-    DAGDA_ASSIGN_OR_RETURN(size_t n, s.body->read(buf, sizeof buf));
+  while (!past) {
+    bool quiet = false;
+    DAGDA_ASSIGN_OR_RETURN(size_t n, s.body->read_within(buf, sizeof buf, 1000, &quiet));
+    if (quiet) {
+      if (until && std::time(nullptr) > *until) break;
+      continue;
+    }
     if (n == 0) break;
     pending.append(buf, n);
     if (pending.size() > (4u << 20)) return Error(ErrorCode::corrupt, "an engine event is larger than 4 MiB");
     size_t nl;
-    while ((nl = pending.find('\n')) != std::string::npos) {
+    while (!past && (nl = pending.find('\n')) != std::string::npos) {
       DAGDA_TRY(emit(std::string_view(pending).substr(0, nl)));
       pending.erase(0, nl + 1);
     }
   }
-  return emit(pending);
+  return past ? ok_status() : emit(pending);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 
@@ -246,6 +247,21 @@ class CurlBody final : public Body {
     }
     if (result_ != CURLE_OK) return transport_error(*t_, result_);
     return size_t{0};
+  }
+
+  Result<size_t> read_within(char* buf, size_t n, int timeout_ms, bool* timed_out) override {
+    *timed_out = false;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    bool late = false;
+    DAGDA_TRY(pump([&] {
+      late = std::chrono::steady_clock::now() >= deadline;
+      return t_->body_off < t_->body.size() || late;
+    }));
+    if (t_->body_off >= t_->body.size() && late && !done_) {
+      *timed_out = true;
+      return size_t{0};
+    }
+    return read(buf, n);
   }
 
   Response& head() { return t_->head; }

@@ -55,6 +55,12 @@ class Body {
  public:
   virtual ~Body() = default;
   virtual Result<size_t> read(char* buf, size_t n) = 0;
+  // Like read(), but returns 0 with *timed_out set when nothing arrives within `timeout_ms`.
+  virtual Result<size_t> read_within(char* buf, size_t n, int timeout_ms, bool* timed_out) {
+    (void)timeout_ms;
+    *timed_out = false;
+    return read(buf, n);
+  }
 };
 
 struct Streamed {
