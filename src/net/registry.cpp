@@ -109,7 +109,8 @@ Status RegistryClient::settle_scheme() {
   if (opts_.insecure || is_loopback_host(host_)) {
     req.url = "http://" + host_ + "/v2/";
     auto plain = perform(connection_for(host_), req, 1 << 16);
-    if (plain.ok() && plain->status > 0) {
+    // A registry answers /v2/ with 200 or 401; a TLS server spoken to in plain HTTP says 400.
+    if (plain.ok() && (plain->status == 200 || plain->status == 401)) {
       scheme_ = "http";
       return ok_status();
     }
@@ -204,7 +205,10 @@ Result<RegistryClient::Answer> RegistryClient::request(const std::string& path, 
         auto text = drain_small(*a.body, 4096);
         if (text.ok()) a.head.body = std::move(*text);
       }
-      Error e = status_error(a.head, redact_url(url));
+      Error e = same_origin ? status_error(a.head, redact_url(url))
+                            : Error(st == 404 ? ErrorCode::not_found : ErrorCode::io,
+                                    fmt::format("{} (where the registry {} redirected to) answered HTTP {}",
+                                                redact_url(url), ref_.domain, st));
       if (attempt > 1) return Error(e.code(), fmt::format("{} (after {} tries)", e.message(), attempt), e.where());
       return e;
     }

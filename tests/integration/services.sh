@@ -10,8 +10,9 @@
 #   free_port                 prints a free TCP port on 127.0.0.1.
 #   make_ca DIR NAME...       a CA (DIR/ca.crt) and a certificate for 127.0.0.1, localhost and each
 #                             NAME (DIR/server.crt, DIR/server.key), made with openssl.
-#   start_registry DIR PORT [AUTH_YAML]
-#                             Debian's docker-registry on 127.0.0.1:PORT with TLS (DIR/server.*),
+#   start_registry DIR PORT TLS_DIR [AUTH_YAML]
+#                             Debian's docker-registry on 127.0.0.1:PORT with TLS (TLS_DIR/server.*
+#                             made by make_ca),
 #                             storage in DIR/data and an access log in DIR/registry.log.
 #   expect_error NAME NAMES ARGS...
 #                             runs `dagda ARGS...`: passes when it exits 1 (or $EXPECT_RC: 2 for a
@@ -92,18 +93,18 @@ make_ca() {
 }
 
 start_registry() {
-  local dir=$1 port=$2 auth=${3:-}
+  local dir=$1 port=$2 tls=$3 auth=${4:-}
   mkdir -p "$dir/data"
   {
     printf 'version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\n'
     printf 'storage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\n' "$dir/data"
-    printf 'http:\n  addr: 127.0.0.1:%s\n  tls:\n    certificate: %s\n    key: %s\n' "$port" "$dir/server.crt" "$dir/server.key"
+    printf 'http:\n  addr: 127.0.0.1:%s\n  tls:\n    certificate: %s\n    key: %s\n' "$port" "$tls/server.crt" "$tls/server.key"
     if [[ -n $auth ]]; then printf 'auth:\n%s\n' "$auth"; fi
   } >"$dir/config.yml"
   docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
   local pid=$!
   at_exit "kill $pid"
-  wait_for "docker-registry on port $port" 20 curl -s --cacert "$dir/ca.crt" -o /dev/null "https://127.0.0.1:$port/v2/"
+  wait_for "docker-registry on port $port" 20 curl -s --cacert "$tls/ca.crt" -o /dev/null "https://127.0.0.1:$port/v2/"
 }
 
 WATCH=${WATCH:-$SCRATCH/area}
