@@ -132,7 +132,7 @@ Status run_events(const DockerArgs& a) {
     until = t;
   }
   DAGDA_ASSIGN_OR_RETURN(auto e, engine());
-  DAGDA_ASSIGN_OR_RETURN(net::Streamed s, e->stream("/events" + (query.empty() ? "" : "?" + query)));
+  DAGDA_ASSIGN_OR_RETURN(net::Streamed s, e->stream("/events" + (query.empty() ? "" : "?" + query), /*stall=*/0));
   // The stream is a sequence of JSON objects, one per line; it ends at --until, or never.
   std::string pending;
   char buf[8192];

@@ -158,11 +158,13 @@ Result<Response> EngineClient::get(const std::string& path, uint64_t limit) {
   return r;
 }
 
-Result<Streamed> EngineClient::stream(const std::string& path) {
+Result<Streamed> EngineClient::stream(const std::string& path, long stall_timeout_s) {
   DAGDA_TRY(ping());
   Request req;
   req.url = url(path);
-  auto s = open(ep_.conn, req);
+  Connection conn = ep_.conn;
+  conn.stall_timeout_s = stall_timeout_s;
+  auto s = open(conn, req);
   if (!s.ok()) return Error(s.error().code(), fmt::format("engine at {}: {}", ep_.display, s.error().message()));
   if (s->head.status >= 400) {
     std::string body;

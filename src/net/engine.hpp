@@ -35,8 +35,10 @@ class EngineClient {
   // GET PATH (e.g. "/images/json") of the negotiated API version. A status >= 400
   // is an error carrying the engine's message (not_found for 404).
   Result<Response> get(const std::string& path, uint64_t limit = 64u << 20);
-  // The same, with the body streamed (an export, the event stream).
-  Result<Streamed> stream(const std::string& path);
+  // The same, with the body streamed (an export, the event stream). `stall_timeout_s`: how long
+  // the engine may send nothing (Podman writes a whole export to a file before it sends a byte);
+  // 0 waits for ever (the event stream).
+  Result<Streamed> stream(const std::string& path, long stall_timeout_s = 900);
 
  private:
   std::string url(const std::string& path) const;

@@ -128,8 +128,10 @@ Status setup(Transfer& t, const Connection& conn, const Request& req) {
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, conn.connect_timeout_s);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, conn.stall_timeout_s);
+  if (conn.stall_timeout_s > 0) {
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, conn.stall_timeout_s);
+  }
   curl_easy_setopt(c, CURLOPT_USERAGENT, "dagda/0.1");
   // Bodies are digested as they arrive: no transfer decoding that would change them.
   curl_easy_setopt(c, CURLOPT_HTTP_CONTENT_DECODING, 0L);

@@ -27,7 +27,7 @@ struct Connection {
   std::string unix_socket;  // when set, every request goes to this socket whatever the URL's host
   Tls tls;
   long connect_timeout_s = 30;
-  long stall_timeout_s = 60;  // abort a transfer that moves under 1 byte/s for this long
+  long stall_timeout_s = 60;  // abort a transfer that moves under 1 byte/s for this long; 0: never
 };
 
 struct Request {

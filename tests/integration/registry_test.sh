@@ -6,9 +6,9 @@
 # manifest push. Oracles: the docker-archive of the same image; the registry's access log.
 # Faults a real registry cannot be made to show (403, 429, 500, a 100 MB manifest, redirects
 # to another host, a truncated or altered blob in flight) come from registry_fixtures.py faulty.
+FIXTURES=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/registry_fixtures.py
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
-FIXTURES=$(dirname "${BASH_SOURCE[0]}")/registry_fixtures.py
 
 need_test_images
 DATA=${DAGDA_TESTDATA:-${DAGDA_TESTDATA_DEFAULT:-$DAGDA_SOURCE_DIR/../shared/data}}

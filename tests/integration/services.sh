@@ -107,10 +107,15 @@ start_registry() {
   wait_for "docker-registry on port $port" 20 curl -s --cacert "$tls/ca.crt" -o /dev/null "https://127.0.0.1:$port/v2/"
 }
 
+# What a failing run must leave unchanged: the working directory (the test runs in it) and the
+# run's HOME and TMPDIR; only the cache directory may change.
 WATCH=${WATCH:-$SCRATCH/area}
-mkdir -p "$WATCH"
+mkdir -p "$WATCH" "$SCRATCH/env"/{home,cache,tmp}
+cd "$WATCH"
 _snapshot() {
-  find "$WATCH" -path "${DAGDA_ENV_ROOT:-$SCRATCH/env}/cache" -prune -o -printf '%P\t%y\t%s\t%T@\n' 2>/dev/null | LC_ALL=C sort
+  local env=${DAGDA_ENV_ROOT:-$SCRATCH/env}
+  mkdir -p "$env"/{home,cache,tmp}
+  find "$WATCH" "$env" -path "$env/cache" -prune -o -printf '%p\t%y\t%s\t%T@\n' 2>/dev/null | LC_ALL=C sort
 }
 
 expect_error() {
