@@ -62,10 +62,33 @@ Status print(const std::string& text) {
   return ok_status();
 }
 
+// "2024-05-01T10:00:00Z", "1714557600" or a duration back from now ("10m", "2h", "3d") -> unix seconds.
+Result<int64_t> parse_time(const std::string& s) {
+  if (s.empty()) return Error(ErrorCode::invalid_input, "empty time");
+  if (std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) && s.size() <= 12)
+    return static_cast<int64_t>(std::stoll(s));
+  char unit = s.back();
+  std::string num = s.substr(0, s.size() - 1);
+  if (!num.empty() && num.size() <= 9 && std::all_of(num.begin(), num.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    int64_t n = std::stoll(num);
+    int64_t mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
+    if (mult) return static_cast<int64_t>(std::time(nullptr)) - n * mult;
+  }
+  std::tm tm{};
+  const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (end && (*end == '\0' || std::string_view(end) == "Z")) return static_cast<int64_t>(timegm(&tm));
+  return Error(ErrorCode::invalid_input,
+               fmt::format("'{}' is not a time: use UNIX seconds, YYYY-MM-DDTHH:MM:SSZ or a duration like 10m, 2h, 3d", s));
+}
+
 Status run_images(const DockerArgs& a) {
   DAGDA_ASSIGN_OR_RETURN(auto e, engine());
   DAGDA_ASSIGN_OR_RETURN(net::Response r, e->get("/images/json"));
   DAGDA_ASSIGN_OR_RETURN(auto images, net::parse_image_list(r.body));
+  if (!a.since.empty()) {
+    DAGDA_ASSIGN_OR_RETURN(int64_t since, parse_time(a.since));
+    std::erase_if(images, [&](const net::EngineImageSummary& i) { return i.created < since; });
+  }
   if (a.json) {
     ordered_json out = ordered_json::array();
     for (const auto& i : images)
@@ -85,6 +108,10 @@ Status run_containers(const DockerArgs& a) {
   DAGDA_ASSIGN_OR_RETURN(auto e, engine());
   DAGDA_ASSIGN_OR_RETURN(net::Response r, e->get(a.all ? "/containers/json?all=1" : "/containers/json"));
   DAGDA_ASSIGN_OR_RETURN(auto list, net::parse_container_list(r.body));
+  if (!a.since.empty()) {
+    DAGDA_ASSIGN_OR_RETURN(int64_t since, parse_time(a.since));
+    std::erase_if(list, [&](const net::EngineContainerSummary& c) { return c.created < since; });
+  }
   if (a.json) {
     ordered_json out = ordered_json::array();
     for (const auto& c : list)
@@ -97,25 +124,6 @@ Status run_containers(const DockerArgs& a) {
     text += fmt::format("{:<14} {:<24} {:<40} {:<10} {}\n", short_id(c.id),
                         c.names.empty() ? std::string("-") : c.names.front(), c.image, c.state, c.status);
   return print(text);
-}
-
-// "2024-05-01T10:00:00Z", "1714557600" or a duration back from now ("10m", "2h", "3d") -> unix seconds.
-Result<int64_t> parse_time(const std::string& s) {
-  if (s.empty()) return Error(ErrorCode::invalid_input, "empty time");
-  if (std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) && s.size() <= 12)
-    return static_cast<int64_t>(std::stoll(s));
-  char unit = s.back();
-  std::string num = s.substr(0, s.size() - 1);
-  if (!num.empty() && num.size() <= 9 && std::all_of(num.begin(), num.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    int64_t n = std::stoll(num);
-    int64_t mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
-    if (mult) return static_cast<int64_t>(std::time(nullptr)) - n * mult;
-  }
-  std::tm tm{};
-  const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (end && (*end == '\0' || std::string_view(end) == "Z")) return static_cast<int64_t>(timegm(&tm));
-  return Error(ErrorCode::invalid_input,
-               fmt::format("'{}' is not a time: use UNIX seconds, YYYY-MM-DDTHH:MM:SSZ or a duration like 10m, 2h, 3d", s));
 }
 
 Status run_events(const DockerArgs& a) {
@@ -181,12 +189,14 @@ void add_docker(CLI::App& app, Cli& cli) {
   sub->require_subcommand(1);
   CLI::App* images = sub->add_subcommand("images", "List the engine's images");
   images->add_flag("--json", a->json, "JSON instead of a table");
+  images->add_option("--since", a->since, "Only images created at or after this time (as for events)");
   images->callback([a, &cli] {
     if (Status s = run_images(*a); !s.ok()) cli.exit_code = report_error(s.error());
   });
   CLI::App* containers = sub->add_subcommand("containers", "List the engine's running containers");
   containers->add_flag("--json", a->json, "JSON instead of a table");
   containers->add_flag("-a,--all", a->all, "Also stopped containers");
+  containers->add_option("--since", a->since, "Only containers created at or after this time (as for events)");
   containers->callback([a, &cli] {
     if (Status s = run_containers(*a); !s.ok()) cli.exit_code = report_error(s.error());
   });

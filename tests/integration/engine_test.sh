@@ -100,6 +100,10 @@ check "the added package is attributed to the container's changes" \
 run_dagda images docker images --json
 check "docker images --json lists the loaded images" \
   jq -e 'any(.[]; .repo_tags | index("localhost/dagda-test/alpine:3.20"))' "$SCRATCH/images.out"
+run_dagda images-since docker images --json --since "$(($(date +%s) + 3600))"
+check "docker images --since (an hour from now) lists nothing" jq -e 'length == 0' "$SCRATCH/images-since.out"
+run_dagda images-since-0 docker images --json --since 0
+check "docker images --since 0 lists them all" jq -e 'length == 2' "$SCRATCH/images-since-0.out"
 run_dagda containers docker containers --json
 check "docker containers --json lists the running container" \
   jq -e 'any(.[]; .names | index("dagda-test-drift"))' "$SCRATCH/containers.out"
