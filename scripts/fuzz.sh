@@ -34,6 +34,8 @@ fuzz_one() {
   done
   local regressions=() seed=()
   [[ -d fuzz/regressions/$name ]] && regressions=("fuzz/regressions/$name")
+  # Seeds made by real tools and kept in the repository (engine answers recorded from Podman, our SBOMs).
+  [[ -d fuzz/corpus/$name ]] && regressions+=("fuzz/corpus/$name")
   [[ -n ${DAGDA_FUZZ_SEED:-} ]] && seed=(-seed="$DAGDA_FUZZ_SEED")
   echo "${#seeds[@]}" >"$build/fuzz-$name.seeds"
   if "$bin" "${seed[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=1048576 \

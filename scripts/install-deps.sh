@@ -18,6 +18,7 @@ TEST_PKGS=(
   golang-go cargo librust-cfg-if-dev librust-itoa-dev python3-pip golang-1.19-src
   lz4 nodejs openjdk-17-jre-headless libmaven3-core-java python3-distro distro-info-data lsb-release
   postgresql python3-yaml python3-toml composer php-twig python3-debian node-spdx-expression-parse
+  docker-registry apache2-utils openssl strace curl python3-jwt python3-cryptography
 )
 
 want=("${BUILD_PKGS[@]}")

@@ -54,6 +54,9 @@ struct CatalogerInfo {
   // The walk's content probe (WalkOptions::probe_head/probe_keep), for files found by content.
   bool (*probe_head)(std::string_view head) = nullptr;
   bool (*probe_keep)(std::string_view content) = nullptr;
+  // Has nothing to find without a retire.js repository (CatalogContext::retirejs_repository):
+  // left out of the walk then, so its files are not captured for nothing.
+  bool needs_retirejs = false;
 };
 
 // Every cataloger, in the order they run (catalog/registry.cpp).

@@ -15,10 +15,14 @@
 
 #include <fmt/format.h>
 
+#include "cache/inventory_memo.hpp"
+#include "cache/layer_cache.hpp"
 #include "catalog/cataloger.hpp"
+#include "catalog/drift.hpp"
 #include "catalog/lockfile/lockfile.hpp"
 #include "catalog/merge.hpp"
 #include "catalog/os_release.hpp"
+#include "common/digest.hpp"
 #include "common/fs.hpp"
 #include "layers/layer_fs.hpp"
 
@@ -55,13 +59,82 @@ Result<LayerIndex> walk_layer(const Image& image, const LayerSource& layer, cons
   }
 }
 
-// Walks every layer once, several at a time. The first failure stops the rest;
-// so does the caller's cancel flag.
-Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOptions& base, const InventoryOptions& opts) {
+// A container's changes layer keeps only the changed paths, and removes the deleted ones.
+void apply_changes_filter(const LayerSource& src, LayerIndex& l) {
+  if (!src.keep) return;
+  LayerEntries kept;
+  for (const LayerEntryRef e : l.entries)
+    if (src.keep(e.path)) kept.add(e.kind, e.path, e.target, e.content, e.size);
+  for (const std::string& d : src.deleted) kept.add(LayerEntry::Kind::whiteout, d);
+  l.entries = std::move(kept);
+}
+
+// A second copy of a layer's index (the image's layers under a container's changes).
+LayerIndex clone_layer(const LayerIndex& l) {
+  LayerIndex c;
+  c.info = l.info;
+  c.warnings = l.warnings;
+  c.bytes = l.bytes;
+  for (const LayerEntryRef e : l.entries) c.entries.add(e.kind, e.path, e.target, e.content, e.size);
+  return c;
+}
+
+// Walks every layer once, several at a time, taking what the per-layer cache holds instead of
+// reading it, and feeding the cache. The first failure stops the rest; so does the caller's
+// cancel flag.
+Result<std::vector<LayerIndex>> walk_layers(Image& image, const WalkOptions& base, const InventoryOptions& opts,
+                                            cache::LayerCache* lc) {
   const size_t n = image.layers.size();
   std::vector<std::optional<LayerIndex>> done(n);
+  if (lc) {
+    for (size_t i = 0; i < n; ++i) {
+      const LayerSource& l = image.layers[i];
+      const std::string& diff = l.info.diff_id;
+      if (diff.empty() || l.keep) continue;
+      // A host file's layer is taken from the cache only when that file is unchanged since it was verified.
+      bool trusted = l.content_addressed || lc->verified(l.identity, diff);
+      if (trusted) done[i] = lc->load(diff, l.info);
+    }
+  }
+  auto remember = [&](const LayerSource& l, const LayerIndex& idx) {
+    if (!lc || l.info.diff_id.empty() || l.keep) return;
+    lc->store(l.info.diff_id, idx);
+    lc->mark_verified(l.identity, l.info.diff_id);
+  };
+
+  // Layers that arrive in one stream (an engine's export), in their order of arrival.
+  if (image.stream_layers) {
+    std::vector<bool> wanted(n, false);
+    for (size_t i = 0; i < n; ++i)
+      wanted[i] = !done[i] && !image.layers[i].open && image.layers[i].host_dir.empty();
+    LayerVisitor visit = [&](ArrivingLayer& a) -> Status {
+      LayerInfo info;
+      for (size_t i = 0; i < n; ++i)
+        if (!a.diff_id.empty() && image.layers[i].info.diff_id == a.diff_id) {
+          info = image.layers[i].info;
+          break;
+        }
+      if (info.diff_id.empty()) info.digest = "(a layer of the export, identified once read)";
+      DAGDA_ASSIGN_OR_RETURN(LayerIndex idx, walk_tar_layer(*a.tar, info, base));
+      std::string diff = a.diff_id.empty() && a.actual_hex ? "sha256:" + *a.actual_hex : a.diff_id;
+      bool placed = false;
+      for (size_t i = 0; i < n; ++i) {
+        if (done[i] || image.layers[i].info.diff_id != diff) continue;
+        if (!placed) remember(image.layers[i], idx);
+        LayerIndex copy = clone_layer(idx);
+        copy.info = image.layers[i].info;
+        done[i] = std::move(copy);
+        placed = true;
+      }
+      return ok_status();
+    };
+    DAGDA_TRY(image.stream_layers(wanted, visit, image.info));
+    for (size_t i = 0; i < n; ++i) image.layers[i].info = image.info.layers[i];
+  }
+
+  const size_t left = static_cast<size_t>(std::count_if(done.begin(), done.end(), [](const auto& d) { return !d; }));
   std::atomic<bool> cancel{false};
-  std::atomic<size_t> next{0}, finished{0};
+  std::atomic<size_t> next{0}, finished{n - left};
   std::mutex mu;
   std::condition_variable cv;
   std::optional<std::pair<size_t, Error>> failure;
@@ -71,7 +144,22 @@ Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOption
     for (;;) {
       size_t i = next.fetch_add(1);
       if (i >= n || cancel.load()) return;
-      auto r = walk_layer(image, image.layers[i], wo);
+      if (done[i]) continue;
+      const LayerSource& src = image.layers[i];
+      if (!src.open && src.host_dir.empty()) {
+        std::lock_guard lock(mu);
+        if (!cancel.exchange(true) || (failure && i < failure->first))
+          failure.emplace(i, Error(ErrorCode::internal, fmt::format("layer {} was not delivered by its source", i)));
+        cv.notify_all();
+        return;
+      }
+      WalkOptions mine = wo;
+      if (src.keep) mine.wants = [&wo, &src](std::string_view p) { return src.keep(p) && wo.wants(p); };
+      auto r = walk_layer(image, src, mine);
+      if (r.ok()) {
+        apply_changes_filter(src, *r);
+        remember(src, *r);
+      }
       std::lock_guard lock(mu);
       if (r.ok()) {
         done[i] = std::move(r).value();
@@ -86,7 +174,7 @@ Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOption
   };
   unsigned threads = opts.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(n, 1)));
+  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(left, 1)));
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
   // This thread reports progress and passes the caller's cancel flag on to the walkers.
@@ -117,6 +205,15 @@ Result<std::vector<LayerIndex>> walk_layers(const Image& image, const WalkOption
   out.reserve(n);
   for (auto& d : done) out.push_back(std::move(*d));
   return out;
+}
+
+
+// What the walk captures, for the cache key: the catalogers that ask and the walk's limits.
+std::string walk_description(const std::vector<CatalogerInfo>& cats, bool lockfiles, const WalkOptions& wo) {
+  std::string s;
+  for (const CatalogerInfo& c : cats) s += std::string(c.name) + ",";
+  return fmt::format("cats={} lockfiles={} max_file={} probe={}/{}", s, lockfiles, wo.max_captured_file,
+                     wo.probe_head_bytes, wo.probe_max);
 }
 
 // Includes the version: rpm databases may hold one name several times (kernels, gpg-pubkeys).
@@ -396,6 +493,8 @@ Result<bool> capture_through_links(const Image& image, std::vector<LayerIndex>& 
       }
     }
     if (want.empty()) continue;
+    const LayerSource& src = image.layers[static_cast<size_t>(layer.info.index)];
+    if ((!src.open && src.host_dir.empty()) || src.keep) continue;  // a stream read once, or a container's changes
     WalkOptions wo = base;
     wo.wants = [&want](std::string_view p) { return want.contains(p); };
     wo.probe_head = nullptr;
@@ -413,13 +512,95 @@ Result<bool> capture_through_links(const Image& image, std::vector<LayerIndex>& 
   return captured;
 }
 
+// Catalogs the merged layers: OS detection, every cataloger, layer attribution. A database
+// reached through a symlink is captured by walking its layers again (capture_through_links).
+Result<Inventory> catalog_layers(const Image& image, const SourceInfo& info, const std::vector<Warning>& source_warnings,
+                                 std::vector<LayerIndex>& layers, const std::vector<CatalogerInfo>& cats,
+                                 bool lockfiles, const InventoryOptions& opts, const Limits& limits,
+                                 const WalkOptions& wo) {
+  Inventory base;
+  base.source = info;
+  base.warnings = source_warnings;
+  for (LayerIndex& l : layers) {
+    LayerInfo& li = base.source.layers[static_cast<size_t>(l.info.index)];
+    if (li.size == 0) li.size = l.bytes;  // a directory or rootfs layer has no declared size
+    for (Warning w : l.warnings) {
+      // A wanted file that could not be read means packages may be missing.
+      if (w.code == "layer.file-too-large") base.partial = true;
+      if (w.where.layer.empty()) w.where.layer = !l.info.diff_id.empty() ? l.info.diff_id : l.info.digest;
+      base.warnings.push_back(std::move(w));
+    }
+  }
+
+  // The walk kept files by the paths written in the tars. A database reached through a
+  // symlink (var/lib/dpkg -> ../../srv/dpkg, lib/apk/db/installed -> installed.real) is
+  // seen only now, when the catalogers read through the merged view: the layers that
+  // hold it are walked again to capture it, and the image cataloged again. Rare, bounded.
+  constexpr int kLinkRounds = 3;
+  for (int round = 0;; ++round) {
+    Inventory inv = base;
+    LayerFs fs = LayerFs::merge(layers);
+    catalog_image(fs, layers, cats, info.kind, opts, limits, lockfiles, inv);
+    if (round < kLinkRounds) {
+      DAGDA_ASSIGN_OR_RETURN(bool more, capture_through_links(image, layers, fs.link_misses(), wo));
+      if (more) continue;
+    }
+    return inv;
+  }
+}
+
+// The catalogers this inventory runs: OS ones only with --os-only; none that needs a retire.js
+// repository when there is none.
+std::vector<CatalogerInfo> active_catalogers(const InventoryOptions& opts) {
+  std::vector<CatalogerInfo> cats;
+  for (const CatalogerInfo& c : all_catalogers())
+    if ((!opts.os_only || !c.application) && (!c.needs_retirejs || !opts.retirejs_repository.empty()))
+      cats.push_back(c);
+  return cats;
+}
+
+std::unique_ptr<cache::LayerCache> open_layer_cache(const InventoryOptions& opts) {
+  if (!opts.use_cache) return nullptr;
+  std::vector<CatalogerInfo> cats = active_catalogers(opts);
+  WalkOptions wo;
+  return std::make_unique<cache::LayerCache>(
+      opts.cache_dir.empty() ? cache_dir() : opts.cache_dir,
+      cache::catalogers_version(walk_description(cats, opts.lockfiles, wo)),
+      opts.cache_max_bytes ? opts.cache_max_bytes : cache::kDefaultMaxBytes);
+}
+
+// The inventory of `image` from the catalogers' results of an earlier scan of the same layers.
+Inventory inventory_from_memo(const Image& image, cache::Memo m) {
+  Inventory inv;
+  inv.source = image.info;
+  inv.warnings = image.warnings;
+  for (Warning& w : m.warnings) inv.warnings.push_back(std::move(w));
+  inv.os = std::move(m.os);
+  inv.partial = m.partial;
+  for (size_t i = 0; i < inv.source.layers.size() && i < m.layer_bytes.size(); ++i)
+    if (inv.source.layers[i].size == 0) inv.source.layers[i].size = m.layer_bytes[i];
+  inv.packages = std::move(m.packages);
+  // Layer facts come from this image (two images may share layers but not their history).
+  for (Package& p : inv.packages) {
+    if (p.layer_index < 0 || static_cast<size_t>(p.layer_index) >= inv.source.layers.size()) continue;
+    const LayerInfo& li = inv.source.layers[static_cast<size_t>(p.layer_index)];
+    p.layer = !li.diff_id.empty() ? li.diff_id : li.digest;
+    p.created_by = li.created_by;
+  }
+  return inv;
+}
+
 }  // namespace
 
 Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
+  // A source that lists its packages itself (an SBOM document).
+  if (image.inventory) {
+    Inventory inv = *image.inventory;
+    for (Warning& w : image.warnings) inv.warnings.push_back(std::move(w));
+    return inv;
+  }
   DAGDA_ASSIGN_OR_RETURN(Limits limits, resolve_limits(opts));
-  std::vector<CatalogerInfo> cats;
-  for (const CatalogerInfo& c : all_catalogers())
-    if (!opts.os_only || !c.application) cats.push_back(c);
+  std::vector<CatalogerInfo> cats = active_catalogers(opts);
   const bool lockfiles = opts.lockfiles || image.info.kind == "fs";
   WalkOptions wo;
   wo.wants = [cats, lockfiles](std::string_view p) {
@@ -439,42 +620,71 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
     return false;
   };
   wo.spill_dir = opts.spill_dir.empty() ? cache_dir() + "/tmp" : opts.spill_dir;
-  DAGDA_ASSIGN_OR_RETURN(std::vector<LayerIndex> layers, walk_layers(image, wo, opts));
-
-  Inventory base;
-  base.source = image.info;
-  base.warnings = image.warnings;
-  for (LayerIndex& l : layers) {
-    LayerInfo& info = base.source.layers[static_cast<size_t>(l.info.index)];
-    if (info.size == 0) info.size = l.bytes;  // a directory or rootfs layer has no declared size
-    for (Warning& w : l.warnings) {
-      // A wanted file that could not be read means packages may be missing.
-      if (w.code == "layer.file-too-large") base.partial = true;
-      if (w.where.layer.empty()) w.where.layer = !l.info.diff_id.empty() ? l.info.diff_id : l.info.digest;
-      base.warnings.push_back(std::move(w));
+  // The cache key must describe this walk; fs: sources read lockfiles whatever the option says.
+  std::unique_ptr<cache::LayerCache> lc;
+  if (opts.use_cache)
+    lc = std::make_unique<cache::LayerCache>(
+        opts.cache_dir.empty() ? cache_dir() : opts.cache_dir,
+        cache::catalogers_version(walk_description(cats, lockfiles, wo)),
+        opts.cache_max_bytes ? opts.cache_max_bytes : cache::kDefaultMaxBytes);
+  // The catalogers' results for this chain of layers, when every layer is one the cache may stand for.
+  std::string memo_key;
+  if (lc && !image.last_layer_is_drift && !image.layers.empty()) {
+    memo_key = fmt::format("{}\nretirejs {}\nos_owned {}\nfs {}\nexclude_dev {}\nmax {} {}\n", lc->version(),
+                           sha256_hex(opts.retirejs_repository), opts.include_os_owned, image.info.kind == "fs",
+                           opts.exclude_dev, limits.max_packages, limits.max_files);
+    bool trusted = true;
+    for (const LayerSource& l : image.layers) {
+      if (l.info.diff_id.empty() || l.keep) memo_key.clear();
+      if (memo_key.empty()) break;
+      memo_key += l.info.diff_id + "\n";
+      trusted = trusted && (l.content_addressed || lc->verified(l.identity, l.info.diff_id));
     }
-    l.warnings.clear();
+    if (!memo_key.empty() && trusted)
+      if (auto m = cache::load_memo(lc->root(), memo_key); m && m->layer_bytes.size() == image.layers.size()) {
+        // A streamed source may still need its stream for the image's own facts (an engine image whose
+        // config is not cached): it is read, but no layer is walked.
+        if (image.stream_layers) {
+          std::vector<bool> none(image.layers.size(), false);
+          LayerVisitor skip = [](ArrivingLayer&) -> Status {
+            return Error(ErrorCode::internal, "a layer was delivered that was not asked for");
+          };
+          DAGDA_TRY(image.stream_layers(none, skip, image.info));
+        }
+        return inventory_from_memo(image, std::move(*m));
+      }
   }
+  DAGDA_ASSIGN_OR_RETURN(std::vector<LayerIndex> layers, walk_layers(image, wo, opts, lc.get()));
 
-  // The walk kept files by the paths written in the tars. A database reached through a
-  // symlink (var/lib/dpkg -> ../../srv/dpkg, lib/apk/db/installed -> installed.real) is
-  // seen only now, when the catalogers read through the merged view: the layers that
-  // hold it are walked again to capture it, and the image cataloged again. Rare, bounded.
-  constexpr int kLinkRounds = 3;
-  for (int round = 0;; ++round) {
-    Inventory inv = base;
-    LayerFs fs = LayerFs::merge(layers);
-    catalog_image(fs, layers, cats, image.info.kind, opts, limits, lockfiles, inv);
-    if (round < kLinkRounds) {
-      DAGDA_ASSIGN_OR_RETURN(bool more, capture_through_links(image, layers, fs.link_misses(), wo));
-      if (more) continue;
-    }
-    return inv;
+  DAGDA_ASSIGN_OR_RETURN(Inventory inv,
+                         catalog_layers(image, image.info, image.warnings, layers, cats, lockfiles, opts, limits, wo));
+  if (!memo_key.empty()) {
+    cache::Memo m;
+    m.os = inv.os;
+    m.packages = inv.packages;
+    m.warnings.assign(inv.warnings.begin() + static_cast<std::ptrdiff_t>(image.warnings.size()), inv.warnings.end());
+    for (const LayerIndex& l : layers) m.layer_bytes.push_back(l.bytes);
+    m.partial = inv.partial;
+    cache::store_memo(lc->root(), memo_key, m);
+    lc->trim();
   }
+  if (image.last_layer_is_drift && layers.size() >= 2) {
+    // The image as it was: every layer but the container's changes.
+    std::vector<LayerIndex> base;
+    for (size_t i = 0; i + 1 < layers.size(); ++i) base.push_back(clone_layer(layers[i]));
+    SourceInfo base_info = image.info;
+    base_info.layers.pop_back();
+    DAGDA_ASSIGN_OR_RETURN(Inventory before, catalog_layers(image, base_info, {}, base, cats, lockfiles, opts, limits, wo));
+    mark_drift(inv, before, layers.back(), base, LayerFs::merge(layers), LayerFs::merge(base));
+  }
+  return inv;
 }
 
 Result<Inventory> build_inventory(const std::string& source, const InventoryOptions& opts) {
-  DAGDA_ASSIGN_OR_RETURN(Image image, open_image(source, opts.source));
+  SourceOptions so = opts.source;
+  std::shared_ptr<cache::LayerCache> meta = open_layer_cache(opts);
+  if (meta && !so.meta_cache) so.meta_cache = meta;
+  DAGDA_ASSIGN_OR_RETURN(Image image, open_image(source, so));
   return build_inventory(std::move(image), opts);
 }
 

@@ -35,6 +35,10 @@ struct InventoryOptions {
   // Leave out dependencies a lockfile marks as development or test only (scope dev, test,
   // dev-optional); they are included by default.
   bool exclude_dev = false;
+  // The per-layer cache (cache/layer_cache.hpp): on unless --no-cache.
+  bool use_cache = true;
+  std::string cache_dir;         // empty: cache_dir() ($DAGDA_CACHE_DIR, $XDG_CACHE_HOME/dagda)
+  uint64_t cache_max_bytes = 0;  // 0: the default bound (--cache-max-size)
 };
 
 // Opens SOURCE, walks every layer once (in parallel), merges them, detects the

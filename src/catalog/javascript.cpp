@@ -61,6 +61,7 @@ const CatalogerInfo javascript = {
     .wants = javascript_wants,
     .catalog = javascript_catalog,
     .application = true,
+    .needs_retirejs = true,
 };
 }  // namespace catalogers
 

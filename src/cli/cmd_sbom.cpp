@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cache/layer_cache.hpp"
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
@@ -27,6 +28,8 @@ struct SbomArgs {
   bool include_os_owned = false;
   bool os_only = false;
   bool exclude_dev = false;
+  std::string registry_ca, cache_max_size;
+  bool insecure_registry = false, no_cache = false;
 };
 
 int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
@@ -44,6 +47,14 @@ int run_sbom(const SbomArgs& args, const GlobalOptions& g) {
   opts.inventory.exclude_dev = args.exclude_dev;
   opts.inventory.os_only = args.os_only;
   opts.inventory.lockfiles = args.lockfiles;
+  opts.inventory.source.registry_ca = args.registry_ca;
+  opts.inventory.source.insecure_registry = args.insecure_registry;
+  opts.inventory.use_cache = !args.no_cache;
+  if (!args.cache_max_size.empty()) {
+    auto size = cache::parse_size(args.cache_max_size);
+    if (!size.ok()) return report_error(size.error());
+    opts.inventory.cache_max_bytes = *size;
+  }
   opts.retirejs_file = args.retirejs;
   opts.cache_dir = g.cache_dir;
   Progress progress(g, args.source);
@@ -88,6 +99,7 @@ void add_sbom(CLI::App& app, Cli& cli) {
                 "Also read lockfiles (package-lock.json, go.mod, Cargo.lock, ...) in images; always on for fs:");
   sub->add_flag("--exclude-dev", args->exclude_dev,
                 "Leave out dependencies lockfiles mark as development or test only (included by default)");
+  add_source_flags(sub, args->registry_ca, args->insecure_registry, args->no_cache, args->cache_max_size);
   sub->callback([args, &cli] { cli.exit_code = run_sbom(*args, cli.global); });
 }
 

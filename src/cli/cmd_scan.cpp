@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cache/layer_cache.hpp"
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
 #include "cli/options.hpp"
@@ -24,6 +25,8 @@ struct ScanArgs {
   std::vector<std::string> severity;
   bool ignore_unfixed = false, show_suppressed = false, lockfiles = false, include_os_owned = false;
   bool exclude_dev = false;
+  std::string registry_ca, cache_max_size;
+  bool insecure_registry = false, no_cache = false;
   int exit_code = 0;
   unsigned threads = 0;
 };
@@ -48,6 +51,14 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
   opts.inventory.lockfiles = args.lockfiles;
   opts.inventory.include_os_owned = args.include_os_owned;
   opts.inventory.exclude_dev = args.exclude_dev;
+  opts.inventory.source.registry_ca = args.registry_ca;
+  opts.inventory.source.insecure_registry = args.insecure_registry;
+  opts.inventory.use_cache = !args.no_cache;
+  if (!args.cache_max_size.empty()) {
+    auto size = cache::parse_size(args.cache_max_size);
+    if (!size.ok()) return report_error(size.error());
+    opts.inventory.cache_max_bytes = *size;
+  }
   opts.retirejs_file = args.retirejs;
   opts.cache_dir = g.cache_dir;
 
@@ -118,6 +129,7 @@ void add_scan(CLI::App& app, Cli& cli) {
                 "Leave out dependencies lockfiles mark as development or test only (included by default)");
   sub->add_option("--retirejs", a->retirejs, "retire.js repository file (default: the one imported into the database)");
   sub->add_option("--threads", a->threads, "Layers read at once (default: one per core)");
+  add_source_flags(sub, a->registry_ca, a->insecure_registry, a->no_cache, a->cache_max_size);
   sub->callback([a, &cli] { cli.exit_code = run_scan(*a, cli.global); });
 
   auto fa = std::make_shared<FpArgs>();

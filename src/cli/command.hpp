@@ -34,6 +34,11 @@ void add_global_options(CLI::App& app, GlobalOptions& g);
 // Adds every subcommand.
 void add_commands(CLI::App& app, Cli& cli);
 
+// The options of `scan` and `sbom` for where images come from and the per-layer cache:
+// --registry-ca, --insecure-registry, --no-cache, --cache-max-size.
+void add_source_flags(CLI::App* sub, std::string& registry_ca, bool& insecure_registry, bool& no_cache,
+                      std::string& cache_max_size);
+
 // Prints "dagda: <error>" on stderr (one line) and returns kExitFailure, or
 // kExitUsage for invalid_input errors.
 int report_error(const Error& e);

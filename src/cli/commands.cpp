@@ -18,6 +18,8 @@ void add_db(CLI::App& app, Cli& cli);
 void add_vuln(CLI::App& app, Cli& cli);
 void add_scan(CLI::App& app, Cli& cli);
 void add_version(CLI::App& app, Cli& cli);
+void add_docker(CLI::App& app, Cli& cli);
+void add_cache(CLI::App& app, Cli& cli);
 
 void add_commands(CLI::App& app, Cli& cli) {
   add_sbom(app, cli);
@@ -25,6 +27,8 @@ void add_commands(CLI::App& app, Cli& cli) {
   add_db(app, cli);
   add_vuln(app, cli);
   add_version(app, cli);
+  add_docker(app, cli);
+  add_cache(app, cli);
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {

@@ -25,6 +25,7 @@ Result<Inventory> read_inventory(const std::string& source, InventoryOptions opt
   if (!cache_dir.empty()) {
     opts.spill_dir = cache_dir + "/tmp";
     opts.source.temp_dir = cache_dir + "/tmp";
+    if (opts.cache_dir.empty()) opts.cache_dir = cache_dir;  // the per-layer cache
   }
   if (hooks.cancel) opts.cancel = hooks.cancel->flag();
   if (hooks.progress)

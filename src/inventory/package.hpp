@@ -60,6 +60,10 @@ struct Package {
   // and then each archive's entry name inside the one before it. Empty otherwise.
   std::vector<std::string> parents;
   std::string cataloger;  // the cataloger that found it ("java", "python", ...); empty for OS packages
+
+  // container: sources only: "added", "removed" or "modified" when the package changed in the
+  // container since it started (installed, removed, upgraded, or a file it owns altered); empty otherwise.
+  std::string drift;
 };
 
 // Scopes of dependencies that are not needed at run time (left out by --exclude-dev).

@@ -358,6 +358,7 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
       return Error(ErrorCode::cancelled, "the scan was cancelled");
     if (opts.progress && (i % 256) == 0) opts.progress(i, inv.packages.size());
     const Package& p = inv.packages[i];
+    if (p.drift == "removed") continue;  // listed for the record (container:), no longer installed
     std::vector<PackageKey> keys = package_keys(p, os);
     if (keys.empty()) {
       const eco::Ecosystem* e = eco::find(p.ecosystem);

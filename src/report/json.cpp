@@ -84,6 +84,7 @@ ordered_json package_json(const Package& p, const OsInfo* os) {
   if (!p.locations.empty()) j["locations"] = p.locations;
   if (!p.parents.empty()) j["parents"] = p.parents;
   put_if(j, "sha1", p.sha1);
+  put_if(j, "drift", p.drift);
   return j;
 }
 

@@ -54,6 +54,7 @@ LayerSource make_layer(std::shared_ptr<const Store> store, std::string blob_path
                        uint64_t max_layer_bytes) {
   LayerSource layer;
   layer.info = info;
+  layer.identity = store->identity(blob_path);
   layer.open = [store = std::move(store), blob_path = std::move(blob_path), info,
                 max_layer_bytes]() -> Result<std::unique_ptr<ByteStream>> {
     std::string name = store->describe(blob_path);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "net/reference.hpp"
 #include "source/sources.hpp"
 #include "source/tar_index.hpp"
 
@@ -16,24 +17,25 @@ Image rootfs_image_from_file(std::shared_ptr<HostFile> file, const std::string& 
 
 namespace {
 
-Result<Image> not_yet(std::string_view kind, const std::string&) {
-  return Error(ErrorCode::unsupported, fmt::format("source kind '{}:' is not implemented yet", kind));
-}
-
 constexpr std::array kKinds = {
     SourceKind{"docker-archive", "a `docker save` tar (or its extracted directory)", open_docker_archive},
     SourceKind{"oci-archive", "an OCI image layout as a tar", open_oci_archive},
     SourceKind{"oci-dir", "an OCI image layout directory", open_oci_dir},
     SourceKind{"dir", "a root filesystem directory", open_dir},
     SourceKind{"rootfs-archive", "a root filesystem tar, plain or gzip/xz/zstd", open_rootfs_archive},
-    SourceKind{"docker", "an image in the engine behind DOCKER_HOST (not implemented yet)",
-               [](const std::string& s, const SourceOptions&) { return not_yet("docker", s); }},
-    SourceKind{"registry", "an image pulled from a registry (not implemented yet)",
-               [](const std::string& s, const SourceOptions&) { return not_yet("registry", s); }},
+    SourceKind{"docker", "an image in the engine behind DOCKER_HOST (Docker or Podman)", open_docker},
+    SourceKind{"container", "a container in that engine: its image plus what changed since it started", open_container},
+    SourceKind{"registry", "an image read straight from a registry (HTTP API v2 / OCI distribution)", open_registry},
     SourceKind{"fs", "a project directory, read for its lockfiles", open_fs},
-    SourceKind{"sbom", "a CycloneDX SBOM (not implemented yet)",
-               [](const std::string& s, const SourceOptions&) { return not_yet("sbom", s); }},
+    SourceKind{"sbom", "a CycloneDX (1.4-1.6) or SPDX (2.2, 2.3) JSON SBOM", open_sbom},
 };
+
+// An image reference rather than a mistyped path: it parses as one and does not look like a file name.
+bool looks_like_reference(const std::string& s) {
+  for (const char* ext : {".tar", ".tgz", ".gz", ".zst", ".xz", ".json", ".tar.gz"})
+    if (s.ends_with(ext)) return false;
+  return !s.starts_with("./") && !s.starts_with("../") && net::parse_reference(s).ok();
+}
 
 bool path_exists(const std::string& p) {
   struct stat st{};
@@ -43,10 +45,9 @@ bool path_exists(const std::string& p) {
 Result<Image> detect(const std::string& path, const SourceOptions& opts) {
   struct stat st{};
   if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT && path.find(':') == std::string::npos)
-      return Error(ErrorCode::not_found,
-                   "no such file or directory (engine and registry references are not supported yet)",
-                   {.file = path});
+    // Not a file: an image reference, as Docker reads them ("alpine:3.10", "localhost:5000/app:1").
+    if (errno == ENOENT && looks_like_reference(path))
+      return open_bare_reference(path, opts);
     return Error(errno == ENOENT ? ErrorCode::not_found : ErrorCode::io,
                  fmt::format("cannot open: {}", std::strerror(errno)), {.file = path});
   }
@@ -101,7 +102,8 @@ Result<Image> open_image(const std::string& source, const SourceOptions& opts) {
         if (img.ok()) img->info.input = source;
         return img;
       }
-    if (prefix.find('/') == std::string_view::npos && prefix.find('.') == std::string_view::npos) {
+    if (prefix.find('/') == std::string_view::npos && prefix.find('.') == std::string_view::npos &&
+        !looks_like_reference(source)) {
       std::vector<std::string_view> names;
       for (const SourceKind& k : kKinds) names.push_back(k.prefix);
       return Error(ErrorCode::invalid_input,

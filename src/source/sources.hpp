@@ -17,6 +17,12 @@ Result<Image> open_oci_dir(const std::string& spec, const SourceOptions& opts);
 Result<Image> open_dir(const std::string& spec, const SourceOptions& opts);
 Result<Image> open_fs(const std::string& spec, const SourceOptions& opts);
 Result<Image> open_rootfs_archive(const std::string& spec, const SourceOptions& opts);
+Result<Image> open_docker(const std::string& ref, const SourceOptions& opts);
+Result<Image> open_container(const std::string& spec, const SourceOptions& opts);
+Result<Image> open_registry(const std::string& spec, const SourceOptions& opts);
+Result<Image> open_sbom(const std::string& path, const SourceOptions& opts);
+// A bare reference: the engine when one answers and has the image, else the registry.
+Result<Image> open_bare_reference(const std::string& ref, const SourceOptions& opts);
 
 Result<Image> open_docker_archive_store(std::shared_ptr<const Store> store, const std::string& input,
                                         const std::string& selector, const SourceOptions& opts);

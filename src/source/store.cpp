@@ -17,6 +17,15 @@
 namespace dagda {
 namespace {
 
+// dev:ino size mtime ctime of an open regular file ("" otherwise).
+std::string file_identity(int fd) {
+  struct stat st{};
+  // An unnamed temporary file (a decompressed archive) has no lasting identity.
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink == 0) return {};
+  return fmt::format("file {}:{} size {} mtime {}.{:09} ctime {}.{:09}", st.st_dev, st.st_ino, st.st_size,
+                     st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+}
+
 class TarStore final : public Store {
  public:
   explicit TarStore(TarIndex idx, std::string name) : idx_(std::move(idx)), name_(std::move(name)) {}
@@ -24,6 +33,12 @@ class TarStore final : public Store {
   Result<std::string> read(std::string_view path, uint64_t limit) const override { return idx_.read(path, limit); }
   Result<std::unique_ptr<ByteStream>> open(std::string_view path) const override { return idx_.open(path); }
   std::string describe(std::string_view path) const override { return fmt::format("{}:{}", name_, path); }
+  std::string identity(std::string_view path) const override {
+    auto m = idx_.find(path);
+    if (!m.ok()) return {};
+    std::string file = file_identity(idx_.file()->fd());
+    return file.empty() ? file : fmt::format("{} member {}+{}", file, (*m)->offset, (*m)->size);
+  }
 
  private:
   TarIndex idx_;
@@ -60,6 +75,14 @@ class DirStore final : public Store {
     return file_range_stream(f, 0, size, full(path));
   }
   std::string describe(std::string_view path) const override { return full(path); }
+  std::string identity(std::string_view path) const override {
+    if (!safe_relative(path)) return {};
+    int fd = ::open(full(path).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return {};
+    std::string id = file_identity(fd);
+    ::close(fd);
+    return id;
+  }
 
  private:
   std::string full(std::string_view p) const { return root_ + "/" + std::string(p); }

@@ -19,6 +19,9 @@ class Store {
   virtual Result<std::unique_ptr<ByteStream>> open(std::string_view path) const = 0;
   // "archive.tar:blobs/sha256/ab.." or "dir/blobs/sha256/ab..", for messages.
   virtual std::string describe(std::string_view path) const = 0;
+  // Where `path`'s bytes are on the host (device, inode, size, mtime, ctime, and the member's place in
+  // an archive), so that the layer cache knows an unchanged file; "" when that cannot be said.
+  virtual std::string identity(std::string_view) const { return {}; }
 };
 
 // A tar archive, plain or compressed (a compressed one is first inflated into

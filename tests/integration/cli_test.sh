@@ -26,8 +26,9 @@ expect_rc 2 unknown-kind sbom "nosuchkind:$IMG"
 one_line unknown-kind "unknown source kind"
 expect_rc 1 missing-file sbom "$SCRATCH/no-such-image.tar"
 one_line missing-file "no-such-image.tar"
-expect_rc 1 not-implemented sbom docker:alpine:3.19
-one_line not-implemented "not implemented yet"
+# An engine that is not there: one line naming the reference (tests/integration/engine_test.sh has the rest).
+DOCKER_HOST="unix://$SCRATCH/no-engine.sock" expect_rc 1 no-engine sbom docker:alpine:3.19
+one_line no-engine "docker:alpine:3.19"
 
 expect_rc 0 globals-before --quiet --no-color --cache-dir "$SCRATCH/c1" sbom "$IMG" --format json
 expect_rc 0 globals-after sbom "$IMG" --format json --quiet --no-color --cache-dir "$SCRATCH/c2"

@@ -52,8 +52,8 @@ TEST(Utf8Names, PaxUtf8NamesOfCaCertificates) {
   ASSERT_TRUE(idx.ok()) << idx.error().render();
   EXPECT_TRUE(idx->warnings.empty()) << render(idx->warnings);
   std::set<std::string> seen;
-  for (const LayerEntry& e : idx->entries)
-    if (e.kind == LayerEntry::Kind::file) seen.insert(e.path);
+  for (const LayerEntryRef e : idx->entries)
+    if (e.kind == LayerEntry::Kind::file) seen.insert(std::string(e.path));
   EXPECT_EQ(seen, expected);
 }
 
@@ -73,7 +73,7 @@ TEST(Utf8Names, Latin1NamesInGnuHeaders) {
   ASSERT_TRUE(idx.ok()) << idx.error().render();
   EXPECT_TRUE(idx->warnings.empty()) << render(idx->warnings);
   std::set<std::string> seen;
-  for (const LayerEntry& e : idx->entries) seen.insert(e.path);
+  for (const LayerEntryRef e : idx->entries) seen.insert(std::string(e.path));
   EXPECT_TRUE(seen.count("caf\xe9.txt"));
   EXPECT_TRUE(seen.count("etc/na\xefve"));
 }
