@@ -66,6 +66,9 @@ std::span<const Distro> distros();
 // By our name or any alias, case-insensitively; a suffix after ':' (an OSV
 // release qualifier such as "Debian:12") is ignored. nullptr when unknown.
 const Ecosystem* find(std::string_view name);
+// The ecosystem whose packages a purl of this type names (the first in table order:
+// "npm" is npm, not javascript). nullptr when no ecosystem has that purl type.
+const Ecosystem* from_purl_type(std::string_view type);
 // By os-release ID or a feed's distro name ("rhel", "Red Hat", "centos"). nullptr when unknown.
 const Distro* find_distro(std::string_view id);
 

@@ -52,6 +52,12 @@ const Ecosystem* find(std::string_view name) {
   return nullptr;
 }
 
+const Ecosystem* from_purl_type(std::string_view type) {
+  for (const Ecosystem& e : ecosystems())
+    if (!e.purl_type.empty() && iequals(e.purl_type, type)) return &e;
+  return nullptr;
+}
+
 const Distro* find_distro(std::string_view id) {
   std::string_view b = trim(id);
   if (b.empty()) return nullptr;

@@ -87,4 +87,11 @@ std::optional<ParsedPurl> parse_purl(std::string_view s) {
   return p;
 }
 
+std::string package_name(const ParsedPurl& p) {
+  if (p.ns.empty()) return p.name;
+  if (p.type == "maven") return p.ns + ":" + p.name;
+  if (p.type == "npm" || p.type == "composer" || p.type == "golang") return p.ns + "/" + p.name;
+  return p.name;
+}
+
 }  // namespace dagda

@@ -21,4 +21,9 @@ struct ParsedPurl {
 // nullopt when `purl` is not a package URL (no "pkg:" scheme, no type or name, a bad escape).
 std::optional<ParsedPurl> parse_purl(std::string_view purl);
 
+// The package name as Dagda's catalogers write it, from the purl's namespace and name
+// (the inverse of purl_for's split): "group:artifact" for maven, "ns/name" for npm scopes,
+// composer vendors and Go module paths; the name alone otherwise.
+std::string package_name(const ParsedPurl& p);
+
 }  // namespace dagda

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fs.hpp"
+#include "ecosystem/ecosystem.hpp"
 #include "inventory/purl_parse.hpp"
 #include "source/sources.hpp"
 
@@ -101,26 +102,16 @@ struct Reader {
       ++tally.other_types["(not a purl)"];
       return false;
     }
-    static const std::map<std::string, std::string> kTypes = {
-        {"deb", "deb"},       {"apk", "apk"},     {"rpm", "rpm"},         {"npm", "npm"},   {"maven", "maven"},
-        {"pypi", "pypi"},     {"gem", "gem"},     {"composer", "composer"}, {"golang", "golang"},
-        {"cargo", "cargo"},   {"nuget", "nuget"},
-    };
-    auto t = kTypes.find(p->type);
-    if (t == kTypes.end()) {
+    // Only packages Dagda can match: an OS package manager's, or an ecosystem with advisories.
+    const eco::Ecosystem* eco_of = eco::from_purl_type(p->type);
+    if (!eco_of || (!eco_of->os && eco_of->ns.empty())) {
       ++tally.other_types[p->type];
       return false;
     }
     Package pkg;
-    pkg.ecosystem = t->second;
+    pkg.ecosystem = std::string(eco_of->name);
     if (std::string e = prop(props, {"dagda:package:ecosystem"}); !e.empty()) pkg.ecosystem = e;
-    const std::string& type = p->type;
-    if (type == "maven")
-      pkg.name = p->ns.empty() ? p->name : p->ns + ":" + p->name;
-    else if (type == "npm" || type == "composer" || type == "golang")
-      pkg.name = p->ns.empty() ? p->name : p->ns + "/" + p->name;
-    else
-      pkg.name = p->name;
+    pkg.name = package_name(*p);
     if (pkg.name.empty()) pkg.name = fallback_name;
     pkg.version = p->version.empty() ? fallback_version : p->version;
     if (pkg.version.empty()) {
@@ -129,11 +120,11 @@ struct Reader {
     }
     if (auto a = p->qualifiers.find("arch"); a != p->qualifiers.end()) pkg.arch = a->second;
     if (pkg.arch.empty()) pkg.arch = prop(props, {"dagda:package:arch"});
-    const bool os_type = type == "deb" || type == "apk" || type == "rpm";
-    if (os_type) {
+    const bool rpm_versions = eco_of->comparator == "rpm";  // VERSION-RELEASE, the source in sourcerpm
+    if (eco_of->os) {
       if (auto d = p->qualifiers.find("distro"); d != p->qualifiers.end()) ++distros[{p->ns, d->second}];
       std::string epoch = p->qualifiers.count("epoch") ? p->qualifiers.at("epoch") : "";
-      if (type == "rpm") {
+      if (rpm_versions) {
         RpmFields rf;
         size_t dash = pkg.version.rfind('-');
         rf.version = pkg.version.substr(0, dash);
@@ -151,7 +142,7 @@ struct Reader {
         pkg.version = epoch + ":" + pkg.version;
       }
       // The source package: our and Syft's `upstream` qualifier, else the tools' properties.
-      if (auto u = p->qualifiers.find("upstream"); u != p->qualifiers.end() && type != "rpm") {
+      if (auto u = p->qualifiers.find("upstream"); u != p->qualifiers.end() && !rpm_versions) {
         size_t at = u->second.find('@');
         pkg.source_name = u->second.substr(0, at);
         if (at != std::string::npos) pkg.source_version = u->second.substr(at + 1);
@@ -185,7 +176,7 @@ struct Reader {
             if (j > i) words.push_back(s.substr(i, j - i));
             i = j;
           }
-          if (!words.empty() && type != "rpm") {
+          if (!words.empty() && !rpm_versions) {
             pkg.source_name = words[0];
             if (words.size() > 1) pkg.source_version = words[1];
           }
@@ -193,7 +184,7 @@ struct Reader {
       }
       // Our own convention: a source version is written only where it differs.
       if (!pkg.source_name.empty() && pkg.source_version.empty()) pkg.source_version = pkg.version;
-      if (pkg.source_name.empty() && type != "rpm") pkg.source_name = pkg.name;
+      if (pkg.source_name.empty() && !rpm_versions) pkg.source_name = pkg.name;
     }
     pkg.license = license;
     pkg.path = prop(props, {"dagda:package:path", "aquasecurity:trivy:FilePath", "syft:location:0:path"});
@@ -201,7 +192,7 @@ struct Reader {
     if (std::string li = prop(props, {"dagda:layer:index"}); !li.empty())
       pkg.layer_index = std::atoi(li.c_str());
     pkg.created_by = prop(props, {"dagda:layer:created_by"});
-    if (!os_type) pkg.cataloger = "sbom";
+    if (!eco_of->os) pkg.cataloger = "sbom";
     inv.packages.push_back(std::move(pkg));
     ++tally.used;
     return true;
