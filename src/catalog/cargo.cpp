@@ -23,8 +23,9 @@ bool cargo_wants(std::string_view) {
 bool cargo_probe_head(std::string_view head) {
   return is_elf(head);
 }
+constexpr ProbeMarker kMarkers[] = {{std::string_view(".dep-v0\0", 8), 1}};
 bool cargo_probe_keep(std::string_view content) {
-  return content.find(std::string_view(".dep-v0\0", 8)) != std::string_view::npos;
+  return content.find(kMarkers[0].bytes) != std::string_view::npos;
 }
 
 // Inflates a zlib stream, up to `limit` bytes. nullopt when damaged or bigger.
@@ -125,6 +126,7 @@ const CatalogerInfo cargo = {
     .application = true,
     .probe_head = cargo_probe_head,
     .probe_keep = cargo_probe_keep,
+    .probe_markers = kMarkers,
 };
 }  // namespace catalogers
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/diagnostics.hpp"
+#include "layers/layer_index.hpp"
 #include "common/result.hpp"
 #include "inventory/package.hpp"
 #include "layers/file_view.hpp"
@@ -54,6 +55,9 @@ struct CatalogerInfo {
   // The walk's content probe (WalkOptions::probe_head/probe_keep), for files found by content.
   bool (*probe_head)(std::string_view head) = nullptr;
   bool (*probe_keep)(std::string_view content) = nullptr;
+  // probe_keep as byte markers the walk can search while the file streams past (so that an
+  // executable it does not keep is never held whole); probe_keep must agree with them.
+  std::span<const ProbeMarker> probe_markers = {};
   // Has nothing to find without a retire.js repository (CatalogContext::retirejs_repository):
   // left out of the walk then, so its files are not captured for nothing.
   bool needs_retirejs = false;

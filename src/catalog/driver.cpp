@@ -619,6 +619,14 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
       if (c.probe_keep && c.probe_keep(content)) return true;
     return false;
   };
+  // Markers stand for probe_keep only when every probing cataloger gives them.
+  bool all_markers = true;
+  for (const CatalogerInfo& c : cats)
+    if (c.probe_keep) {
+      all_markers = all_markers && !c.probe_markers.empty();
+      wo.probe_markers.insert(wo.probe_markers.end(), c.probe_markers.begin(), c.probe_markers.end());
+    }
+  if (!all_markers) wo.probe_markers.clear();
   wo.spill_dir = opts.spill_dir.empty() ? cache_dir() + "/tmp" : opts.spill_dir;
   // The cache key must describe this walk; fs: sources read lockfiles whatever the option says.
   std::unique_ptr<cache::LayerCache> lc;

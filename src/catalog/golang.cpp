@@ -27,6 +27,7 @@ namespace {
 
 constexpr std::string_view kMagic("\xff Go buildinf:", 14);
 constexpr uint64_t kMaxString = 4u << 20;  // longer build information is not believed
+constexpr ProbeMarker kMarkers[] = {{kMagic, 16}};  // has_go_buildinfo's header, for the streaming probe
 
 // Finds the header: the first occurrence of the magic at a 16-byte aligned offset.
 std::optional<size_t> find_header(std::string_view data) {
@@ -217,6 +218,7 @@ const CatalogerInfo golang = {
     .application = true,
     .probe_head = golang_probe_head,
     .probe_keep = has_go_buildinfo,
+    .probe_markers = kMarkers,
 };
 }  // namespace catalogers
 

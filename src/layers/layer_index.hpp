@@ -113,6 +113,13 @@ struct LayerIndex {
   uint64_t bytes = 0;  // uncompressed bytes read
 };
 
+// A byte string the content probe looks for, at an offset that is a multiple of `align`
+// (Go's build information header is 16-byte aligned).
+struct ProbeMarker {
+  std::string_view bytes;
+  unsigned align = 1;
+};
+
 struct WalkOptions {
   std::function<bool(std::string_view path)> wants;  // capture this regular file's content?
   // Larger wanted files are skipped with a warning (and a partial inventory). Real package
@@ -131,6 +138,11 @@ struct WalkOptions {
   std::function<bool(std::string_view content)> probe_keep;
   size_t probe_head_bytes = 64;
   uint64_t probe_max = 128ull << 20;
+  // When set, the tar walk decides by these markers instead of probe_keep: a probed file is kept
+  // when it holds one of them, searched as the file streams past. A file that holds none is then
+  // never held whole (a 35 MB compiler is read through a bounded buffer, not into memory), and a
+  // kept one is written like a wanted file (spilled past memory_per_file).
+  std::vector<ProbeMarker> probe_markers;
 };
 
 // True when the walk should read this executable file for the content probe.

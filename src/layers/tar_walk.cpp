@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <archive.h>
 #include <archive_entry.h>
 #include <fmt/format.h>
@@ -33,6 +34,41 @@ la_ssize_t read_cb(struct archive* a, void* p, const void** out) {
   *out = ctx->buf.data();
   return static_cast<la_ssize_t>(*got);
 }
+
+// Looks for the probe's markers in a file that arrives in pieces, holding only the last
+// bytes of the previous piece (a marker may straddle two).
+class MarkerScan {
+ public:
+  explicit MarkerScan(const std::vector<ProbeMarker>& markers) : markers_(markers) {
+    for (const ProbeMarker& m : markers_) longest_ = std::max(longest_, m.bytes.size());
+  }
+  void feed(std::string_view piece) {
+    if (found_ || longest_ == 0) return;
+    window_.append(piece);
+    for (const ProbeMarker& m : markers_) {
+      for (size_t pos = 0;;) {
+        size_t i = window_.find(m.bytes, pos);
+        if (i == std::string::npos) break;
+        if ((base_ + i) % std::max(1u, m.align) == 0) {
+          found_ = true;
+          return;
+        }
+        pos = i + 1;
+      }
+    }
+    size_t keep = std::min(window_.size(), longest_ - 1);
+    base_ += window_.size() - keep;
+    window_.erase(0, window_.size() - keep);
+  }
+  bool found() const { return found_; }
+
+ private:
+  const std::vector<ProbeMarker>& markers_;
+  size_t longest_ = 0;
+  std::string window_;
+  uint64_t base_ = 0;  // offset in the file of window_[0]
+  bool found_ = false;
+};
 
 std::string layer_name(const LayerInfo& info) {
   if (!info.diff_id.empty()) return info.diff_id;
@@ -144,8 +180,40 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
         break;
     }
     const bool wanted = entry.kind == LayerEntry::Kind::file && opts.wants && opts.wants(entry.path);
-    if (!wanted && entry.kind == LayerEntry::Kind::file && entry.size <= opts.probe_max &&
-        entry.size >= opts.probe_head_bytes && probe_wanted(opts, (archive_entry_perm(e) & 0111) != 0)) {
+    const bool probed = !wanted && entry.kind == LayerEntry::Kind::file && entry.size <= opts.probe_max &&
+                        entry.size >= opts.probe_head_bytes &&
+                        probe_wanted(opts, (archive_entry_perm(e) & 0111) != 0);
+    if (probed && !opts.probe_markers.empty()) {
+      // The content probe by markers: the head decides whether to read on, the markers whether to keep.
+      BlobWriter w(opts.spill_dir, opts.memory_per_file);
+      MarkerScan scan(opts.probe_markers);
+      std::string head;
+      uint64_t total = 0;
+      bool keep = true;
+      for (;;) {
+        la_ssize_t n = archive_read_data(a, data_buf.data(), data_buf.size());
+        if (n < 0) return fail(archive_error_string(a) ? archive_error_string(a) : "damaged file data");
+        if (n == 0) break;
+        std::string_view chunk(data_buf.data(), static_cast<size_t>(n));
+        total += chunk.size();
+        if (total > opts.probe_max) {
+          keep = false;
+          break;
+        }
+        if (head.size() < opts.probe_head_bytes) {
+          head.append(chunk.substr(0, opts.probe_head_bytes - head.size()));
+          if (head.size() == opts.probe_head_bytes && !opts.probe_head(head)) {
+            keep = false;
+            break;
+          }
+        }
+        scan.feed(chunk);
+        DAGDA_TRY(w.append(chunk));
+      }
+      if (keep && head.size() == opts.probe_head_bytes && scan.found()) {
+        DAGDA_ASSIGN_OR_RETURN(entry.content, w.finish());
+      }
+    } else if (probed) {
       // The content probe: the first bytes decide whether the rest is worth reading.
       std::string content;
       bool keep = true;

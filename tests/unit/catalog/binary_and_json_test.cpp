@@ -19,6 +19,7 @@
 #include "catalog/app.hpp"
 #include "catalog/cataloger.hpp"
 #include "layers/layer_index.hpp"
+#include "source/stream.hpp"
 #include "support/testdata.hpp"
 
 namespace dagda {
@@ -250,6 +251,7 @@ TEST(DotnetCataloger, DepsJsonPackagesOnly) {
 
 namespace dagda::catalogers {
 extern const CatalogerInfo golang;
+extern const CatalogerInfo cargo;
 }
 
 namespace dagda {
@@ -277,6 +279,52 @@ TEST(ContentProbe, DirWalkCapturesOnlyExecutableGoBinaries) {
   EXPECT_FALSE(captured.at("go-noexec"));
   EXPECT_FALSE(captured.at("c-exec"));
   EXPECT_FALSE(captured.at("script"));
+}
+
+// The tar walk's probe by markers (WalkOptions::probe_markers, as build_inventory sets them): the
+// markers are searched while the file streams past in 64 KiB pieces, so a Go header deep in a
+// 40 MB binary and a .dep-v0 section anywhere are found, a marker straddling two pieces too; a
+// large executable holding neither is read through and not captured; captured content is whole.
+TEST(ContentProbe, TarWalkKeepsByMarkersAsTheFileStreams) {
+  std::string dir = test_scratch("probe-tar");
+  int st = 0;
+  std::string out = run_command(
+      "cd '" + dir + "' && mkdir -p root && cp /usr/bin/podman root/go-exec && cp /bin/true root/c-exec && "
+      "python3 -c \"import sys; sys.stdout.buffer.write(b'x' * 65530)\" > pad && "
+      "printf 'ab.dep-v0\\000cd' > marker && cat /bin/true pad > root/big-c && "
+      "objcopy --add-section .dep-v0=marker /bin/true root/rust-exec && "
+      "python3 -c \"import sys; b=open('/bin/true','rb').read(); sys.stdout.buffer.write(b + b'y'*(65536-len(b)%65536-4) + b'.dep-v0\\0' + b'z'*100)\" > root/straddle && "
+      "chmod +x root/* && tar -C root -cf layer.tar . 2>&1",
+      &st);
+  ASSERT_EQ(st, 0) << out;
+  auto file = HostFile::open(dir + "/layer.tar");
+  ASSERT_TRUE(file.ok());
+  uint64_t size = (*file)->size();
+  auto stream = file_range_stream(std::move(file).value(), 0, size, dir + "/layer.tar");
+  WalkOptions wo;
+  wo.wants = [](std::string_view) { return false; };
+  wo.probe_head = [](std::string_view head) {
+    return catalogers::golang.probe_head(head) || catalogers::cargo.probe_head(head);
+  };
+  wo.probe_keep = [](std::string_view c) { return catalogers::golang.probe_keep(c) || catalogers::cargo.probe_keep(c); };
+  for (auto* c : {&catalogers::golang, &catalogers::cargo})
+    wo.probe_markers.insert(wo.probe_markers.end(), c->probe_markers.begin(), c->probe_markers.end());
+  ASSERT_EQ(wo.probe_markers.size(), 2u);
+  wo.spill_dir = test_scratch("probe-tar-spill");
+  wo.memory_per_file = 1 << 20;  // the Go binary is kept by spilling past this
+  auto idx = walk_tar_layer(*stream, LayerInfo{}, wo);
+  ASSERT_TRUE(idx.ok()) << idx.error().render();
+  std::map<std::string, std::string> captured;
+  for (const LayerEntryRef e : idx->entries)
+    if (e.kind == LayerEntry::Kind::file) captured[std::string(e.path)] = e.content ? std::string(e.content->data()) : "";
+  EXPECT_EQ(captured.at("go-exec"), slurp("/usr/bin/podman"));
+  EXPECT_EQ(captured.at("rust-exec"), slurp(dir + "/root/rust-exec"));
+  EXPECT_EQ(captured.at("straddle"), slurp(dir + "/root/straddle"));
+  EXPECT_EQ(captured.at("c-exec"), "");
+  EXPECT_EQ(captured.at("big-c"), "");
+  // The whole-content test agrees with the markers on each file.
+  for (const char* f : {"go-exec", "rust-exec", "straddle", "c-exec", "big-c"})
+    EXPECT_EQ(wo.probe_keep(slurp(dir + "/root/" + f)), !captured.at(f).empty()) << f;
 }
 
 }  // namespace
