@@ -1,5 +1,6 @@
 #include "rules/yaml_tree.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <fmt/format.h>
@@ -84,6 +85,11 @@ Result<YNode> load_yaml(std::string_view text, const std::string& file, const Ya
                                "bytes of text); refusing it",
                                limits.max_nodes, limits.max_scalar_bytes),
                    Location{.file = file});
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's depth guard reports itself as "bad file".
+    Location where{.file = file};
+    if (e.mark.line >= 0) where.line = static_cast<uint64_t>(e.mark.line) + 1;
+    return Error(ErrorCode::corrupt, "YAML document nested too deeply for the YAML parser; refusing it", where);
   } catch (const YAML::Exception& e) {
     Location where{.file = file};
     if (e.mark.line >= 0) where.line = static_cast<uint64_t>(e.mark.line) + 1;
