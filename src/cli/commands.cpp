@@ -13,6 +13,7 @@ void add_db(CLI::App& app, Cli& cli);
 void add_vuln(CLI::App& app, Cli& cli);
 void add_scan(CLI::App& app, Cli& cli);
 void add_version(CLI::App& app, Cli& cli);
+void add_rules(CLI::App& app, Cli& cli);
 
 void add_commands(CLI::App& app, Cli& cli) {
   add_sbom(app, cli);
@@ -20,6 +21,7 @@ void add_commands(CLI::App& app, Cli& cli) {
   add_db(app, cli);
   add_vuln(app, cli);
   add_version(app, cli);
+  add_rules(app, cli);
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {
