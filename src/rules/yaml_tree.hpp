@@ -15,6 +15,8 @@
 
 namespace dagda::rules {
 
+struct YEntry;
+
 struct YNode {
   enum class Kind : uint8_t { null, scalar, seq, map };
   Kind kind = Kind::null;
@@ -23,7 +25,9 @@ struct YNode {
   uint32_t column = 0;     // 1-based
   std::string scalar;
   std::vector<YNode> items;                       // seq
-  std::vector<std::pair<YNode, YNode>> entries;   // map, in document order
+  // A map's entries, in document order. (Not std::pair<YNode, YNode>: a pair of an
+  // incomplete type inside YNode does not compile with Clang and libstdc++.)
+  std::vector<YEntry> entries;
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
@@ -31,6 +35,10 @@ struct YNode {
   bool is_map() const { return kind == Kind::map; }
   // The value of a map entry whose key is the scalar `key`, or null.
   const YNode* get(std::string_view key) const;
+};
+
+struct YEntry {
+  YNode first, second;  // key, value
 };
 
 struct YamlLimits {

@@ -449,7 +449,10 @@ TEST(RulesLoader, DeepYamlFailsCleanly) {
   std::string y = "- list: l\n  items: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
   auto r = load_text(y);
   EXPECT_FALSE(r.ok());
-  EXPECT_TRUE(find_problem(r, "rules.yaml-error")) << problems_text(r);
+  const Problem* p = find_problem(r, "rules.yaml-error");
+  ASSERT_TRUE(p) << problems_text(r);
+  EXPECT_NE(p->message.find("nested too deeply"), std::string::npos) << p->message;
+  EXPECT_EQ(p->line, 2u);
 }
 
 TEST(RulesLoader, DeeplyNestedConditionFailsCleanly) {
