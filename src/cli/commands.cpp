@@ -20,6 +20,7 @@ void add_scan(CLI::App& app, Cli& cli);
 void add_version(CLI::App& app, Cli& cli);
 void add_docker(CLI::App& app, Cli& cli);
 void add_cache(CLI::App& app, Cli& cli);
+void add_rules(CLI::App& app, Cli& cli);
 
 void add_commands(CLI::App& app, Cli& cli) {
   add_sbom(app, cli);
@@ -29,6 +30,7 @@ void add_commands(CLI::App& app, Cli& cli) {
   add_version(app, cli);
   add_docker(app, cli);
   add_cache(app, cli);
+  add_rules(app, cli);
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {
