@@ -214,8 +214,14 @@ grep -q "/alpine/.*HTTP 403\|access denied" "$SCRATCH/fault-e403.err" && pass "4
 # A blob damaged in the real registry's storage: altered, then cut short.
 expect_layer_damage() {
   local name=$1 how=$2 data
-  data=$(find "$SCRATCH/basic/data" -path "*/blobs/sha256/*/data" -size +1M | head -n1)
-  [[ -n $data ]] || fatal "no layer blob in the registry's storage"
+  # A layer of dagda/layered:1 itself (the storage also holds the zstd variant's and other images'
+  # blobs): the largest layer its manifest lists.
+  local blobs=$SCRATCH/basic/data manifest layer
+  manifest=$(find "$blobs" -path "*/${LAYERED_DIGEST#sha256:}/data" | head -n1)
+  [[ -n $manifest ]] || fatal "the manifest $LAYERED_DIGEST is not in the registry's storage"
+  layer=$(jq -r '.layers | max_by(.size) | .digest' "$manifest")
+  data=$(find "$blobs" -path "*/${layer#sha256:}/data" | head -n1)
+  [[ -n $data ]] || fatal "no blob for the layer $layer in the registry's storage"
   case $how in
     flip) python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(4096); b = f.read(1); f.seek(4096); f.write(bytes([b[0] ^ 255]))' "$data" ;;
     cut) truncate -s 100000 "$data" ;;
