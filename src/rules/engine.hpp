@@ -63,7 +63,8 @@ RuleFile default_rules();
 
 struct LoadLimits {
   uint32_t max_depth = 1000;             // condition nesting as written, as Falco's loader
-  uint32_t max_expanded_depth = 4000;    // condition nesting once macros are expanded
+  uint32_t max_expanded_depth = 1000;    // condition nesting once macros are expanded (deeper
+                                         // recursion overflowed an 8 MiB stack in a sanitizer build)
   uint64_t max_nodes = 100'000;          // a condition after macro and exception expansion
   uint64_t max_total_nodes = 2'000'000;  // every condition of a load, after expansion
   uint64_t max_list_items = 1'000'000;   // a list after nested lists are expanded
