@@ -1,18 +1,26 @@
 # dagda_module(NAME DEPS...) builds every .cpp in the current folder (except
 # main.cpp) into the static library dagda_NAME. Adding a file to a module
 # needs no CMake edit. A folder with only headers becomes an interface library.
+# `PCH header...` at the end gives the module a precompiled header of its own: the
+# common headers plus these (for a header that is slow to parse and included by
+# most of the module's files, like CLI11 in cli/).
 function(dagda_module name)
+  cmake_parse_arguments(PARSE_ARGV 1 _arg "" "" "PCH")
   file(GLOB _srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   list(FILTER _srcs EXCLUDE REGEX ".*/main\\.cpp$")
   if(_srcs)
     add_library(dagda_${name} STATIC ${_srcs})
     target_include_directories(dagda_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
-    target_link_libraries(dagda_${name} PUBLIC ${ARGN})
-    dagda_pch(dagda_${name})
+    target_link_libraries(dagda_${name} PUBLIC ${_arg_UNPARSED_ARGUMENTS})
+    if(DAGDA_PCH AND _arg_PCH)
+      target_precompile_headers(dagda_${name} PRIVATE ${DAGDA_PCH_HEADERS} ${_arg_PCH})
+    else()
+      dagda_pch(dagda_${name})
+    endif()
   else()
     add_library(dagda_${name} INTERFACE)
     target_include_directories(dagda_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
-    target_link_libraries(dagda_${name} INTERFACE ${ARGN})
+    target_link_libraries(dagda_${name} INTERFACE ${_arg_UNPARSED_ARGUMENTS})
   endif()
 endfunction()
 
