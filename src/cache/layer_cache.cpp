@@ -112,6 +112,7 @@ Status encode_to(const LayerIndex& layer, std::string_view key, const std::funct
     std::string_view d = e.content->data();
     crc = crc64_ecma_refl(crc, reinterpret_cast<const unsigned char*>(d.data()), d.size());
     DAGDA_TRY(sink(d));
+    e.content->release_before(d.size());  // a spilled file's pages go back once written
   }
   std::string tail;
   put_u64(tail, crc);

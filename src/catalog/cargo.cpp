@@ -60,6 +60,9 @@ std::optional<std::string> inflate_limited(std::string_view in, size_t limit) {
 Result<CatalogOutput> cargo_catalog(const CatalogContext& ctx) {
   CatalogOutput out;
   for (const std::string& path : ctx.fs.captured()) {
+    // An OS package's file is reported as that package; not reading it also leaves the
+    // pages of the retire.js cataloger's spilled scripts on disk.
+    if (ctx.os_owned && ctx.os_owned(path)) continue;
     auto blob = ctx.fs.read(path);
     if (!blob.ok() || !is_elf((*blob)->data())) continue;
     AppParse r = parse_cargo_auditable((*blob)->data(), path, ctx.diag);

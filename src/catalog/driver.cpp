@@ -609,6 +609,18 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
       if (c.wants(p)) return true;
     return false;
   };
+  // The scripts the retire.js cataloger wants (16,478 in deb-fat, most an OS package's and never
+  // read) go to a spill file rather than memory, when no other cataloger wants them too.
+  wo.spill_always = [cats, lockfiles](std::string_view p) {
+    if (os_release_wants(p) || (lockfiles && lockfile_wants(p))) return false;
+    bool spill = false;
+    for (const CatalogerInfo& c : cats)
+      if (c.wants(p)) {
+        if (!c.needs_retirejs) return false;
+        spill = true;
+      }
+    return spill;
+  };
   wo.probe_head = [cats](std::string_view head) {
     for (const CatalogerInfo& c : cats)
       if (c.probe_head && c.probe_head(head)) return true;

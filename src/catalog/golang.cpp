@@ -100,6 +100,9 @@ bool golang_probe_head(std::string_view head) {
 Result<CatalogOutput> golang_catalog(const CatalogContext& ctx) {
   CatalogOutput out;
   for (const std::string& path : ctx.fs.captured()) {
+    // An OS package's file is reported as that package; not reading it also leaves the
+    // pages of the retire.js cataloger's spilled scripts on disk.
+    if (ctx.os_owned && ctx.os_owned(path)) continue;
     auto blob = ctx.fs.read(path);
     if (!blob.ok() || !is_elf((*blob)->data())) continue;
     AppParse r = parse_go_binary((*blob)->data(), path, ctx.diag);

@@ -35,8 +35,9 @@ Result<CatalogOutput> javascript_catalog(const CatalogContext& ctx) {
     if (!blob.ok()) continue;
     std::string_view data = (*blob)->data();
     const std::string sha1 = sha1_hex(data);
-    for (auto& m :
-         repo->scan(base_name(path), data.size() <= kMaxScanned ? data : std::string_view(), sha1)) {
+    auto matches = repo->scan(base_name(path), data.size() <= kMaxScanned ? data : std::string_view(), sha1);
+    (*blob)->release_before(data.size());  // a spilled file's pages go back (the walk may have kept thousands)
+    for (auto& m : matches) {
       Package p;
       p.ecosystem = "javascript";
       p.name = !m.npm_name.empty() ? m.npm_name : m.library;

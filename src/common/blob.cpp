@@ -1,4 +1,5 @@
 #include "common/blob.hpp"
+#include "common/spill_file.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -54,7 +55,99 @@ Status write_all(int fd, std::string_view bytes) {
   return ok_status();
 }
 
+// Drops the whole pages inside [begin, end) of a private, never written file mapping: they
+// come back from the file if touched again.
+void drop_pages(const char* begin, const char* end) {
+  static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  uintptr_t b = (reinterpret_cast<uintptr_t>(begin) + page - 1) / page * page;
+  uintptr_t e = reinterpret_cast<uintptr_t>(end) / page * page;
+  if (e > b) ::madvise(reinterpret_cast<void*>(b), e - b, MADV_DONTNEED);
+}
+
 }  // namespace
+
+struct FileMapping {
+  void* addr = nullptr;
+  size_t len = 0;
+  ~FileMapping() {
+    if (addr) ::munmap(addr, len);
+  }
+};
+
+namespace {
+
+class SpillSliceBlob final : public Blob {
+ public:
+  SpillSliceBlob(std::shared_ptr<const FileMapping> m, std::string_view d) : mapping_(std::move(m)), d_(d) {}
+  std::string_view data() const override { return d_; }
+  void release_before(size_t upto) const override {
+    drop_pages(d_.data(), d_.data() + std::min(upto, d_.size()));
+  }
+
+ private:
+  std::shared_ptr<const FileMapping> mapping_;
+  std::string_view d_;
+};
+
+// Spilled files are buffered in memory up to this many bytes between writes.
+constexpr size_t kSpillBuffer = 1 << 20;
+
+}  // namespace
+
+SpillFile::SpillFile(std::string spill_dir) : spill_dir_(std::move(spill_dir)) {}
+
+SpillFile::~SpillFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status SpillFile::append(std::string_view bytes) {
+  if (mapping_) return Error(ErrorCode::internal, "spill file appended to after it was mapped");
+  buffer_.append(bytes);
+  size_ += bytes.size();
+  if (buffer_.size() >= kSpillBuffer) return flush();
+  return ok_status();
+}
+
+Status SpillFile::flush() {
+  if (buffer_.empty()) return ok_status();
+  if (fd_ < 0) {
+    std::error_code ec;
+    std::filesystem::create_directories(spill_dir_, ec);
+    fd_ = ::open(spill_dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ < 0)
+      return Error(ErrorCode::io, fmt::format("cannot create a temporary file in {}: {}", spill_dir_,
+                                              std::strerror(errno)));
+  }
+  DAGDA_TRY(write_all(fd_, buffer_));
+  written_ += buffer_.size();
+  buffer_.clear();
+  return ok_status();
+}
+
+Status SpillFile::map() {
+  if (mapping_) return ok_status();
+  DAGDA_TRY(flush());
+  std::string().swap(buffer_);
+  auto m = std::make_shared<FileMapping>();
+  if (written_ > 0) {
+    void* addr = ::mmap(nullptr, written_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (addr == MAP_FAILED)
+      return Error(ErrorCode::io, fmt::format("cannot map spill file: {}", std::strerror(errno)));
+    m->addr = addr;
+    m->len = written_;
+  }
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  mapping_ = std::move(m);
+  return ok_status();
+}
+
+BlobPtr SpillFile::slice(uint64_t offset, uint64_t length) const {
+  if (!mapping_ || length == 0 || offset > mapping_->len || length > mapping_->len - offset)
+    return Blob::from_string({});
+  return std::make_shared<SpillSliceBlob>(
+      mapping_, std::string_view(static_cast<const char*>(mapping_->addr) + offset, static_cast<size_t>(length)));
+}
 
 BlobPtr Blob::from_string(std::string bytes) { return std::make_shared<StringBlob>(std::move(bytes)); }
 

@@ -128,6 +128,9 @@ struct WalkOptions {
   uint64_t max_captured_file = 256ull << 20;
   size_t memory_per_file = 8 << 20;           // past this a captured file spills to the cache
   std::string spill_dir;                      // where spilled files go (unnamed temp files)
+  // Wanted files this names go, whatever their size, to one spill file per layer that is mapped
+  // when the walk ends (SpillFile): for files captured by the thousand and mostly never read.
+  std::function<bool(std::string_view path)> spill_always;
   const std::atomic<bool>* cancel = nullptr;  // stop early when set (another layer failed)
 
   // A content test for files `wants` does not name (Go and Rust binaries can be anywhere): a regular

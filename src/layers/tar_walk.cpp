@@ -3,6 +3,7 @@
 #include <archive_entry.h>
 #include <fmt/format.h>
 
+#include "common/spill_file.hpp"
 #include "layers/layer_index.hpp"
 #include "layers/path.hpp"
 #include "layers/utf8_names.hpp"
@@ -103,6 +104,13 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
 
   struct archive_entry* e = nullptr;
   std::string data_buf(1 << 16, '\0');
+  // Captured files that go to the layer's spill file: their entry, offset and length there.
+  SpillFile spill(opts.spill_dir);
+  struct Spilled {
+    size_t entry;
+    uint64_t offset, length;
+  };
+  std::vector<Spilled> spilled;
   for (;;) {
     int r = archive_read_next_header(a, &e);
     if (r == ARCHIVE_EOF) break;
@@ -242,6 +250,17 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
              fmt::format("'{}' is {} bytes, over the {} byte limit for files Dagda reads; skipped",
                          entry.path, entry.size, opts.max_captured_file),
              {.file = entry.path, .layer = lname}});
+      } else if (opts.spill_always && opts.spill_always(entry.path)) {
+        const uint64_t start = spill.size();
+        for (;;) {
+          la_ssize_t n = archive_read_data(a, data_buf.data(), data_buf.size());
+          if (n < 0) return fail(archive_error_string(a) ? archive_error_string(a) : "damaged file data");
+          if (n == 0) break;
+          if (spill.size() - start + static_cast<uint64_t>(n) > opts.max_captured_file)
+            return fail(fmt::format("'{}' holds more data than its header says", entry.path));
+          DAGDA_TRY(spill.append({data_buf.data(), static_cast<size_t>(n)}));
+        }
+        spilled.push_back({out.entries.size(), start, spill.size() - start});
       } else {
         BlobWriter w(opts.spill_dir, opts.memory_per_file);
         uint64_t total = 0;
@@ -258,6 +277,10 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
       }
     }
     out.entries.push_back(std::move(entry));
+  }
+  if (!spilled.empty()) {
+    DAGDA_TRY(spill.map());
+    for (const Spilled& f : spilled) out.entries.set_content(f.entry, spill.slice(f.offset, f.length));
   }
   // libarchive stops at the end-of-archive marker; read the rest so that the
   // digest checks below it see every byte.

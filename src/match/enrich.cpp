@@ -46,7 +46,15 @@ Result<Enrichment> fetch_enrichment(vulndb::Store& store, const std::vector<std:
   for (auto& [id, names] : e.aliases) wanted.insert(names.begin(), names.end());
   std::vector<std::string> all(wanted.begin(), wanted.end());
   DAGDA_ASSIGN_OR_RETURN(e.records, store.vulnerabilities(all));
-  DAGDA_ASSIGN_OR_RETURN(e.withdrawn, store.withdrawn(ids));
+  // What Store::withdrawn(ids) says, read from the records just fetched (a second query of the
+  // same records cost a tenth of a scan's matching time).
+  for (auto& id : ids)
+    if (auto it = e.records.find(id); it != e.records.end())
+      for (auto& r : it->second)
+        if (r.vuln.withdrawn) {
+          e.withdrawn.insert(id);
+          break;
+        }
   std::vector<std::string> cves;
   for (auto& id : all)
     if (is_cve(id)) cves.push_back(id);

@@ -67,6 +67,21 @@ Result<std::vector<sql::Row>> query_chunks(sql::Connection& db, const std::vecto
   return out;
 }
 
+// query_chunks, handing each chunk's rows to `take` before the next query: the raw rows of
+// only one chunk are held at a time.
+Status for_chunks(sql::Connection& db, const std::vector<std::string>& keys,
+                  const std::function<std::string(const std::string&)>& sql_for,
+                  const std::function<void(std::vector<sql::Row>&)>& take) {
+  for (size_t i = 0; i < keys.size(); i += kChunk) {
+    size_t n = std::min(kChunk, keys.size() - i);
+    std::vector<Value> p(keys.begin() + static_cast<std::ptrdiff_t>(i),
+                         keys.begin() + static_cast<std::ptrdiff_t>(i + n));
+    DAGDA_ASSIGN_OR_RETURN(auto rows, db.query(sql_for(placeholders(n)), p));
+    take(rows);
+  }
+  return Ok{};
+}
+
 // NVD writes "2025-05-01T12:00:00.000", others "2025-05-01T12:00:00Z" or a date.
 std::string date_key(const std::string& s) { return s.substr(0, 19); }
 
@@ -444,14 +459,18 @@ Result<std::map<std::string, std::vector<StoredVulnerability>>> Store::vulnerabi
     std::span<const std::string> ids) {
   IdSet set(ids);
   std::string cols = T::vulnerabilities().select_list();
-  DAGDA_ASSIGN_OR_RETURN(auto rows, query_chunks(*db_, set.keys, [&](const std::string& in) {
-                           return fmt::format("SELECT {} FROM vulnerabilities WHERE lower(id) IN ({})", cols, in);
-                         }));
   std::unordered_map<std::string, std::vector<StoredVulnerability>> by_key;
-  for (auto& r : rows) {
-    auto v = T::vulnerabilities().read(r);
-    by_key[lower(v.vuln.id)].push_back(std::move(v));
-  }
+  DAGDA_TRY(for_chunks(
+      *db_, set.keys,
+      [&](const std::string& in) {
+        return fmt::format("SELECT {} FROM vulnerabilities WHERE lower(id) IN ({})", cols, in);
+      },
+      [&](std::vector<sql::Row>& rows) {
+        for (auto& r : rows) {
+          auto v = T::vulnerabilities().read(r);
+          by_key[lower(v.vuln.id)].push_back(std::move(v));
+        }
+      }));
   // Each record's aliases and related ids, as its own input stated them.
   std::vector<std::string> found;
   for (auto& [k, list] : by_key) found.push_back(k);

@@ -128,5 +128,39 @@ TEST(LayerFs, EscapingTarEntriesAreSkippedWithAWarning) {
   EXPECT_EQ(content(fs, "escape/poc.txt").substr(0, 1), "<");  // "escape" points at "tmp", which holds nothing
 }
 
+TEST(LayerFs, FilesSpilledToOneFileReadBackAsWalkedInMemory) {
+  // WalkOptions::spill_always: every wanted file of a layer in one spill file, mapped when the
+  // walk ends. Each must read back byte for byte as the in-memory walk holds it.
+  auto img = open_image(test::testdata(std::string(kScalibr) + "symlink-basic.tar"), {});
+  ASSERT_TRUE(img.ok()) << img.error().render();
+  size_t compared = 0;
+  for (const LayerSource& l : img->layers) {
+    WalkOptions wo;
+    wo.wants = [](std::string_view) { return true; };
+    wo.spill_dir = test::scratch_dir("spill-always");
+    auto s1 = l.open();
+    ASSERT_TRUE(s1.ok());
+    auto in_memory = walk_tar_layer(**s1, l.info, wo);
+    ASSERT_TRUE(in_memory.ok()) << in_memory.error().render();
+    wo.spill_always = [](std::string_view) { return true; };
+    auto s2 = l.open();
+    ASSERT_TRUE(s2.ok());
+    auto spilled = walk_tar_layer(**s2, l.info, wo);
+    ASSERT_TRUE(spilled.ok()) << spilled.error().render();
+    ASSERT_EQ(spilled->entries.size(), in_memory->entries.size());
+    for (size_t i = 0; i < spilled->entries.size(); ++i) {
+      LayerEntryRef a = in_memory->entries[i], b = spilled->entries[i];
+      EXPECT_EQ(a.path, b.path);
+      ASSERT_EQ(bool(a.content), bool(b.content)) << a.path;
+      if (!a.content) continue;
+      EXPECT_EQ(a.content->data(), b.content->data()) << a.path;
+      b.content->release_before(b.content->size());  // dropped pages come back from the file
+      EXPECT_EQ(a.content->data(), b.content->data()) << a.path;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 0u);
+}
+
 }  // namespace
 }  // namespace dagda
