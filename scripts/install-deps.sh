@@ -9,6 +9,7 @@ BUILD_PKGS=(
   libarchive-dev zlib1g-dev libzstd-dev liblzma-dev libisal-dev libssl-dev libsqlite3-dev
   nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev
   libpq-dev libcurl4-openssl-dev libxml2-dev libtomlplusplus-dev libre2-dev
+  libbpf-dev bpftool clang llvm
   node-spdx-license-ids node-spdx-exceptions
 )
 TEST_PKGS=(

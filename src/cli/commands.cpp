@@ -21,6 +21,7 @@ void add_version(CLI::App& app, Cli& cli);
 void add_docker(CLI::App& app, Cli& cli);
 void add_cache(CLI::App& app, Cli& cli);
 void add_rules(CLI::App& app, Cli& cli);
+void add_monitor(CLI::App& app, Cli& cli);
 
 void add_commands(CLI::App& app, Cli& cli) {
   add_sbom(app, cli);
@@ -31,6 +32,7 @@ void add_commands(CLI::App& app, Cli& cli) {
   add_docker(app, cli);
   add_cache(app, cli);
   add_rules(app, cli);
+  add_monitor(app, cli);
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {

@@ -1,0 +1,238 @@
+// dagda monitor run [--rules FILE]... [--container ID]... [--json]: watches the
+// system's processes with the eBPF sensor (or the reduced fallback), prints
+// alerts as Falco does and stores them in the state store.
+// dagda monitor ingest FILE|-: stores alerts Falco wrote (json_output, http_output).
+// dagda monitor events [--container ID] [--since T] [--json]: the stored alerts.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/output.hpp"
+#include "monitor/falco_alerts.hpp"
+#include "monitor/monitor.hpp"
+#include "rules/engine.hpp"
+#include "state/events.hpp"
+
+namespace dagda::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop.store(true); }
+
+struct RunArgs {
+  std::vector<std::string> rules, containers;
+  bool json = false;
+  std::string sensor = "auto";
+  bool no_vulns = false;
+  bool no_store = false;
+};
+
+state::StoredAlert to_stored(const rules::Alert& a, const nlohmann::json& j) {
+  state::StoredAlert s;
+  s.time_ns = a.time_ns;
+  s.rule = a.rule;
+  s.priority = std::string(rules::priority_name(a.priority));
+  s.source = a.source;
+  s.hostname = a.hostname;
+  if (auto c = a.output_fields.find("container.id"); c != a.output_fields.end() && c->is_string())
+    s.container_id = c->get<std::string>();
+  s.origin = "dagda";
+  s.output = a.output;
+  s.json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return s;
+}
+
+int run_monitor(const RunArgs& args, const GlobalOptions& g) {
+  std::vector<rules::RuleFile> files;
+  if (args.rules.empty()) files.push_back(rules::default_rules());
+  for (const auto& path : args.rules) {
+    auto f = rules::read_rule_file(path);
+    if (!f.ok()) return report_error(f.error());
+    files.push_back(std::move(*f));
+  }
+  rules::LoadResult loaded = rules::load_rules(files);
+  for (const auto& p : loaded.problems)
+    if (p.severity == rules::Severity::error || g.verbose) print_stderr_line(p.render());
+  if (!loaded.ok())
+    return report_error(Error(ErrorCode::invalid_input, fmt::format("the rules did not load ({} errors)", loaded.errors())));
+  size_t active = 0;
+  for (const auto& r : loaded.rules) active += r.active ? 1 : 0;
+  if (!g.quiet) print_stderr_line(fmt::format("{} rules active of {} loaded", active, loaded.rules.size()));
+
+  std::unique_ptr<state::EventStore> store;
+  if (!args.no_store) {
+    auto st = state::EventStore::open(g.db);
+    if (!st.ok()) return report_error(st.error());
+    store = std::move(*st);
+  }
+  bool store_failed = false;
+
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  monitor::MonitorOptions opts;
+  opts.rules = loaded.ruleset;
+  opts.containers = args.containers;
+  opts.sensor = args.sensor;
+  opts.db = g.db;
+  opts.match_vulns = !args.no_vulns;
+  opts.hostname = host;
+  opts.stop = &g_stop;
+  bool write_failed = false;
+  opts.on_alert = [&](const rules::Alert& a) {
+    nlohmann::json j = a.to_json();
+    if (store && !store_failed) {
+      if (auto st = store->add({to_stored(a, j)}); !st.ok()) {
+        store_failed = true;
+        print_stderr_line("warning: alerts are no longer stored: " + st.error().message());
+      }
+    }
+    std::string line = args.json ? j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : a.output;
+    line += '\n';
+    if (!write_stdout(line).ok() && !write_failed) {
+      write_failed = true;
+      g_stop.store(true);
+    }
+  };
+  opts.on_notice = [&](const std::string& s) {
+    if (s == "monitor ready" || !g.quiet) print_stderr_line(s);
+  };
+  struct sigaction sa{};
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto st = monitor::run_monitor(opts);
+  if (!st.ok()) return report_error(st.error());
+  print_stderr_line(fmt::format("monitor stopped: sensor {}, {} events, {} alerts, {} events dropped", st->sensor,
+                                st->events, st->alerts, st->dropped));
+  if (write_failed) return report_error(Error(ErrorCode::io, "cannot write to standard output"));
+  return kExitOk;
+}
+
+Result<std::string> read_input(const std::string& path) {
+  constexpr size_t kMax = 256u << 20;
+  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!f) return Error(ErrorCode::not_found, fmt::format("cannot open: {}", std::strerror(errno)), {.file = path});
+  std::string data;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    data.append(buf, n);
+    if (data.size() > kMax) {
+      if (f != stdin) std::fclose(f);
+      return Error(ErrorCode::invalid_input, "larger than 256 MiB: split it", {.file = path});
+    }
+  }
+  bool err = std::ferror(f);
+  if (f != stdin) std::fclose(f);
+  if (err) return Error(ErrorCode::io, "read error", {.file = path});
+  return data;
+}
+
+int run_ingest(const std::string& path, const GlobalOptions& g) {
+  auto _data_r = read_input(path);
+  if (!_data_r.ok()) return report_error(_data_r.error());
+  auto data = std::move(*_data_r);
+  auto parsed = monitor::parse_falco_alerts(data, path == "-" ? "<stdin>" : path);
+  for (const auto& p : parsed.problems) print_stderr_line("error: " + p);
+  if (!parsed.alerts.empty()) {
+    auto _store_r = state::EventStore::open(g.db);
+  if (!_store_r.ok()) return report_error(_store_r.error());
+  auto store = std::move(*_store_r);
+    if (auto st = store->add(parsed.alerts); !st.ok()) return report_error(st.error());
+  }
+  if (!g.quiet || !parsed.problems.empty())
+    print_stderr_line(fmt::format("{} alerts ingested{}", parsed.alerts.size(),
+                                  parsed.problems.empty() ? "" : fmt::format(", {} skipped", parsed.problems.size())));
+  return parsed.problems.empty() ? kExitOk : kExitFailure;
+}
+
+struct EventsArgs {
+  std::string container, since;
+  bool json = false;
+};
+
+int run_events(const EventsArgs& args, const GlobalOptions& g) {
+  state::AlertQuery q;
+  q.container = args.container;
+  if (!args.since.empty()) {
+    auto t = monitor::parse_since(args.since, static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count()));
+    if (!t)
+      return report_error(Error(ErrorCode::invalid_input,
+                                "--since: expected an RFC 3339 time, a date, unix seconds or a duration (30s, 15m, 2h, 7d)"));
+    q.since_ns = *t;
+  }
+  auto _store_r = state::EventStore::open(g.db, true);
+  if (!_store_r.ok()) return report_error(_store_r.error());
+  auto store = std::move(*_store_r);
+  auto _alerts_r = store->list(q);
+  if (!_alerts_r.ok()) return report_error(_alerts_r.error());
+  auto alerts = std::move(*_alerts_r);
+  std::string out;
+  if (args.json) {
+    nlohmann::json j = {{"schema", "dagda.monitor-events/v1"}, {"count", alerts.size()}, {"alerts", nlohmann::json::array()}};
+    for (const auto& a : alerts) {
+      auto body = nlohmann::json::parse(a.json, nullptr, false);
+      j["alerts"].push_back({{"id", a.id},
+                             {"origin", a.origin},
+                             {"container_id", a.container_id},
+                             {"alert", body.is_discarded() ? nlohmann::json(a.json) : body}});
+    }
+    out = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  } else {
+    for (const auto& a : alerts)
+      out += fmt::format("{} {} {} container={} origin={}\n  {}\n", rules::iso8601_utc(a.time_ns), a.priority, a.rule,
+                         a.container_id.empty() ? "host" : a.container_id, a.origin, terminal_safe(a.output));
+    if (alerts.empty() && !g.quiet) print_stderr_line("no alerts stored");
+  }
+  return write_report("", out);
+}
+
+}  // namespace
+
+void add_monitor(CLI::App& app, Cli& cli) {
+  CLI::App* cmd = app.add_subcommand("monitor", "Runtime monitoring of containers with Falco-compatible rules");
+  cmd->require_subcommand(1);
+
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* run = cmd->add_subcommand(
+      "run",
+      "Watch processes in the foreground (eBPF sensor; without eBPF, exec/exit only) and print alerts until "
+      "interrupted; without --rules, Dagda's default rules");
+  run->add_option("--rules", args->rules, "Falco rule file (YAML); repeat to load several, in order");
+  run->add_option("--container", args->containers, "Only this container (id, id prefix or name); repeatable");
+  run->add_flag("--json", args->json, "Alerts as JSON lines, in Falco's json_output shape");
+  run->add_option("--sensor", args->sensor, "auto (eBPF, else the process connector), ebpf, or proc")
+      ->check(CLI::IsMember({"auto", "ebpf", "proc"}));
+  run->add_flag("--no-vulns", args->no_vulns,
+                "Do not match images against the database (dagda.pkg.vulns and dagda.pkg.kev stay unknown)");
+  run->add_flag("--no-store", args->no_store, "Do not store the alerts in the state store (--db)");
+  run->callback([args, &cli] { cli.exit_code = run_monitor(*args, cli.global); });
+
+  auto in_path = std::make_shared<std::string>();
+  CLI::App* ingest = cmd->add_subcommand(
+      "ingest", "Store alerts Falco wrote (json_output lines, or http_output bodies) in the state store");
+  ingest->add_option("file", *in_path, "A file of Falco JSON alerts, or - for standard input")->required();
+  ingest->callback([in_path, &cli] { cli.exit_code = run_ingest(*in_path, cli.global); });
+
+  auto ev = std::make_shared<EventsArgs>();
+  CLI::App* events = cmd->add_subcommand("events", "List the stored alerts, oldest first");
+  events->add_option("--container", ev->container, "Only this container (id or id prefix)");
+  events->add_option("--since", ev->since, "Only alerts since T: RFC 3339, a date, unix seconds, or 30s/15m/2h/7d ago");
+  events->add_flag("--json", ev->json, "Print JSON (dagda.monitor-events/v1)");
+  events->callback([ev, &cli] { cli.exit_code = run_events(*ev, cli.global); });
+}
+
+}  // namespace dagda::cli
