@@ -7,7 +7,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 DAGDA=${1:-$SRC/build/src/cli/dagda}
 SECS=${2:-10}
-DATA=${DAGDA_TESTDATA:-$SRC/../shared/data}
+DATA=$(realpath "${DAGDA_TESTDATA:-$SRC/../shared/data}")
 IMG=$DATA/images/trivy-docker-save/alpine-310.tar.gz
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
 W=$(mktemp -d)
@@ -21,13 +21,16 @@ PID=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 B="http://127.0.0.1:$PORT"
 ID=$(curl -s -H "Authorization: Bearer $TOKEN" -d "{\"source\":\"$IMG\"}" "$B/v1/check" | jq -r .id)
+REP=""
 for _ in $(seq 600); do
-  [[ $(curl -s -H "Authorization: Bearer $TOKEN" "$B/v1/jobs/$ID" | jq -r .state) == done ]] && break
+  REP=$(curl -s -H "Authorization: Bearer $TOKEN" "$B/v1/jobs/$ID" | jq -r 'select(.state == "done") | .report_id')
+  [[ -n $REP ]] && break
   sleep 0.1
 done
+[[ -n $REP ]] || { echo "the check did not finish" >&2; exit 1; }
 IMGENC=$(jq -rn --arg s "$IMG" '$s | @uri')
-CVE=$(curl -s -H "Authorization: Bearer $TOKEN" "$B/v1/history/$IMGENC?id=1" | jq -r '[.findings[].id][0]')
-for path in "/v1/history/$IMGENC" "/v1/history/$IMGENC?id=1" "/v1/vuln/cve/$CVE" /healthz; do
+CVE=CVE-2019-10206  # in the imported v3.10/main.yaml
+for path in "/v1/history/$IMGENC" "/v1/history/$IMGENC?id=$REP" "/v1/vuln/cve/$CVE" /healthz; do
   echo "== GET $path"
   wrk -t2 -c64 -d"${SECS}s" --latency -H "Authorization: Bearer $TOKEN" "$B$path" | grep -E "Requests/sec|50%|99%|Non-2xx"
 done
