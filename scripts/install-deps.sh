@@ -7,7 +7,7 @@ set -euo pipefail
 BUILD_PKGS=(
   build-essential cmake ninja-build pkg-config
   libarchive-dev zlib1g-dev libzstd-dev liblzma-dev libisal-dev libssl-dev libsqlite3-dev
-  nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev
+  nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev libcpp-httplib-dev
   libpq-dev libcurl4-openssl-dev libxml2-dev libtomlplusplus-dev libre2-dev
   libbpf-dev bpftool clang llvm
   node-spdx-license-ids node-spdx-exceptions
@@ -19,8 +19,10 @@ TEST_PKGS=(
   golang-go cargo librust-cfg-if-dev librust-itoa-dev python3-pip golang-1.19-src
   lz4 nodejs openjdk-17-jre-headless libmaven3-core-java python3-distro distro-info-data lsb-release
   postgresql python3-yaml python3-toml composer php-twig python3-debian node-spdx-expression-parse
-  docker-registry apache2-utils openssl strace curl python3-jwt python3-cryptography
+  docker-registry apache2-utils openssl strace curl python3-jwt python3-cryptography wrk
 )
+# Tools Debian does not package, from npm (the test group only): an OpenAPI validator.
+NPM_TEST_PKGS=(@apidevtools/swagger-cli)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-build}" == "test" ]]; then want+=("${TEST_PKGS[@]}"); fi
@@ -36,4 +38,13 @@ if ((${#missing[@]})); then
   [[ $(id -u) -ne 0 ]] && SUDO="sudo"
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-build}" == "test" ]] && ! command -v swagger-cli >/dev/null; then
+  echo "install-deps: installing ${NPM_TEST_PKGS[*]} from npm" >&2
+  cafile=$(npm config get cafile 2>/dev/null || true)
+  [[ -z $cafile || $cafile == null || $cafile == undefined ]] && cafile=/etc/ssl/certs/ca-certificates.crt
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO npm install -g --cafile "$cafile" "${NPM_TEST_PKGS[@]}" >/dev/null
 fi

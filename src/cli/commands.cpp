@@ -22,6 +22,9 @@ void add_docker(CLI::App& app, Cli& cli);
 void add_cache(CLI::App& app, Cli& cli);
 void add_rules(CLI::App& app, Cli& cli);
 void add_monitor(CLI::App& app, Cli& cli);
+void add_serve(CLI::App& app, Cli& cli);
+void add_token(CLI::App& app, Cli& cli);
+void add_history(CLI::App& app, Cli& cli);
 
 void add_commands(CLI::App& app, Cli& cli) {
   add_sbom(app, cli);
@@ -33,6 +36,9 @@ void add_commands(CLI::App& app, Cli& cli) {
   add_cache(app, cli);
   add_rules(app, cli);
   add_monitor(app, cli);
+  add_serve(app, cli);
+  add_token(app, cli);
+  add_history(app, cli);
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {

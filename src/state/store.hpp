@@ -39,6 +39,10 @@ class Store {
   Result<std::vector<FpMark>> list_fp(std::string_view image = {});
   Result<uint64_t> remove_fp(const FpMark& m);  // how many were removed
 
+  // The connection, for the parts of the state kept in files of their own
+  // (state/history.hpp, jobs.hpp, tokens.hpp). One thread at a time.
+  vulndb::sql::Connection& db() { return *db_; }
+
  private:
   Store(std::string url, std::unique_ptr<vulndb::sql::Connection> db, bool has_tables);
   std::string url_;

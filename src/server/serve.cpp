@@ -1,0 +1,257 @@
+#include "server/serve.hpp"
+
+#include <httplib.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "server/handles.hpp"
+#include "server/worker.hpp"
+#include "state/tables.hpp"
+#include "state/tokens.hpp"
+
+namespace dagda::server {
+namespace {
+
+using nlohmann::json;
+
+void log_line(const json& j) {
+  std::string line = j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  (void)!::write(STDERR_FILENO, line.data(), line.size());
+}
+
+// Blocks SIGINT and SIGTERM in every thread; waits for one on its own thread.
+class SignalWaiter {
+ public:
+  SignalWaiter() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+  }
+  template <typename F>
+  std::thread start(F on_signal) {
+    return std::thread([this, on_signal] {
+      int sig = 0;
+      sigwait(&set_, &sig);
+      on_signal(sig);
+    });
+  }
+  // Wakes the waiting thread when the server stops for another reason.
+  void wake() { ::kill(::getpid(), SIGTERM); }
+
+ private:
+  sigset_t set_;
+};
+
+std::string_view status_code_name(int status) {
+  switch (status) {
+    case 400: return "bad_request";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 408: return "timeout";
+    case 413: return "too_large";
+    case 414: return "uri_too_long";
+    case 431: return "headers_too_large";
+    default: return status >= 500 ? "internal" : "http_error";
+  }
+}
+
+Status start_workers(const std::string& db, int n, int64_t lease, const std::atomic<bool>& stop,
+                     std::vector<std::thread>& threads) {
+  for (int i = 0; i < n; ++i) {
+    WorkerOptions w;
+    w.db = db;
+    w.name = worker_name(i);
+    w.lease_seconds = lease;
+    threads.emplace_back([w, &stop] { run_worker(w, stop); });
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Reply handle(const Config& config, Call& call, const std::string& authorization) {
+  if (!split_path(call.target, call.segments))
+    return error_reply(400, "invalid_path", "the path is malformed (an empty segment or a bad %-escape)");
+  bool path_known = false;
+  const Route* route = find_route(call.method, call.segments, call.params, path_known);
+  if (!route) {
+    if (path_known) return error_reply(405, "method_not_allowed", fmt::format("{} is not allowed here", call.method));
+    return error_reply(404, "unknown_route", "no such route; see /v1/openapi.json");
+  }
+  if (!route->scope.empty()) {
+    if (!authorization.starts_with("Bearer ") || authorization.size() <= 7)
+      return error_reply(401, "unauthorized", "this route needs an API token: Authorization: Bearer TOKEN");
+    auto store = state_store(config.db);
+    if (!store.ok()) return error_reply(503, "unavailable", store.error().render());
+    auto checked = state::Tokens((*store)->db()).check(std::string_view(authorization).substr(7));
+    if (!checked.ok()) return error_reply(503, "unavailable", checked.error().render());
+    switch (checked->first) {
+      case state::TokenCheck::ok: break;
+      case state::TokenCheck::expired: return error_reply(401, "token_expired", "the token has expired");
+      case state::TokenCheck::revoked: return error_reply(401, "token_revoked", "the token was revoked");
+      default: return error_reply(401, "unauthorized", "unknown token");
+    }
+    if (!state::scope_allows(checked->second.scope, route->scope))
+      return error_reply(403, "forbidden",
+                         fmt::format("this route needs scope {}; the token has {}", route->scope,
+                                     checked->second.scope));
+    call.token_name = checked->second.name;
+    call.token_scope = checked->second.scope;
+  }
+  try {
+    return route->handler(config, call);
+  } catch (const std::exception& e) {
+    return error_reply(500, "internal", fmt::format("internal error: {}", e.what()));
+  }
+}
+
+Status serve(const ServeOptions& opts) {
+  Config config;
+  config.db = opts.db;
+  for (auto& dir : opts.allow_paths) {
+    std::error_code ec;
+    auto real = std::filesystem::canonical(dir, ec);
+    if (ec || !std::filesystem::is_directory(real))
+      return Error(ErrorCode::invalid_input, "--allow-path: not a directory", {.file = dir});
+    config.allow_paths.push_back(real.string());
+  }
+  size_t colon = opts.listen.rfind(':');
+  if (colon == std::string::npos)
+    return Error(ErrorCode::invalid_input, fmt::format("--listen '{}': ADDR:PORT expected", opts.listen));
+  std::string host = opts.listen.substr(0, colon);
+  if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(opts.listen.substr(colon + 1));
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535)
+    return Error(ErrorCode::invalid_input, fmt::format("--listen '{}': the port is not a number", opts.listen));
+  if (opts.tls_cert.empty() != opts.tls_key.empty())
+    return Error(ErrorCode::invalid_input, "--tls-cert and --tls-key go together");
+
+  // The tables, created once before any thread needs them.
+  DAGDA_ASSIGN_OR_RETURN(auto* store, state_store(opts.db));
+  (void)store;
+
+  SignalWaiter signals;
+  std::unique_ptr<httplib::Server> svr;
+  if (!opts.tls_cert.empty()) {
+    svr = std::make_unique<httplib::SSLServer>(opts.tls_cert.c_str(), opts.tls_key.c_str());
+    if (!svr->is_valid())
+      return Error(ErrorCode::invalid_input, "the TLS certificate or key cannot be used", {.file = opts.tls_cert});
+  } else {
+    svr = std::make_unique<httplib::Server>();
+  }
+  int threads = std::max(2, opts.threads);
+  svr->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
+  svr->set_payload_max_length(opts.max_body);
+  svr->set_read_timeout(opts.read_timeout_s, 0);
+  svr->set_write_timeout(opts.write_timeout_s, 0);
+  svr->set_keep_alive_timeout(5);
+
+  auto dispatch = [&config](const httplib::Request& req, httplib::Response& res) {
+    auto t0 = std::chrono::steady_clock::now();
+    Call call;
+    call.method = req.method;
+    call.target = req.target;
+    for (auto& [k, v] : req.params) call.query.emplace(k, v);
+    call.body = req.body;
+    call.accept = req.get_header_value("Accept");
+    call.content_type = req.get_header_value("Content-Type");
+    Reply reply = handle(config, call, req.get_header_value("Authorization"));
+    res.status = reply.status;
+    if (reply.status == 401) res.set_header("WWW-Authenticate", "Bearer");
+    res.set_content(reply.body, reply.content_type.c_str());
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+    Metrics& m = metrics();
+    ++m.requests;
+    m.duration_us += uint64_t(us);
+    if (reply.status >= 500) ++m.errors_5xx;
+    else if (reply.status >= 400) ++m.errors_4xx;
+    log_line({{"event", "request"},
+              {"time", state::iso_time(state::now_seconds())},
+              {"remote", req.remote_addr},
+              {"method", req.method},
+              {"path", req.target.substr(0, req.target.find('?'))},
+              {"status", reply.status},
+              {"bytes", reply.body.size()},
+              {"ms", double(us) / 1000.0},
+              {"token", call.token_name.empty() ? json(nullptr) : json(call.token_name)}});
+  };
+  const std::string any = "[\\s\\S]*";
+  svr->Get(any, dispatch);
+  svr->Post(any, dispatch);
+  svr->Patch(any, dispatch);
+  svr->Delete(any, dispatch);
+  svr->Put(any, dispatch);
+  svr->Options(any, dispatch);
+  // What httplib answers itself (413 too large, 400 unparsable, ...) gets a JSON body too.
+  svr->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    Reply r = error_reply(res.status, status_code_name(res.status),
+                          fmt::format("HTTP {}: {}", res.status, status_code_name(res.status)));
+    res.set_content(r.body, r.content_type.c_str());
+    log_line({{"event", "request"},
+              {"time", state::iso_time(state::now_seconds())},
+              {"remote", req.remote_addr},
+              {"method", req.method},
+              {"status", res.status}});
+  });
+  svr->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    Reply r = error_reply(500, "internal", "internal error");
+    res.status = 500;
+    res.set_content(r.body, r.content_type.c_str());
+  });
+
+  if (!svr->bind_to_port(host.c_str(), port))
+    return Error(ErrorCode::io, fmt::format("cannot listen on {}", opts.listen));
+
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> workers;
+  DAGDA_TRY(start_workers(opts.db, opts.workers, opts.lease_seconds, stop, workers));
+  std::thread waiter = signals.start([&](int sig) {
+    log_line({{"event", "stopping"}, {"signal", sig}});
+    stop = true;
+    svr->stop();
+  });
+  log_line({{"event", "listening"}, {"listen", opts.listen}, {"tls", !opts.tls_cert.empty()},
+            {"workers", opts.workers}});
+  bool listened = svr->listen_after_bind();
+  if (!stop.load()) {
+    // listen ended on its own (an error): wake the signal thread.
+    stop = true;
+    signals.wake();
+  }
+  waiter.join();
+  for (auto& t : workers) t.join();
+  log_line({{"event", "stopped"}});
+  if (!listened && !stop.load()) return Error(ErrorCode::io, "the server stopped listening");
+  return Ok{};
+}
+
+Status work(const std::string& db, int workers, int64_t lease_seconds) {
+  DAGDA_ASSIGN_OR_RETURN(auto* store, state_store(db));
+  (void)store;
+  SignalWaiter signals;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  DAGDA_TRY(start_workers(db, std::max(1, workers), lease_seconds, stop, threads));
+  std::thread waiter = signals.start([&](int sig) {
+    log_line({{"event", "stopping"}, {"signal", sig}});
+    stop = true;
+  });
+  waiter.join();
+  for (auto& t : threads) t.join();
+  return Ok{};
+}
+
+}  // namespace dagda::server
