@@ -184,7 +184,9 @@ std::vector<Finding> ImageScan::finish(const Inventory& inv, std::vector<Warning
     for (Finding& f : s_->fs.findings(inv)) out.push_back(std::move(f));
     std::lock_guard lock(s_->mu);
     for (auto& [layer, path, text] : s_->dockerfiles)
-      for (Finding& f : dockerfile_findings(text, path, layer_id(layer), sel.secret ? nullptr : s_->secrets.get()))
+      // A Dockerfile's ENV/ARG values are checked here whatever runs: the secret scanner reads the
+      // file too, but its generic password rule covers configuration files only.
+      for (Finding& f : dockerfile_findings(text, path, layer_id(layer), s_->secrets.get()))
         out.push_back(std::move(f));
   }
   std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {

@@ -150,4 +150,13 @@ if [[ $RC != 0 ]] && grep -q "bad-secrets.yaml" "$SCRATCH/badcfg.err"; then
 else
   fail "bad secret config: rc $RC"
 fi
+
+# The same checks on a Dockerfile found by fs: (our own, written here; the real podman build above
+# used one like it).
+mkdir -p "$SCRATCH/proj"
+printf 'FROM debian\nENV API_TOKEN=%s\nEXPOSE 22\n' "$(openssl rand -hex 12)" >"$SCRATCH/proj/Dockerfile"
+run_dagda fs --db "$DB" scan "fs:$SCRATCH/proj" --scanners secret,config -f json
+check "fs: Dockerfile checks (root, healthcheck, ENV secret, port 22, unpinned base), each with its line" \
+  jq -e '[.findings[] | "\(.id):\(.line)"] | sort == ["DG-IMG-001:null","DG-IMG-002:null","DG-IMG-004:2","DG-IMG-008:3","DG-IMG-009:1"]' \
+  "$SCRATCH/fs.out"
 finish
