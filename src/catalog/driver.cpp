@@ -500,6 +500,7 @@ Result<bool> capture_through_links(const Image& image, std::vector<LayerIndex>& 
     wo.probe_head = nullptr;
     wo.probe_keep = nullptr;
     wo.cancel = nullptr;
+    wo.observe = nullptr;  // the observer saw this layer in the first walk
     DAGDA_ASSIGN_OR_RETURN(LayerIndex again, walk_layer(image, image.layers[static_cast<size_t>(layer.info.index)], wo));
     if (again.entries.size() != layer.entries.size()) continue;  // not the same layer twice: leave it
     for (size_t i = 0; i < again.entries.size(); ++i) {
@@ -640,9 +641,11 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
     }
   if (!all_markers) wo.probe_markers.clear();
   wo.spill_dir = opts.spill_dir.empty() ? cache_dir() + "/tmp" : opts.spill_dir;
+  wo.observe = opts.observe;
   // The cache key must describe this walk; fs: sources read lockfiles whatever the option says.
+  // An observer must see every layer's files, so the layers are walked, not taken from the cache.
   std::unique_ptr<cache::LayerCache> lc;
-  if (opts.use_cache)
+  if (opts.use_cache && !opts.observe)
     lc = std::make_unique<cache::LayerCache>(
         opts.cache_dir.empty() ? cache_dir() : opts.cache_dir,
         cache::catalogers_version(walk_description(cats, lockfiles, wo)),

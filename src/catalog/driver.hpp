@@ -7,6 +7,7 @@
 
 #include "common/result.hpp"
 #include "inventory/inventory.hpp"
+#include "layers/layer_index.hpp"
 #include "source/image.hpp"
 
 namespace dagda {
@@ -39,6 +40,9 @@ struct InventoryOptions {
   bool use_cache = true;
   std::string cache_dir;         // empty: cache_dir() ($DAGDA_CACHE_DIR, $XDG_CACHE_HOME/dagda)
   uint64_t cache_max_bytes = 0;  // 0: the default bound (--cache-max-size)
+  // Sees every entry of every layer as it is walked (WalkOptions::observe): the secret and
+  // configuration scanners. When set, no layer is taken from the per-layer cache.
+  std::function<std::unique_ptr<ContentSink>(const LayerInfo& layer, const EntryMeta& entry)> observe;
 };
 
 // Opens SOURCE, walks every layer once (in parallel), merges them, detects the

@@ -1,5 +1,5 @@
 // dagda scan SOURCE [--format table|json|sarif|cyclonedx] [-o FILE] [--severity LIST] [--ignore-unfixed]
-//   [--ignorefile FILE] [--vex FILE] [--exit-code N] [--show-suppressed]
+//   [--ignorefile FILE] [--vex FILE] [--exit-code N] [--show-suppressed] [--scanners LIST] [--secret-config FILE]
 // dagda fp add|list|remove IMAGE|'*' PACKAGE[:VERSION] [VULN_ID]
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -21,7 +21,7 @@ namespace dagda::cli {
 namespace {
 
 struct ScanArgs {
-  std::string source, format = "table", output, platform, ignorefile, vex, retirejs;
+  std::string source, format = "table", output, platform, ignorefile, vex, retirejs, scanners, secret_config;
   std::vector<std::string> severity;
   bool ignore_unfixed = false, show_suppressed = false, lockfiles = false, include_os_owned = false;
   bool exclude_dev = false;
@@ -61,6 +61,8 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
   }
   opts.retirejs_file = args.retirejs;
   opts.cache_dir = g.cache_dir;
+  opts.scanners = args.scanners;
+  opts.secret_config = args.secret_config;
 
   auto eng = engine::Engine::open({g.db});
   if (!eng.ok()) return report_error(eng.error());
@@ -116,6 +118,9 @@ void add_scan(CLI::App& app, Cli& cli) {
   sub->add_option("--severity", a->severity,
                   "Report only these severities (comma list), or one word for that one and worse")
       ->allow_extra_args(false);
+  sub->add_option("--scanners", a->scanners,
+                  "Scanners to run: vuln, secret, config (comma-separated; default vuln,secret,config; see docs/scanners.md)");
+  sub->add_option("--secret-config", a->secret_config, "YAML file of custom secret rules and allow-lists (docs/scanners.md)");
   sub->add_flag("--ignore-unfixed", a->ignore_unfixed, "Hide findings that have no fixed version yet");
   sub->add_option("--ignorefile", a->ignorefile, "YAML list of ignored vulnerabilities (see docs/policy.md)");
   sub->add_option("--vex", a->vex, "OpenVEX document: not_affected and fixed statements suppress findings");

@@ -37,6 +37,18 @@ Result<Inventory> read_inventory(const std::string& source, InventoryOptions opt
   return inv;
 }
 
+Result<scanners::Selection> selection_of(const ScanOptions& opts) {
+  scanners::Selection sel;  // the default: vuln, secret, config
+  if (!opts.scanners.empty()) {
+    DAGDA_ASSIGN_OR_RETURN(sel, scanners::parse_selection(opts.scanners));
+  }
+  if (sel.malware)
+    return Error(ErrorCode::unsupported,
+                 "the malware scanner is not available yet (no ClamAV/YARA support in this build); "
+                 "choose from vuln, secret, config");
+  return sel;
+}
+
 }  // namespace
 
 Result<Inventory> sbom(const std::string& source, const SbomOptions& opts, const Hooks& hooks) {
@@ -68,26 +80,40 @@ Result<std::string> Engine::retirejs_repository(const std::string& file) {
 }
 
 Result<ScanResult> Engine::scan(const std::string& source, const ScanOptions& opts, const Hooks& hooks) {
+  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts));
+  DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create({sel, opts.secret_config}));
   InventoryOptions io = opts.inventory;
   if (io.retirejs_repository.empty() && !io.os_only) {
     DAGDA_ASSIGN_OR_RETURN(io.retirejs_repository, retirejs_repository(opts.retirejs_file));
   }
+  if (image_scan->watches_layers()) io.observe = image_scan->observer();
   DAGDA_ASSIGN_OR_RETURN(Inventory inv, read_inventory(source, std::move(io), opts.cache_dir, hooks));
-  return match(std::move(inv), opts, hooks);
+  return finish(std::move(inv), opts, hooks, sel, *image_scan);
 }
 
 Result<ScanResult> Engine::match(Inventory inventory, const ScanOptions& opts, const Hooks& hooks) {
+  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts));
+  DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create({sel, opts.secret_config}));
+  return finish(std::move(inventory), opts, hooks, sel, *image_scan);
+}
+
+Result<ScanResult> Engine::finish(Inventory inventory, const ScanOptions& opts, const Hooks& hooks,
+                                  const scanners::Selection& sel, scanners::ImageScan& image_scan) {
   DAGDA_TRY(check_cancel(hooks));
   ScanResult result;
   result.inventory = std::move(inventory);
   result.database = vulndb_->url();
-  MatchOptions mo = opts.match;
-  if (hooks.cancel) mo.cancel = hooks.cancel->flag();
-  if (hooks.progress && !mo.progress)
-    mo.progress = [&hooks](size_t done, size_t total) { report(hooks, "match", done, total); };
-  report(hooks, "match", 0, result.inventory.packages.size());
-  DAGDA_TRY(match_inventory(*vulndb_, result, mo));
-  DAGDA_TRY(check_cancel(hooks));
+  result.scanners = scanners::selection_names(sel);
+  if (sel.vuln) {
+    MatchOptions mo = opts.match;
+    if (hooks.cancel) mo.cancel = hooks.cancel->flag();
+    if (hooks.progress && !mo.progress)
+      mo.progress = [&hooks](size_t done, size_t total) { report(hooks, "match", done, total); };
+    report(hooks, "match", 0, result.inventory.packages.size());
+    DAGDA_TRY(match_inventory(*vulndb_, result, mo));
+    DAGDA_TRY(check_cancel(hooks));
+  }
+  for (Finding& f : image_scan.finish(result.inventory, result.warnings)) result.findings.push_back(std::move(f));
   report(hooks, "policy");
   DAGDA_ASSIGN_OR_RETURN(auto marks, state_->list_fp());
   DAGDA_TRY(apply_policy(result, opts.policy, marks));

@@ -15,6 +15,7 @@
 #include "match/finding.hpp"
 #include "match/matcher.hpp"
 #include "match/policy.hpp"
+#include "scanners/image_scan.hpp"
 #include "state/store.hpp"
 #include "vulndb/store.hpp"
 
@@ -51,6 +52,10 @@ struct SbomOptions {
 };
 
 struct ScanOptions {
+  // The scanners to run (--scanners): "vuln,secret,config,malware", any subset; empty: the
+  // default, vuln,secret,config (docs/scanners.md).
+  std::string scanners;
+  std::string secret_config;  // custom secret rules and allow-lists (YAML); empty: none
   InventoryOptions inventory;
   std::string retirejs_file;  // default: the repository imported into the database
   std::string cache_dir;
@@ -83,6 +88,8 @@ class Engine {
  private:
   Engine(std::unique_ptr<vulndb::Store> v, std::unique_ptr<state::Store> s);
   Result<std::string> retirejs_repository(const std::string& file);
+  Result<ScanResult> finish(Inventory inventory, const ScanOptions& opts, const Hooks& hooks,
+                            const scanners::Selection& selection, scanners::ImageScan& image_scan);
   std::unique_ptr<vulndb::Store> vulndb_;
   std::unique_ptr<state::Store> state_;
 };

@@ -19,6 +19,21 @@ struct LayerInfo {
   std::string created_by;  // history entry
 };
 
+// The image config's run settings and build history (what the config scanner checks).
+struct ImageSettings {
+  bool present = false;  // false: the source has no image config (a directory, a rootfs)
+  std::string user;
+  std::vector<std::string> env;  // "KEY=value"
+  std::vector<std::pair<std::string, std::string>> labels;
+  std::vector<std::string> exposed_ports;  // "22/tcp"
+  bool healthcheck = false;                // a HEALTHCHECK other than NONE
+  struct Step {
+    std::string created_by;
+    int layer = -1;  // index of the layer the step made; -1 for an empty_layer step
+  };
+  std::vector<Step> history;
+};
+
 struct SourceInfo {
   std::string input;           // what the user typed
   std::string kind;            // "docker-archive", "oci-archive", "oci-dir", "dir", "rootfs-archive"
@@ -27,6 +42,7 @@ struct SourceInfo {
   std::vector<std::string> tags;
   std::string os, architecture, variant;
   std::vector<LayerInfo> layers;
+  ImageSettings settings;
 };
 
 struct Inventory {

@@ -73,6 +73,25 @@ struct Walker {
     return ok_status();
   }
 
+  // WalkOptions::observe: the file's bytes are read once more, for the observer's sink only.
+  void observe(int dirfd, const char* name, const LayerEntry& entry, uint32_t mode) {
+    auto sink = opts.observe(out.info, EntryMeta{entry.path, entry.kind, entry.size, mode});
+    if (!sink) return;
+    int fd = ::openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd >= 0) {
+      if (struct stat st{}; ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        std::vector<char> buf(1 << 16);
+        for (;;) {
+          ssize_t n = ::read(fd, buf.data(), buf.size());
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0 || !sink->feed({buf.data(), static_cast<size_t>(n)})) break;
+        }
+      }
+      ::close(fd);
+    }
+    sink->finish();
+  }
+
   // The content probe (WalkOptions::probe_head): reads the head, then the rest only when it passes.
   void probe(int dirfd, const char* name, LayerEntry& entry) {
     int fd = ::openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -172,6 +191,7 @@ struct Walker {
                    probe_wanted(opts, (st.st_mode & 0111) != 0)) {
           probe(dirfd, name.c_str(), entry);
         }
+        if (opts.observe) observe(dirfd, name.c_str(), entry, static_cast<uint32_t>(st.st_mode & 07777));
         out.entries.push_back(std::move(entry));
       } else {
         entry.kind = LayerEntry::Kind::other;

@@ -120,6 +120,24 @@ struct ProbeMarker {
   unsigned align = 1;
 };
 
+// What a walk observer (WalkOptions::observe) sees of each entry.
+struct EntryMeta {
+  std::string_view path;  // normalised, relative to the root
+  LayerEntry::Kind kind;
+  uint64_t size = 0;
+  uint32_t mode = 0;  // permission bits with setuid/setgid/sticky (07777)
+};
+
+// Receives one regular file's bytes as they stream past, in order, never held whole by the walk.
+class ContentSink {
+ public:
+  virtual ~ContentSink() = default;
+  // False: the sink has seen enough; the walk stops feeding it.
+  virtual bool feed(std::string_view chunk) = 0;
+  // The file ended (or the sink stopped); called once.
+  virtual void finish() = 0;
+};
+
 struct WalkOptions {
   std::function<bool(std::string_view path)> wants;  // capture this regular file's content?
   // Larger wanted files are skipped with a warning (and a partial inventory). Real package
@@ -146,6 +164,9 @@ struct WalkOptions {
   // never held whole (a 35 MB compiler is read through a bounded buffer, not into memory), and a
   // kept one is written like a wanted file (spilled past memory_per_file).
   std::vector<ProbeMarker> probe_markers;
+  // Sees every entry of every layer (whiteouts and opaque markers included); for a regular file
+  // it may return a sink for its bytes. Called from the walking threads: it must be thread-safe.
+  std::function<std::unique_ptr<ContentSink>(const LayerInfo& layer, const EntryMeta& entry)> observe;
 };
 
 // True when the walk should read this executable file for the content probe.

@@ -153,6 +153,7 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
         if (hidden.empty() || hidden == "." || hidden == "..") continue;
         entry.path = parent.empty() ? std::string(hidden) : parent + "/" + std::string(hidden);
       }
+      if (opts.observe) opts.observe(info, EntryMeta{entry.path, entry.kind, 0, 0});
       out.entries.push_back(std::move(entry));
       continue;
     }
@@ -187,6 +188,30 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
         entry.kind = LayerEntry::Kind::other;
         break;
     }
+    // The observer's sink gets every byte the branches below read, then the rest (drain_sink).
+    std::unique_ptr<ContentSink> sink;
+    if (opts.observe) {
+      sink = opts.observe(info, EntryMeta{entry.path, entry.kind, entry.size,
+                                          static_cast<uint32_t>(archive_entry_mode(e) & 07777)});
+      if (entry.kind != LayerEntry::Kind::file) sink.reset();
+    }
+    auto to_sink = [&sink](std::string_view chunk) {
+      if (sink && !sink->feed(chunk)) {
+        sink->finish();
+        sink.reset();
+      }
+    };
+    auto drain_sink = [&]() -> Status {
+      while (sink) {
+        la_ssize_t n = archive_read_data(a, data_buf.data(), data_buf.size());
+        if (n < 0) return fail(archive_error_string(a) ? archive_error_string(a) : "damaged file data");
+        if (n == 0) break;
+        to_sink({data_buf.data(), static_cast<size_t>(n)});
+      }
+      if (sink) sink->finish();
+      sink.reset();
+      return ok_status();
+    };
     const bool wanted = entry.kind == LayerEntry::Kind::file && opts.wants && opts.wants(entry.path);
     const bool probed = !wanted && entry.kind == LayerEntry::Kind::file && entry.size <= opts.probe_max &&
                         entry.size >= opts.probe_head_bytes &&
@@ -203,6 +228,7 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
         if (n < 0) return fail(archive_error_string(a) ? archive_error_string(a) : "damaged file data");
         if (n == 0) break;
         std::string_view chunk(data_buf.data(), static_cast<size_t>(n));
+        to_sink(chunk);
         total += chunk.size();
         if (total > opts.probe_max) {
           keep = false;
@@ -241,6 +267,7 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
           break;
         }
       }
+      to_sink(content);
       if (keep && opts.probe_keep(content)) entry.content = Blob::from_string(std::move(content));
     }
     if (wanted) {
@@ -272,10 +299,12 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
           if (total > opts.max_captured_file)
             return fail(fmt::format("'{}' holds more data than its header says", entry.path));
           DAGDA_TRY(w.append({data_buf.data(), static_cast<size_t>(n)}));
+          to_sink({data_buf.data(), static_cast<size_t>(n)});
         }
         DAGDA_ASSIGN_OR_RETURN(entry.content, w.finish());
       }
     }
+    DAGDA_TRY(drain_sink());
     out.entries.push_back(std::move(entry));
   }
   if (!spilled.empty()) {

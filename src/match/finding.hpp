@@ -2,7 +2,9 @@
 // and package, with every alias merged, and why it holds.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -40,12 +42,26 @@ struct Suppression {
   std::string justification;
 };
 
+// A finding's kind is the scanner that made it (--scanners).
+inline constexpr std::string_view kKindVuln = "vuln";
+inline constexpr std::string_view kKindSecret = "secret";
+inline constexpr std::string_view kKindConfig = "config";
+inline constexpr std::string_view kKindMalware = "malware";
+inline constexpr size_t kNoPackage = static_cast<size_t>(-1);
+
 struct Finding {
+  std::string kind{kKindVuln};       // vuln, secret, config, malware
   std::string id;                    // the vulnerability: its CVE when any record names one
   std::vector<std::string> aliases;  // other names of the same vulnerability (GHSA, PYSEC, ...), sorted
   // Advisories that cover this vulnerability among others (a DSA, USN, RHSA): never aliases, sorted.
   std::vector<std::string> related_advisories;
-  size_t package = 0;                // index into Inventory::packages
+  size_t package = 0;                // index into Inventory::packages; kNoPackage for other kinds
+  std::string layer;                 // diff id of the layer that holds it (vuln: the package's layer)
+  // Other kinds: where it was found (a path in the image, "config:Env", "history[3]"), the line
+  // (0: none) and what was found, already masked (a secret never appears whole in any output).
+  std::string target;
+  uint64_t line = 0;
+  std::string evidence;
   std::string fixed_version;         // empty when there is no fix
   vulndb::AffectedStatus status = vulndb::AffectedStatus::affected;  // fixed, unfixed, will-not-fix, ...
   std::string severity;              // critical/high/medium/low/negligible/unknown
@@ -66,6 +82,7 @@ struct ScanResult {
   std::vector<Warning> warnings;  // matching warnings (unknown release, undecidable versions...)
   std::string database;           // the database URL used
   std::vector<std::string> namespaces;  // the advisory namespaces consulted
+  std::vector<std::string> scanners;    // the scanners that ran (--scanners), in a fixed order
 };
 
 // Severity order for sorting and --severity: critical 5 .. negligible 1, unknown 0.

@@ -438,6 +438,7 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
     // The vulnerability's id: its CVE when it has one, else the first matching row's id.
     Finding f;
     f.package = g.package;
+    f.layer = inv.packages[g.package].layer;
     for (auto& n : g.names)
       if (is_cve(n)) {
         f.id = n;

@@ -259,6 +259,7 @@ Status apply_policy(ScanResult& result, const PolicyOptions& opts, const std::ve
     for (auto& m : marks) {
       if (m.image != "*" && std::find(names.begin(), names.end(), m.image) == names.end()) continue;
       for (auto& f : result.findings) {
+        if (f.kind != kKindVuln) continue;
         const Package& p = inv.packages[f.package];
         if (p.name != m.package && p.source_name != m.package) continue;
         if (!m.version.empty() && p.version != m.version) continue;
@@ -285,6 +286,13 @@ Status apply_policy(ScanResult& result, const PolicyOptions& opts, const std::ve
       }
       for (auto& f : result.findings) {
         if (!names_vuln(f, e.id)) continue;
+        if (f.kind != kKindVuln) {
+          // A secret, configuration or malware check: by its rule id, and `path` against where it was found.
+          if (!e.package.empty()) continue;
+          if (!e.path.empty() && fnmatch(e.path.c_str(), f.target.c_str(), 0) != 0) continue;
+          suppress(f, Suppression{"ignorefile", e.reason.empty() ? "(no reason given)" : e.reason, where});
+          continue;
+        }
         const Package& p = inv.packages[f.package];
         if (!e.package.empty() && p.name != e.package && p.source_name != e.package && purl_for(p, inv.os ? &*inv.os : nullptr) != e.package)
           continue;
@@ -301,7 +309,7 @@ Status apply_policy(ScanResult& result, const PolicyOptions& opts, const std::ve
       for (auto& f : result.findings) {
         bool named = false;
         for (auto& v : st.vulns) named = named || names_vuln(f, v);
-        if (!named) continue;
+        if (!named || f.kind != kKindVuln) continue;
         std::string purl = purl_for(inv.packages[f.package], inv.os ? &*inv.os : nullptr);
         if (!statement_covers(st, purl, inv.source)) continue;
         std::string reason = st.status;
@@ -317,7 +325,7 @@ Status apply_policy(ScanResult& result, const PolicyOptions& opts, const std::ve
 
   if (opts.ignore_unfixed)
     for (auto& f : result.findings)
-      if (f.fixed_version.empty()) suppress(f, Suppression{"ignore-unfixed", "no fixed version yet", "--ignore-unfixed"});
+      if (f.kind == kKindVuln && f.fixed_version.empty()) suppress(f, Suppression{"ignore-unfixed", "no fixed version yet", "--ignore-unfixed"});
 
   if (!opts.severities.empty()) {
     std::set<std::string> keep;

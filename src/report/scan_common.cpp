@@ -20,8 +20,11 @@ std::string_view severity_word(const Finding& f) {
 ScanView scan_view(const ScanResult& r) {
   std::map<const Package*, size_t> order;
   for (const Package* p : sorted_packages(r.inventory)) order.emplace(p, order.size());
+  // Vulnerabilities first (by package), then the other kinds by where they were found.
   auto key = [&](const Finding* f) {
-    return std::make_tuple(-severity_rank(severity_word(*f)), order.at(&package_of(r, *f)), std::cref(f->id));
+    const bool vuln = is_vuln(*f);
+    return std::make_tuple(-severity_rank(severity_word(*f)), !vuln, vuln ? order.at(&package_of(r, *f)) : 0,
+                           std::cref(f->kind), std::cref(f->target), f->line, std::cref(f->id), std::cref(f->layer));
   };
   ScanView v;
   for (const auto& f : r.findings) (f.suppressed ? v.suppressed : v.reported).push_back(&f);
@@ -30,6 +33,8 @@ ScanView scan_view(const ScanResult& r) {
   std::stable_sort(v.suppressed.begin(), v.suppressed.end(), less);
   return v;
 }
+
+bool is_vuln(const Finding& f) { return f.kind == kKindVuln; }
 
 const Package& package_of(const ScanResult& r, const Finding& f) {
   if (f.package >= r.inventory.packages.size()) {

@@ -29,6 +29,9 @@ struct ScanView {
 };
 ScanView scan_view(const ScanResult& r);
 
+// A vulnerability of a package (kind "vuln"); other kinds have no package.
+bool is_vuln(const Finding& f);
+
 // The package a finding is about; throws std::out_of_range on a bad index
 // (a matcher bug, which guarded() turns into an internal error).
 const Package& package_of(const ScanResult& r, const Finding& f);

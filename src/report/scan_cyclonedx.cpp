@@ -125,6 +125,7 @@ ordered_json vulnerability_json(const ScanResult& r, const Finding& f, const std
   add_property(props, "dagda:status", std::string(vulndb::to_string(f.status)));
   add_property(props, "dagda:fixed_version", f.fixed_version);
   add_property(props, "dagda:severity_source", f.severity_source);
+  add_property(props, "dagda:layer", f.layer);
   if (f.kev) {
     add_property(props, "dagda:kev", "true");
     if (f.kev_entry) {
@@ -157,7 +158,14 @@ Result<std::string> write_scan_cyclonedx(const ScanResult& r, const ScanReportOp
     std::set<std::string> used;
     for (const auto& [p, ref] : bom.refs) used.insert(ref);
     ordered_json vulns = ordered_json::array();
+    // Secrets, misconfigurations and malware affect no component: CycloneDX has no place for
+    // them but the BOM's properties, one each.
+    std::vector<const Finding*> others;
     for (const Finding* f : shown) {
+      if (!is_vuln(*f)) {
+        others.push_back(f);
+        continue;
+      }
       const std::string& component = bom.refs.at(&package_of(r, *f));
       std::string ref = "dagda:vuln:" + f->id + ":" + component;
       for (int n = 2; !used.insert(ref).second; ++n)
@@ -170,6 +178,12 @@ Result<std::string> write_scan_cyclonedx(const ScanResult& r, const ScanReportOp
     for (const auto& ns : r.namespaces) add_property(props, "dagda:namespace", ns);
     for (const Warning& w : r.warnings) add_property(props, "dagda:warning", w.render());
     add_property(props, "dagda:suppressed", std::to_string(view.suppressed.size()));
+    for (const Finding* f : others)
+      add_property(props, "dagda:finding:" + f->kind,
+                   fmt::format("{} {} {}{} layer {}{}{}", f->id, severity_word(*f), f->target,
+                               f->line ? fmt::format(":{}", f->line) : "", f->layer.empty() ? "-" : f->layer,
+                               f->evidence.empty() ? "" : " " + f->evidence,
+                               f->suppressed ? " suppressed by " + f->suppressed->kind : ""));
     return dump_json(bom.doc);
   });
 }

@@ -30,11 +30,38 @@ ordered_json match_json(const MatchEvidence& m) {
   return j;
 }
 
+void add_suppression(ordered_json& j, const Finding& f) {
+  if (!f.suppressed) return;
+  const Suppression& s = *f.suppressed;
+  ordered_json sj = {{"kind", s.kind}, {"reason", s.reason}, {"where", s.where}};
+  if (!s.vex_status.empty()) sj["vex_status"] = s.vex_status;
+  if (!s.justification.empty()) sj["justification"] = s.justification;
+  j["suppression"] = std::move(sj);
+}
+
+// A secret, configuration or malware finding: the check, where, and what (masked).
+ordered_json other_finding_json(const Finding& f) {
+  ordered_json j = ordered_json::object();
+  j["kind"] = f.kind;
+  j["id"] = f.id;
+  j["layer"] = string_or_null(f.layer);
+  j["severity"] = severity_word(f);
+  j["title"] = f.title;
+  j["target"] = f.target;
+  j["line"] = f.line ? ordered_json(f.line) : ordered_json(nullptr);
+  j["evidence"] = string_or_null(f.evidence);
+  add_suppression(j, f);
+  return j;
+}
+
 ordered_json finding_json(const ScanResult& r, const Finding& f) {
+  if (!is_vuln(f)) return other_finding_json(f);
   const Package& p = package_of(r, f);
   const OsInfo* os = r.inventory.os ? &*r.inventory.os : nullptr;
   ordered_json j = ordered_json::object();
+  j["kind"] = f.kind;
   j["id"] = f.id;
+  j["layer"] = string_or_null(f.layer);
   j["aliases"] = f.aliases;
   j["related_advisories"] = f.related_advisories;
   ordered_json pkg = package_json(p, os);
@@ -82,13 +109,7 @@ ordered_json finding_json(const ScanResult& r, const Finding& f) {
   ordered_json all = ordered_json::array();
   for (const auto& m : f.matches) all.push_back(match_json(m));
   j["matches"] = std::move(all);
-  if (f.suppressed) {
-    const Suppression& s = *f.suppressed;
-    ordered_json sj = {{"kind", s.kind}, {"reason", s.reason}, {"where", s.where}};
-    if (!s.vex_status.empty()) sj["vex_status"] = s.vex_status;
-    if (!s.justification.empty()) sj["justification"] = s.justification;
-    j["suppression"] = std::move(sj);
-  }
+  add_suppression(j, f);
   return j;
 }
 
@@ -101,6 +122,7 @@ ordered_json document(const ScanResult& r, const ScanReportOptions* opts) {
   doc["os"] = os_json(r.inventory.os);
   doc["database"] = string_or_null(redact_database(r.database));
   doc["namespaces"] = r.namespaces;
+  doc["scanners"] = r.scanners;
   const OsInfo* os = r.inventory.os ? &*r.inventory.os : nullptr;
   ordered_json pkgs = ordered_json::array();
   for (const Package* p : sorted_packages(r.inventory)) pkgs.push_back(package_json(*p, os));
@@ -120,6 +142,9 @@ ordered_json document(const ScanResult& r, const ScanReportOptions* opts) {
   std::map<std::string_view, size_t> by_severity;
   for (const Finding* f : view.reported) ++by_severity[severity_word(*f)];
   for (auto s : kSeverities) summary[std::string(s)] = by_severity[s];
+  std::map<std::string, size_t> by_scanner;
+  for (const Finding* f : view.reported) ++by_scanner[f->kind];
+  summary["by_kind"] = by_scanner;
   std::map<std::string, size_t> by_kind;
   for (const Finding* f : view.suppressed) ++by_kind[f->suppressed->kind];
   summary["suppressed"] = view.suppressed.size();

@@ -67,7 +67,34 @@ std::string message(const Finding& f, const Package& p) {
   return text;
 }
 
+// A secret, configuration or malware finding: the rule is the check, the location the file
+// (or the image config) and its line.
+std::string other_uri(const ScanResult& r, const Finding& f) {
+  std::string path = f.target;
+  while (!path.empty() && path.front() == '/') path.erase(0, 1);
+  if (path.empty()) path = source_display_name(r.inventory.source);
+  return percent_encode(path, "/");
+}
+
+ordered_json other_rule_json(const Finding& f, const std::string& max_score) {
+  const std::string title = f.title.empty() ? f.id : f.title;
+  ordered_json rule = ordered_json::object();
+  rule["id"] = f.id;
+  rule["name"] = f.kind == kKindSecret ? "Secret" : f.kind == kKindMalware ? "Malware" : "Misconfiguration";
+  rule["shortDescription"] = {{"text", f.id + ": " + title}};
+  rule["fullDescription"] = {{"text", title}};
+  rule["help"] = {{"text", fmt::format("{} check {}\nSeverity: {}\n{}", f.kind, f.id, severity_word(f), title)}};
+  rule["defaultConfiguration"] = {{"level", level_of(severity_word(f))}};
+  ordered_json props = ordered_json::object();
+  props["security-severity"] = max_score;
+  props["precision"] = "high";
+  props["tags"] = ordered_json::array({f.kind, "security", std::string(severity_word(f))});
+  rule["properties"] = std::move(props);
+  return rule;
+}
+
 ordered_json rule_json(const Finding& f, const std::string& max_score) {
+  if (!is_vuln(f)) return other_rule_json(f, max_score);
   const std::string url = vulnerability_url(f.id);
   const std::string title = f.title.empty() ? f.id : f.title;
   ordered_json rule = ordered_json::object();
@@ -91,7 +118,41 @@ ordered_json rule_json(const Finding& f, const std::string& max_score) {
   return rule;
 }
 
+void add_suppression(ordered_json& res, const Finding& f) {
+  if (!f.suppressed) return;
+  const Suppression& s = *f.suppressed;
+  std::string why =
+      s.kind + (s.reason.empty() ? "" : ": " + s.reason) + (s.where.empty() ? "" : " (" + s.where + ")");
+  res["suppressions"] =
+      ordered_json::array({{{"kind", "external"}, {"status", "accepted"}, {"justification", why}}});
+}
+
+ordered_json other_result_json(const ScanResult& r, const Finding& f, size_t rule_index) {
+  ordered_json res = ordered_json::object();
+  res["ruleId"] = f.id;
+  res["ruleIndex"] = rule_index;
+  res["level"] = level_of(severity_word(f));
+  std::string text = f.title.empty() ? f.id : f.title;
+  if (!f.target.empty()) text += " in " + f.target;
+  if (!f.evidence.empty()) text += ": " + f.evidence;
+  res["message"] = {{"text", text}};
+  res["locations"] = ordered_json::array(
+      {{{"physicalLocation",
+         {{"artifactLocation", {{"uri", other_uri(r, f)}}},
+          {"region", {{"startLine", f.line ? f.line : 1}}}}}}});
+  res["partialFingerprints"] = {
+      {"dagdaFindingHash/v1", sha256_hex(f.kind + '\0' + f.id + '\0' + f.target + '\0' + f.evidence)}};
+  add_suppression(res, f);
+  ordered_json props = ordered_json::object();
+  props["kind"] = f.kind;
+  props["severity"] = severity_word(f);
+  if (!f.layer.empty()) props["layer"] = f.layer;
+  res["properties"] = std::move(props);
+  return res;
+}
+
 ordered_json result_json(const ScanResult& r, const Finding& f, size_t rule_index) {
+  if (!is_vuln(f)) return other_result_json(r, f, rule_index);
   const Package& p = package_of(r, f);
   ordered_json res = ordered_json::object();
   res["ruleId"] = f.id;
@@ -103,14 +164,9 @@ ordered_json result_json(const ScanResult& r, const Finding& f, size_t rule_inde
       {{{"physicalLocation",
          {{"artifactLocation", {{"uri", artifact_uri(r, p)}}}, {"region", {{"startLine", 1}}}}}}});
   res["partialFingerprints"] = {{"dagdaFindingHash/v1", fingerprint(f, p)}};
-  if (f.suppressed) {
-    const Suppression& s = *f.suppressed;
-    std::string why =
-        s.kind + (s.reason.empty() ? "" : ": " + s.reason) + (s.where.empty() ? "" : " (" + s.where + ")");
-    res["suppressions"] =
-        ordered_json::array({{{"kind", "external"}, {"status", "accepted"}, {"justification", why}}});
-  }
+  add_suppression(res, f);
   ordered_json props = ordered_json::object();
+  props["kind"] = f.kind;
   props["package"] = p.name;
   props["installed_version"] = p.version;
   props["fixed_version"] = f.fixed_version;

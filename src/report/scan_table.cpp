@@ -69,21 +69,36 @@ Result<std::string> write_scan_table(const ScanResult& r, const ScanReportOption
     std::vector<const Finding*> shown = view.reported;
     if (opts.show_suppressed) shown.insert(shown.end(), view.suppressed.begin(), view.suppressed.end());
 
-    // Groups: one per package, in the order of their worst finding.
-    std::vector<const Package*> order;
-    std::map<const Package*, std::vector<const Finding*>> groups;
+    // Groups: one per package (vulnerabilities) or per place (the other kinds: a file in a
+    // layer, the image config), in the order of their worst finding.
+    struct Group {
+      const Package* package = nullptr;
+      std::string heading;  // for the other kinds
+      std::vector<const Finding*> findings;
+    };
+    std::vector<std::string> order;
+    std::map<std::string, Group> groups;
     for (const Finding* f : shown) {
-      const Package* p = &package_of(r, *f);
-      auto& g = groups[p];
-      if (g.empty()) order.push_back(p);
-      g.push_back(f);
+      std::string key;
+      Group fresh;
+      if (is_vuln(*f)) {
+        fresh.package = &package_of(r, *f);
+        key = fmt::format("p{}", f->package);
+      } else {
+        fresh.heading = fmt::format("{}: {}{}", f->kind, f->target.empty() ? "(image)" : f->target,
+                                    f->layer.empty() ? "" : " (layer " + short_digest(f->layer) + ")");
+        key = "o" + fresh.heading;
+      }
+      auto [it, added] = groups.emplace(key, std::move(fresh));
+      if (added) order.push_back(key);
+      it->second.findings.push_back(f);
     }
     // Suppressed findings were appended after the reported ones: re-sort each group.
-    for (auto& [p, g] : groups) {
-      std::stable_sort(g.begin(), g.end(), [](const Finding* a, const Finding* b) {
-        return std::make_tuple(a->suppressed.has_value(), -severity_rank(severity_word(*a)),
+    for (auto& [k, grp] : groups) {
+      std::stable_sort(grp.findings.begin(), grp.findings.end(), [](const Finding* a, const Finding* b) {
+        return std::make_tuple(a->suppressed.has_value(), -severity_rank(severity_word(*a)), a->line,
                                std::cref(a->id)) < std::make_tuple(b->suppressed.has_value(),
-                                                                   -severity_rank(severity_word(*b)),
+                                                                   -severity_rank(severity_word(*b)), b->line,
                                                                    std::cref(b->id));
       });
     }
@@ -139,13 +154,32 @@ Result<std::string> write_scan_table(const ScanResult& r, const ScanReportOption
                               c.title ? "TITLE" : ""));
       if (title_below) out += paint(opts, kBold, std::string(indent + 2, ' ') + "TITLE") + "\n";
     }
-    for (const Package* p : order) {
-      const auto& g = groups.at(p);
+    for (const std::string& key : order) {
+      const Group& grp = groups.at(key);
+      const auto& g = grp.findings;
       bool best_effort = std::any_of(g.begin(), g.end(), [](const Finding* f) {
         return !f->matches.empty() && f->matches.front().best_effort;
       });
-      out += "\n" + paint(opts, kBold, fit(package_line(*p, best_effort), width)) + "\n";
+      const std::string heading = grp.package ? package_line(*grp.package, best_effort) : printable(grp.heading);
+      out += "\n" + paint(opts, kBold, fit(heading, width)) + "\n";
       for (const Finding* f : g) {
+        if (!is_vuln(*f)) {
+          const std::string_view sev = severity_word(*f);
+          out += row(printable(f->id), std::string(sev), severity_colour(sev), f->kind, "-", "",
+                     printable(f->title));
+          if (title_below && !f->title.empty())
+            out += fit(std::string(indent + 2, ' ') + printable(f->title), width) + "\n";
+          if (!f->evidence.empty())
+            out += fit(std::string(indent + 2, ' ') +
+                           printable((f->line ? fmt::format("line {}: ", f->line) : std::string()) + f->evidence),
+                       width) +
+                   "\n";
+          if (f->suppressed)
+            out += paint(opts, kDim,
+                         fit(std::string(indent + 2, ' ') + suppression_text(*f->suppressed), width)) +
+                   "\n";
+          continue;
+        }
         const std::string_view sev = severity_word(*f);
         out += row(printable(f->id), std::string(sev), severity_colour(sev),
                    std::string(vulndb::to_string(f->status)),

@@ -87,6 +87,7 @@ Result<Image> open_docker_archive_store(std::shared_ptr<const Store> store, cons
   img.info.os = config.os;
   img.info.architecture = config.architecture;
   img.info.variant = config.variant;
+  img.info.settings = config.settings;
   if (entry.contains("RepoTags") && entry["RepoTags"].is_array())
     for (const auto& t : entry["RepoTags"])
       if (t.is_string()) img.info.tags.push_back(t.get<std::string>());

@@ -207,6 +207,7 @@ void apply_config(const ImageConfig& cfg, SourceInfo& info) {
   if (info.os.empty()) info.os = cfg.os;
   if (info.architecture.empty()) info.architecture = cfg.architecture;
   if (info.variant.empty()) info.variant = cfg.variant;
+  info.settings = cfg.settings;
 }
 
 std::string config_cache_key(const std::string& image_id) { return "engine-config-" + image_id.substr(image_id.find(':') + 1); }

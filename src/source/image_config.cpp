@@ -19,6 +19,30 @@ std::string json_string(const nlohmann::json& j, const char* key) {
   return it->get<std::string>();
 }
 
+namespace {
+
+// The run settings of the config's "config" object; anything of the wrong type is left out.
+void read_settings(const nlohmann::json& j, ImageSettings& s) {
+  auto cfg = j.find("config");
+  if (cfg == j.end() || !cfg->is_object()) return;
+  s.user = json_string(*cfg, "User");
+  if (auto env = cfg->find("Env"); env != cfg->end() && env->is_array())
+    for (const auto& e : *env)
+      if (e.is_string()) s.env.push_back(e.get<std::string>());
+  if (auto labels = cfg->find("Labels"); labels != cfg->end() && labels->is_object())
+    for (const auto& [k, v] : labels->items())
+      if (v.is_string()) s.labels.emplace_back(k, v.get<std::string>());
+  if (auto ports = cfg->find("ExposedPorts"); ports != cfg->end() && ports->is_object())
+    for (const auto& [k, v] : ports->items()) s.exposed_ports.push_back(k);
+  if (auto hc = cfg->find("Healthcheck"); hc != cfg->end() && hc->is_object()) {
+    auto test = hc->find("Test");
+    s.healthcheck = test != hc->end() && test->is_array() && !test->empty() &&
+                    !((*test)[0].is_string() && (*test)[0].get<std::string>() == "NONE");
+  }
+}
+
+}  // namespace
+
 Result<ImageConfig> parse_image_config(std::string_view text, const std::string& name) {
   DAGDA_ASSIGN_OR_RETURN(nlohmann::json j, parse_json(text, name));
   if (!j.is_object()) return Error(ErrorCode::corrupt, "image config is not a JSON object", {.file = name});
@@ -37,14 +61,18 @@ Result<ImageConfig> parse_image_config(std::string_view text, const std::string&
       return Error(ErrorCode::corrupt, "image config has a diff id that is not a sha256 digest", {.file = name});
     c.diff_ids.push_back(id.get<std::string>());
   }
+  c.settings.present = true;
   if (auto h = j.find("history"); h != j.end() && h->is_array()) {
     for (const auto& e : *h) {
       if (!e.is_object()) continue;
       auto empty = e.find("empty_layer");
-      if (empty != e.end() && empty->is_boolean() && empty->get<bool>()) continue;
+      const bool is_empty = empty != e.end() && empty->is_boolean() && empty->get<bool>();
+      c.settings.history.push_back({json_string(e, "created_by"), is_empty ? -1 : static_cast<int>(c.created_by.size())});
+      if (is_empty) continue;
       c.created_by.push_back(json_string(e, "created_by"));
     }
   }
+  read_settings(j, c.settings);
   // History that does not line up with the layers is ignored rather than misattributed.
   if (c.created_by.size() != c.diff_ids.size()) c.created_by.assign(c.diff_ids.size(), "");
   return c;

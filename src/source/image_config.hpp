@@ -18,6 +18,7 @@ struct ImageConfig {
   std::string os, architecture, variant;
   std::vector<std::string> diff_ids;    // "sha256:..." per layer
   std::vector<std::string> created_by;  // per layer, from history entries that are not empty_layer
+  ImageSettings settings;
 };
 
 // Parses JSON without exceptions; a clear error naming `name` on failure.

@@ -186,6 +186,7 @@ Result<Image> open_oci_store(std::shared_ptr<const Store> store, const std::stri
   img.info.os = config.os;
   img.info.architecture = config.architecture;
   img.info.variant = config.variant;
+  img.info.settings = config.settings;
   if (std::string ref = ref_name(md); !ref.empty()) img.info.tags.push_back(ref);
   for (size_t i = 0; i < layers.size(); ++i) {
     DAGDA_ASSIGN_OR_RETURN(Descriptor ld, parse_descriptor(layers[i], mname));

@@ -192,6 +192,7 @@ Result<Image> open_registry_ref(const net::ImageRef& ref, const std::string& inp
   img.info.os = config->os;
   img.info.architecture = config->architecture;
   img.info.variant = config->variant;
+  img.info.settings = config->settings;
   if (ref.digest.empty()) img.info.tags.push_back(ref.full());
   for (size_t i = 0; i < layers.size(); ++i) {
     const Descriptor* ld = &layers[i];

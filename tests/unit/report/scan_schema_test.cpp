@@ -41,6 +41,46 @@ TEST(ScanSchema, SarifAndCycloneDxAreValid) {
   expect_valid(render_scan(sup, "cyclonedx", live), "cyclonedx-1.6", "scan-cdx-suppressed");
 }
 
+// Secret and config findings (no package) beside the vulnerabilities: every format writes them,
+// SARIF and CycloneDX stay valid, and the table and JSON carry their kind and layer.
+TEST(ScanSchema, SecretAndConfigFindingsAreValid) {
+  ScanResult r = alpine_result();
+  Finding secret;
+  secret.kind = std::string(kKindSecret);
+  secret.package = kNoPackage;
+  secret.id = "aws-access-key-id";
+  secret.title = "AWS access key ID";
+  secret.severity = "critical";
+  secret.target = "srv/app/.env";
+  secret.line = 3;
+  secret.evidence = "KEY=AKIA****************";
+  secret.layer = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  r.findings.push_back(secret);
+  Finding config = secret;
+  config.kind = std::string(kKindConfig);
+  config.id = "DG-IMG-001";
+  config.target = "image config: User";
+  config.line = 0;
+  config.layer.clear();
+  config.severity = "high";
+  r.findings.push_back(config);
+  expect_valid(render_scan(r, "sarif"), "sarif-2.1.0", "scan-sarif-secrets");
+  expect_valid(render_scan(r, "cyclonedx"), "cyclonedx-1.6", "scan-cdx-secrets");
+  const json j = json::parse(render_scan(r, "json"));
+  bool seen_secret = false, seen_config = false;
+  for (const auto& f : j["findings"]) {
+    if (f["kind"] == "secret") seen_secret = f["layer"] == secret.layer && f["line"] == 3 && f["target"] == secret.target;
+    if (f["kind"] == "config") seen_config = f["layer"].is_null() && f["id"] == "DG-IMG-001";
+    if (f["kind"] == "vuln") {
+      EXPECT_TRUE(f.contains("layer") && f.contains("package"));
+    }
+  }
+  EXPECT_TRUE(seen_secret && seen_config) << j["findings"].dump();
+  const std::string table = render_scan(r, "table");
+  EXPECT_NE(table.find("secret: srv/app/.env (layer"), std::string::npos) << table;
+  EXPECT_NE(table.find("AKIA****"), std::string::npos) << table;
+}
+
 TEST(ScanSchema, EmptyAndHostileResultsAreValid) {
   ScanResult empty;
   expect_valid(render_scan(empty, "sarif"), "sarif-2.1.0", "scan-sarif-empty");

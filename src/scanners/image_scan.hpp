@@ -1,0 +1,44 @@
+// scanners/image_scan.hpp: the scanners that are not package matching (secret, config),
+// run over one image: they watch the layer walk (every entry, every file's bytes, deleted
+// ones included) and then read the image config and history. Their results are findings
+// of their own kind, with the layer that held what they found.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "inventory/inventory.hpp"
+#include "layers/layer_index.hpp"
+#include "match/finding.hpp"
+#include "scanners/selection.hpp"
+
+namespace dagda::scanners {
+
+struct ImageScanOptions {
+  Selection selection;
+  std::string secret_config;  // YAML: custom rules and allow-lists (docs/secrets.md); empty: none
+};
+
+class ImageScan {
+ public:
+  static Result<std::unique_ptr<ImageScan>> create(const ImageScanOptions& opts);
+  ~ImageScan();
+
+  // Whether the layer walk must be watched (secret or config selected).
+  bool watches_layers() const;
+  // The walk observer (InventoryOptions::observe); thread-safe; valid while this object lives.
+  std::function<std::unique_ptr<ContentSink>(const LayerInfo&, const EntryMeta&)> observer();
+  // After the walk: every finding, from the files and from the image config and history.
+  // `inv` gives the layers' diff ids and the files OS packages own.
+  std::vector<Finding> finish(const Inventory& inv, std::vector<Warning>& warnings);
+
+ private:
+  struct State;
+  explicit ImageScan(std::unique_ptr<State> s);
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace dagda::scanners
