@@ -27,6 +27,8 @@ NPM_TEST_PKGS=(@apidevtools/swagger-cli)
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-build}" == "test" ]]; then want+=("${TEST_PKGS[@]}"); fi
 
+SUDO=""
+[[ $(id -u) -ne 0 ]] && SUDO="sudo"
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
@@ -34,13 +36,15 @@ done
 if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  SUDO=""
-  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if [[ "${1:-build}" == "test" ]] && ! command -v swagger-cli >/dev/null; then
+  # Debian's nodejs 18 comes without npm (its own package); a nodejs that carries npm needs none.
+  if ! command -v npm >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
   echo "install-deps: installing ${NPM_TEST_PKGS[*]} from npm" >&2
   cafile=$(npm config get cafile 2>/dev/null || true)
   [[ -z $cafile || $cafile == null || $cafile == undefined ]] && cafile=/etc/ssl/certs/ca-certificates.crt
