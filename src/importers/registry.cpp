@@ -26,6 +26,12 @@ extern const ImporterInfo rustsec;
 extern const ImporterInfo nodejs;
 extern const ImporterInfo retirejs;
 extern const ImporterInfo gitlab;
+extern const ImporterInfo suse_cvrf;
+extern const ImporterInfo updateinfo;
+extern const ImporterInfo oracle_oval;
+extern const ImporterInfo azure_oval;
+extern const ImporterInfo photon_cve;
+extern const ImporterInfo alma_errata;
 }  // namespace feeds
 
 std::span<const ImporterInfo> all_importers() {
@@ -49,6 +55,12 @@ std::span<const ImporterInfo> all_importers() {
       feeds::nodejs,
       feeds::retirejs,
       feeds::gitlab,
+      feeds::suse_cvrf,
+      feeds::updateinfo,
+      feeds::oracle_oval,
+      feeds::azure_oval,
+      feeds::photon_cve,
+      feeds::alma_errata,
   };
   return kAll;
 }
