@@ -21,7 +21,7 @@ int detect(std::string_view path, std::string_view head) {
   (void)path;
   std::string_view h = skip_space(head);
   if (!h.starts_with("<") || h.find("<oval_definitions") == std::string_view::npos) return 0;
-  if (h.find("com.oracle.elsa") != std::string_view::npos || h.find("Oracle") != std::string_view::npos) return 3;
+  if (h.find("com.oracle.elsa") != std::string_view::npos) return 3;
   return 0;
 }
 

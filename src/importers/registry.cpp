@@ -42,6 +42,9 @@ std::span<const ImporterInfo> all_importers() {
       feeds::debian_tracker,
       feeds::debian_lists,
       feeds::ubuntu_cve_tracker,
+      // Before redhat_oval: Oracle's ELSA descriptions may name Red Hat, and equal scores go to the first.
+      feeds::oracle_oval,
+      feeds::azure_oval,
       feeds::redhat_oval,
       feeds::redhat_csaf,
       feeds::nvd,
@@ -57,8 +60,6 @@ std::span<const ImporterInfo> all_importers() {
       feeds::gitlab,
       feeds::suse_cvrf,
       feeds::updateinfo,
-      feeds::oracle_oval,
-      feeds::azure_oval,
       feeds::photon_cve,
       feeds::alma_errata,
   };

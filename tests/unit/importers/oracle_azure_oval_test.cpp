@@ -116,6 +116,17 @@ TEST(OracleOvalImporter, BrokenAndInvalidSamples) {
   }
 }
 
+// ELSA texts often name Red Hat (Oracle rebuilds its errata): the file is still Oracle's.
+TEST(OracleOvalImporter, DetectedAheadOfRedHatOval) {
+  std::string data = test::slurp(base() + "/oracle_oval_testdata/testdata/ELSA-2007-0057.xml");
+  auto at = data.find("<definitions>");
+  ASSERT_NE(at, std::string::npos);
+  data.insert(at, "<!-- rebuilt from Red Hat Enterprise Linux sources -->\n");
+  const importers::ImporterInfo* imp = importers::detect_importer("x.xml", std::string_view(data).substr(0, 4096));
+  ASSERT_NE(imp, nullptr);
+  EXPECT_EQ(imp->name, "oracle-oval");
+}
+
 // Mariner golden: definitions/<year>/<id>.json hold the criteria; tests, objects
 // and states are joined by id.
 std::set<Row> mariner_golden(const std::string& dir, const std::string& ns) {
