@@ -23,6 +23,7 @@ namespace {
 struct ImportArgs {
   std::vector<std::string> paths;
   std::string format;
+  std::string release;
   bool force = false;
   bool json = false;
 };
@@ -35,6 +36,7 @@ int run_import(const ImportArgs& args, const GlobalOptions& g) {
   auto t0 = std::chrono::steady_clock::now();
   importers::ImportOptions opts;
   opts.format = args.format;
+  opts.release = args.release;
   opts.force = args.force;
   auto r = importers::import_into(**store, args.paths, opts);
   if (!r.ok()) return report_error(r.error().wrap("nothing was imported; the database is unchanged"));
@@ -133,6 +135,8 @@ void add_db(CLI::App& app, Cli& cli) {
   imp->footer("Formats:" + formats);
   imp->add_option("paths", ia->paths, "Files, folders, .zip or .tar.* archives, or compressed files")->required();
   imp->add_option("--format", ia->format, "Read every file as this format instead of detecting it");
+  imp->add_option("--release", ia->release,
+                  "The distro release of files that do not name theirs (updateinfo.xml), e.g. amazon:2023 or rocky:9");
   imp->add_flag("--force", ia->force, "Re-import inputs whose content has not changed");
   imp->add_flag("--json", ia->json, "Print the result as JSON");
   imp->callback([ia, &cli] { cli.exit_code = run_import(*ia, cli.global); });

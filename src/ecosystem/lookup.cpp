@@ -83,7 +83,8 @@ std::string purl_type(std::string_view ecosystem) {
 
 std::string distro_namespace(std::string_view distro, std::string_view release) {
   const Distro* d = find_distro(distro);
-  if (!d || !d->release || trim(release).empty()) return "";
+  // Every rule gives "" for an empty release except the rolling one (Wolfi has no VERSION_ID to go by).
+  if (!d || !d->release) return "";
   std::string r = d->release(trim(release));
   return r.empty() ? "" : std::string(d->id) + ":" + r;
 }

@@ -117,4 +117,34 @@ std::string major_release(std::string_view release) {
   return all_digits_dots(m) ? m : "";
 }
 
+std::string major_minor_release(std::string_view release) {
+  std::string r = lower(release);
+  // "15-sp5", "15 sp5", "15sp5" -> "15.5"
+  if (auto sp = r.find("sp"); sp != std::string::npos) {
+    std::string_view head = std::string_view(r).substr(0, sp);
+    while (!head.empty() && (head.back() == '-' || head.back() == ' ' || head.back() == '_')) head.remove_suffix(1);
+    std::string_view pack = std::string_view(r).substr(sp + 2);
+    if (!all_digits_dots(head) || head.find('.') != std::string_view::npos || pack.empty() ||
+        pack.find('.') != std::string_view::npos || !all_digits_dots(pack))
+      return "";
+    return std::string(head) + "." + std::string(pack);
+  }
+  std::string mm = major_minor(r);
+  return all_digits_dots(mm) ? mm : "";
+}
+
+std::string amazon_release(std::string_view release) {
+  std::string r = lower(release);
+  std::string m = major(r);
+  if (!all_digits_dots(m)) return "";
+  // Amazon Linux 1 releases are named by date (2016.09, 2017.03, 2018.03); 2022 and 2023 are releases.
+  if (m.size() == 4 && m != "2022" && m != "2023" && m < "2022") return "1";
+  return m;
+}
+
+std::string rolling_release(std::string_view release) {
+  (void)release;
+  return "rolling";
+}
+
 }  // namespace dagda::eco

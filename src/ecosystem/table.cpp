@@ -64,19 +64,31 @@ constexpr std::string_view kAlpineIds[] = {"alpine"};
 constexpr std::string_view kAlpineRating[] = {"alpine-secdb"};
 constexpr std::string_view kRedhatIds[] = {"redhat", "rhel", "red hat", "centos"};
 constexpr std::string_view kRedhatRating[] = {"redhat-csaf", "redhat-oval"};
+constexpr std::string_view kRockyIds[] = {"rocky", "rocky linux"};
+constexpr std::string_view kRockyRating[] = {"rocky"};
+constexpr std::string_view kAlmaIds[] = {"almalinux", "alma"};
+constexpr std::string_view kAlmaRating[] = {"alma"};
+constexpr std::string_view kOracleIds[] = {"ol", "oracle", "oracle linux"};
+constexpr std::string_view kOracleRating[] = {"oracle"};
+constexpr std::string_view kSlesIds[] = {"sles", "suse", "sles_sap", "sled", "suse linux enterprise server"};
+constexpr std::string_view kLeapIds[] = {"opensuse-leap", "opensuse", "opensuse leap"};
+constexpr std::string_view kMicroIds[] = {"sle-micro", "suse linux enterprise micro"};
+constexpr std::string_view kSuseRating[] = {"suse"};
+constexpr std::string_view kAmazonIds[] = {"amzn", "amazon", "amazonlinux", "amazon linux"};
+constexpr std::string_view kAmazonRating[] = {"amazon"};
+constexpr std::string_view kMarinerIds[] = {"azurelinux", "mariner", "azure linux", "cbl-mariner"};
+constexpr std::string_view kMarinerRating[] = {"azurelinux"};
+constexpr std::string_view kPhotonIds[] = {"photon", "photon os"};
+constexpr std::string_view kPhotonRating[] = {"photon"};
+constexpr std::string_view kWolfiIds[] = {"wolfi"};
+constexpr std::string_view kWolfiRating[] = {"wolfi"};
+constexpr std::string_view kChainguardIds[] = {"chainguard"};
+constexpr std::string_view kChainguardRating[] = {"chainguard"};
 // Distros whose packages are listed but not matched: Dagda keeps no advisories for them yet.
 constexpr std::string_view kFedoraIds[] = {"fedora"};
-constexpr std::string_view kRockyIds[] = {"rocky", "rocky linux"};
-constexpr std::string_view kAlmaIds[] = {"almalinux", "alma"};
-constexpr std::string_view kOracleIds[] = {"ol", "oracle", "oracle linux"};
-constexpr std::string_view kSuseIds[] = {"sles", "suse", "opensuse", "opensuse-leap", "opensuse-tumbleweed", "sle-micro"};
-constexpr std::string_view kAmazonIds[] = {"amzn", "amazon", "amazonlinux"};
-constexpr std::string_view kMarinerIds[] = {"azurelinux", "mariner", "azure linux", "cbl-mariner"};
-constexpr std::string_view kPhotonIds[] = {"photon", "photon os"};
+constexpr std::string_view kTumbleweedIds[] = {"opensuse-tumbleweed"};
 constexpr std::string_view kOpenEulerIds[] = {"openeuler"};
 constexpr std::string_view kMageiaIds[] = {"mageia"};
-constexpr std::string_view kWolfiIds[] = {"wolfi"};
-constexpr std::string_view kChainguardIds[] = {"chainguard"};
 
 const Distro kDistros[] = {
     // id            packages  ids              release rule       key                           rating  osv
@@ -84,18 +96,23 @@ const Distro kDistros[] = {
     {"ubuntu",      "deb",     kUbuntuIds,      ubuntu_release,    DistroKey::source_package,   kUbuntuRating, ""},
     {"alpine",      "apk",     kAlpineIds,      alpine_release,    DistroKey::source_package,   kAlpineRating, "Alpine"},
     {"redhat",      "rpm",     kRedhatIds,      major_release,     DistroKey::binary_package,   kRedhatRating, ""},
+    {"rocky",       "rpm",     kRockyIds,       major_release,     DistroKey::binary_package,   kRockyRating, ""},
+    {"alma",        "rpm",     kAlmaIds,        major_release,     DistroKey::binary_package,   kAlmaRating, ""},
+    {"oracle",      "rpm",     kOracleIds,      major_release,     DistroKey::binary_package,   kOracleRating, ""},
+    // SUSE: per product and service pack ("sles:15.5"), as its CVRF names products.
+    {"sles",        "rpm",     kSlesIds,        major_minor_release, DistroKey::binary_package, kSuseRating, ""},
+    {"opensuse-leap", "rpm",   kLeapIds,        major_minor_release, DistroKey::binary_package, kSuseRating, ""},
+    {"sle-micro",   "rpm",     kMicroIds,       major_minor_release, DistroKey::binary_package, kSuseRating, ""},
+    {"amazon",      "rpm",     kAmazonIds,      amazon_release,    DistroKey::binary_package,   kAmazonRating, ""},
+    {"azurelinux",  "rpm",     kMarinerIds,     major_minor_release, DistroKey::binary_package, kMarinerRating, ""},
+    {"photon",      "rpm",     kPhotonIds,      major_minor_release, DistroKey::binary_package, kPhotonRating, ""},
+    // Wolfi and Chainguard are rolling: one namespace each, keyed like Alpine by origin package.
+    {"wolfi",       "apk",     kWolfiIds,       rolling_release,   DistroKey::source_package,   kWolfiRating, ""},
+    {"chainguard",  "apk",     kChainguardIds,  rolling_release,   DistroKey::source_package,   kChainguardRating, ""},
     {"fedora",      "rpm",     kFedoraIds,      nullptr,           DistroKey::binary_package,   none(), ""},
-    {"rocky",       "rpm",     kRockyIds,       nullptr,           DistroKey::binary_package,   none(), ""},
-    {"alma",        "rpm",     kAlmaIds,        nullptr,           DistroKey::binary_package,   none(), ""},
-    {"oracle",      "rpm",     kOracleIds,      nullptr,           DistroKey::binary_package,   none(), ""},
-    {"suse",        "rpm",     kSuseIds,        nullptr,           DistroKey::binary_package,   none(), ""},
-    {"amazon",      "rpm",     kAmazonIds,      nullptr,           DistroKey::binary_package,   none(), ""},
-    {"azurelinux",  "rpm",     kMarinerIds,     nullptr,           DistroKey::binary_package,   none(), ""},
-    {"photon",      "rpm",     kPhotonIds,      nullptr,           DistroKey::binary_package,   none(), ""},
+    {"opensuse-tumbleweed", "rpm", kTumbleweedIds, nullptr,        DistroKey::binary_package,   none(), ""},
     {"openeuler",   "rpm",     kOpenEulerIds,   nullptr,           DistroKey::binary_package,   none(), ""},
     {"mageia",      "rpm",     kMageiaIds,      nullptr,           DistroKey::binary_package,   none(), ""},
-    {"wolfi",       "apk",     kWolfiIds,       nullptr,           DistroKey::source_package,   none(), ""},
-    {"chainguard",  "apk",     kChainguardIds,  nullptr,           DistroKey::source_package,   none(), ""},
 };
 
 }  // namespace

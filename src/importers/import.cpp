@@ -12,6 +12,7 @@
 #include "common/digest.hpp"
 #include "common/fs.hpp"
 #include "importers/input.hpp"
+#include "vulndb/namespace.hpp"
 
 namespace dagda::importers {
 namespace {
@@ -80,6 +81,16 @@ Status import_one(vulndb::Store& store, const std::string& path, const ImportOpt
       return Error(ErrorCode::invalid_input, fmt::format("unknown feed format '{}'; known: {}", opts.format, names));
     }
   }
+  if (!opts.release.empty()) {
+    auto colon = opts.release.find(':');
+    std::string ns = colon == std::string::npos
+                         ? ""
+                         : vulndb::distro_namespace(opts.release.substr(0, colon), opts.release.substr(colon + 1));
+    if (ns.empty())
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("--release '{}' is not a distro release Dagda matches (DISTRO:RELEASE, e.g. amazon:2023)",
+                               opts.release));
+  }
   DAGDA_ASSIGN_OR_RETURN(res.sha256, content_digest(path));
   std::string key = input_key(path);
   input_fault = false;
@@ -101,7 +112,8 @@ Status import_one(vulndb::Store& store, const std::string& path, const ImportOpt
     }
     res.files++;
     sink->source(imp->name);
-    auto st = imp->parse(e, *sink, diag);
+    Entry entry{e.path, e.data, opts.release};
+    auto st = imp->parse(entry, *sink, diag);
     if (!st.ok()) {
       Error err = std::move(st).error();
       if (err.where().file.empty()) err.in_file(e.path);

@@ -17,6 +17,7 @@ namespace dagda::importers {
 
 struct ImportOptions {
   std::string format;   // force one importer by name; empty = detect per file
+  std::string release;  // the namespace of files that do not name their distro release ("amazon:2023"), or ""
   bool force = false;   // re-import unchanged inputs
   std::string feed;     // provenance: the feed an update downloaded this from (empty for a local import)
   std::string data_date;  // provenance: the feed's own date when known

@@ -19,6 +19,9 @@ namespace dagda::importers {
 struct Entry {
   std::string path;       // as the user should see it: "feeds/osv.zip!PYSEC-2021-1.json"
   std::string_view data;  // the whole content, decompressed
+  // `db import --release`: the namespace ("amazon:2023") of a file whose format
+  // does not name its distro or release (updateinfo.xml); "" = from the file.
+  std::string release = {};
 };
 
 struct ImporterInfo {

@@ -26,6 +26,12 @@ extern const ImporterInfo rustsec;
 extern const ImporterInfo nodejs;
 extern const ImporterInfo retirejs;
 extern const ImporterInfo gitlab;
+extern const ImporterInfo suse_cvrf;
+extern const ImporterInfo updateinfo;
+extern const ImporterInfo oracle_oval;
+extern const ImporterInfo azure_oval;
+extern const ImporterInfo photon_cve;
+extern const ImporterInfo alma_errata;
 }  // namespace feeds
 
 std::span<const ImporterInfo> all_importers() {
@@ -36,6 +42,9 @@ std::span<const ImporterInfo> all_importers() {
       feeds::debian_tracker,
       feeds::debian_lists,
       feeds::ubuntu_cve_tracker,
+      // Before redhat_oval: Oracle's ELSA descriptions may name Red Hat, and equal scores go to the first.
+      feeds::oracle_oval,
+      feeds::azure_oval,
       feeds::redhat_oval,
       feeds::redhat_csaf,
       feeds::nvd,
@@ -49,6 +58,10 @@ std::span<const ImporterInfo> all_importers() {
       feeds::nodejs,
       feeds::retirejs,
       feeds::gitlab,
+      feeds::suse_cvrf,
+      feeds::updateinfo,
+      feeds::photon_cve,
+      feeds::alma_errata,
   };
   return kAll;
 }

@@ -103,6 +103,26 @@ std::vector<FeedInfo> make_feeds() {
                          {file("nodejs-security-wg.tar.gz",
                                "https://github.com/nodejs/security-wg/archive/refs/heads/main.tar.gz")}));
 
+  f.push_back(files_feed("oracle", "Oracle Linux ELSA OVAL, every release (com.oracle.elsa-all.xml.bz2)",
+                         {file("com.oracle.elsa-all.xml.bz2",
+                               "https://linux.oracle.com/security/oval/com.oracle.elsa-all.xml.bz2")}));
+  std::vector<FeedFile> alma;
+  for (int major : {8, 9, 10})
+    alma.push_back(file(fmt::format("alma-{}-errata.full.json", major),
+                        fmt::format("https://errata.almalinux.org/{}/errata.full.json", major)));
+  f.push_back(files_feed("alma", "AlmaLinux errata JSON of releases 8, 9 and 10", alma));
+  std::vector<FeedFile> azure;
+  for (const char* name : {"cbl-mariner-1.0-oval.xml", "cbl-mariner-2.0-oval.xml", "azurelinux-3.0-oval.xml"})
+    azure.push_back(file(name, fmt::format(
+                                   "https://raw.githubusercontent.com/microsoft/AzureLinuxVulnerabilityData/main/{}", name)));
+  f.push_back(files_feed("azurelinux", "Azure Linux 3.0 and CBL-Mariner 1.0/2.0 OVAL", azure));
+  std::vector<FeedFile> photon;
+  for (const char* release : {"1.0", "2.0", "3.0", "4.0", "5.0"})
+    photon.push_back(file(fmt::format("cve_data_photon{}.json", release),
+                          fmt::format("https://packages.vmware.com/photon/photon_cve_metadata/cve_data_photon{}.json",
+                                      release)));
+  f.push_back(files_feed("photon", "Photon OS per-release CVE JSON (1.0 to 5.0)", photon));
+
   f.push_back(FeedInfo{
       "redhat",
       "Red Hat CSAF VEX files of every CVE (the latest archive named by archive_latest.txt)",

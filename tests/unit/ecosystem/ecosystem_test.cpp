@@ -51,8 +51,30 @@ TEST(EcosystemTable, Namespaces) {
   EXPECT_EQ(eco::distro_namespace("alpine", "3.19.4"), "alpine:3.19");
   EXPECT_EQ(eco::distro_namespace("rhel", "8.4"), "redhat:8");
   EXPECT_EQ(eco::distro_namespace("centos", "7"), "redhat:7");
-  // Rebuilds of RHEL and other vendors are not matched against another vendor's data.
-  for (auto d : {"rocky", "almalinux", "ol", "sles", "amzn", "mariner", "photon", "wolfi", "fedora"})
+  // Rebuilds of RHEL and other vendors are matched against their own vendor's data, never Red Hat's or Alpine's.
+  EXPECT_EQ(eco::distro_namespace("rocky", "9.3"), "rocky:9");
+  EXPECT_EQ(eco::distro_namespace("almalinux", "8.9"), "alma:8");
+  EXPECT_EQ(eco::distro_namespace("ol", "7.9"), "oracle:7");
+  EXPECT_EQ(eco::distro_namespace("sles", "15.5"), "sles:15.5");
+  EXPECT_EQ(eco::distro_namespace("sles", "15-SP1"), "sles:15.1");
+  EXPECT_EQ(eco::distro_namespace("sles", "12 SP5"), "sles:12.5");
+  EXPECT_EQ(eco::distro_namespace("sles", "15"), "sles:15");
+  EXPECT_EQ(eco::distro_namespace("sles", "15-SPx"), "");
+  EXPECT_EQ(eco::distro_namespace("opensuse-leap", "15.6"), "opensuse-leap:15.6");
+  EXPECT_EQ(eco::distro_namespace("amzn", "2"), "amazon:2");
+  EXPECT_EQ(eco::distro_namespace("amzn", "2018.03"), "amazon:1");
+  EXPECT_EQ(eco::distro_namespace("amzn", "2022"), "amazon:2022");
+  EXPECT_EQ(eco::distro_namespace("amzn", "2023"), "amazon:2023");
+  EXPECT_EQ(eco::distro_namespace("amzn", "2023.6.20241010"), "amazon:2023");
+  EXPECT_EQ(eco::distro_namespace("mariner", "2.0"), "azurelinux:2.0");
+  EXPECT_EQ(eco::distro_namespace("azurelinux", "3.0"), "azurelinux:3.0");
+  EXPECT_EQ(eco::distro_namespace("photon", "3.0"), "photon:3.0");
+  EXPECT_EQ(eco::distro_namespace("wolfi", "20230201"), "wolfi:rolling");
+  EXPECT_EQ(eco::distro_namespace("wolfi", ""), "wolfi:rolling");
+  EXPECT_EQ(eco::distro_namespace("chainguard", "20230214"), "chainguard:rolling");
+  for (auto d : {"rocky", "sles", "amzn", "mariner", "photon"}) EXPECT_EQ(eco::distro_namespace(d, ""), "") << d;
+  // Listed, not covered: no advisories are kept for them.
+  for (auto d : {"fedora", "opensuse-tumbleweed", "openeuler", "mageia"})
     EXPECT_EQ(eco::distro_namespace(d, "8"), "") << d;
   EXPECT_EQ(eco::ecosystem_namespace("PyPI"), "pypi");
   EXPECT_EQ(eco::ecosystem_namespace("crates.io"), "cargo");
@@ -60,7 +82,8 @@ TEST(EcosystemTable, Namespaces) {
   EXPECT_EQ(eco::ecosystem_namespace("Debian:10"), "debian:10");
   EXPECT_EQ(eco::ecosystem_namespace("Alpine:v3.16"), "alpine:3.16");
   EXPECT_EQ(eco::ecosystem_namespace("Ubuntu:Pro:18.04:LTS"), "ubuntu:18.04");
-  EXPECT_EQ(eco::ecosystem_namespace("AlmaLinux:8"), "");
+  EXPECT_EQ(eco::ecosystem_namespace("AlmaLinux:8"), "alma:8");
+  EXPECT_EQ(eco::ecosystem_namespace("Rocky Linux:9"), "rocky:9");
   EXPECT_EQ(eco::ecosystem_namespace("Hex"), "");
   EXPECT_EQ(eco::normalize_package("pypi", "Foo_Bar.baz"), "foo-bar-baz");
   EXPECT_EQ(eco::normalize_package("maven", "org.apache/log4j"), "org.apache:log4j");
