@@ -38,7 +38,7 @@ Result<Inventory> read_inventory(const std::string& source, InventoryOptions opt
 }
 
 Result<scanners::Selection> selection_of(const ScanOptions& opts) {
-  scanners::Selection sel;  // the default: vuln, secret, config
+  scanners::Selection sel;  // the default: vuln
   if (!opts.scanners.empty()) {
     DAGDA_ASSIGN_OR_RETURN(sel, scanners::parse_selection(opts.scanners));
   }

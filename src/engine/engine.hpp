@@ -53,7 +53,7 @@ struct SbomOptions {
 
 struct ScanOptions {
   // The scanners to run (--scanners): "vuln,secret,config,malware", any subset; empty: the
-  // default, vuln,secret,config (docs/scanners.md).
+  // default, vuln only (docs/scanners.md).
   std::string scanners;
   std::string secret_config;  // custom secret rules and allow-lists (YAML); empty: none
   InventoryOptions inventory;

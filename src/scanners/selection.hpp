@@ -9,8 +9,11 @@
 
 namespace dagda::scanners {
 
+// The default is vulnerabilities only, for now: secret and config scanning bypass the
+// per-layer cache (their results are not cached yet), so as a default they would turn every
+// warm scan into a cold walk of all layers (docs/scanners.md).
 struct Selection {
-  bool vuln = true, secret = true, config = true, malware = false;
+  bool vuln = true, secret = false, config = false, malware = false;
 };
 
 // "vuln,secret,config,malware" in any order and subset; an unknown or empty name is an error.

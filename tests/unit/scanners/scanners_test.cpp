@@ -266,7 +266,7 @@ TEST(Selection, Parse) {
   EXPECT_EQ(selection_names(*s), (std::vector<std::string>{"vuln", "secret"}));
   EXPECT_FALSE(parse_selection("vuln,,secret").ok());
   EXPECT_FALSE(parse_selection("virus").ok());
-  EXPECT_EQ(selection_names(Selection{}), (std::vector<std::string>{"vuln", "secret", "config"}));
+  EXPECT_EQ(selection_names(Selection{}), (std::vector<std::string>{"vuln"}));
 }
 
 }  // namespace
