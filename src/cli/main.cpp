@@ -1,4 +1,6 @@
 // dagda: the command-line entry point. All work happens in the libraries.
+#include <malloc.h>
+
 #include <functional>
 #include <new>
 
@@ -45,6 +47,13 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace dagda;
+#ifdef __GLIBC__
+  // glibc raises its mmap threshold after a large block is freed, so later large buffers come
+  // from the heap and stay resident once freed. Fixed thresholds hand them back: peak RSS of
+  // an sbom of the 2 GB image 90 -> 78 MiB (bench/README.md, issue 10).
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  mallopt(M_TRIM_THRESHOLD, 4 << 20);
+#endif
   int code = cli::kExitFailure;
   // No exception ends the program with an abort: whatever a library throws becomes one
   // line on stderr and exit status 1.
