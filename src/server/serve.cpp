@@ -20,11 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-void log_line(const json& j) {
-  std::string line = j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-  (void)!::write(STDERR_FILENO, line.data(), line.size());
-}
-
 // Blocks SIGINT and SIGTERM in every thread; waits for one on its own thread.
 class SignalWaiter {
  public:

@@ -16,14 +16,15 @@
 #include "state/jobs.hpp"
 
 namespace dagda::server {
+
+void log_line(const nlohmann::json& j) {
+  std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  (void)!::write(STDERR_FILENO, line.data(), line.size());
+}
+
 namespace {
 
 using nlohmann::json;
-
-void log_line(const json& j) {
-  std::string line = j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-  (void)!::write(STDERR_FILENO, line.data(), line.size());
-}
 
 // Renews the lease every third of it; cancels the scan when the lease is lost.
 class LeaseKeeper {

@@ -23,6 +23,9 @@ struct WorkerOptions {
   int64_t poll_ms = 500;       // how often an idle worker looks at the queue
 };
 
+// Writes one JSON line on stderr (the access log and the workers' events); never fails.
+void log_line(const nlohmann::json& j);
+
 // Runs jobs until `stop` is set.
 void run_worker(const WorkerOptions& opts, const std::atomic<bool>& stop);
 
