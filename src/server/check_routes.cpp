@@ -30,6 +30,8 @@ Reply queue(const Config& config, const std::string& source, const json& options
   auto store = state_store(config.db);
   if (!store.ok()) return error_reply(store.error());
   json request = {{"source", *checked}, {"options", options}};
+  // A path is read as resolved (symlinks, `..`), and the history also knows it by the name asked for.
+  if (*checked != source) request["name"] = source;
   auto id = state::Jobs((*store)->db()).enqueue("check", request.dump());
   if (!id.ok()) return error_reply(id.error());
   Reply r = json_reply(202, {{"id", *id}, {"state", "queued"}, {"report_id", nullptr}, {"error", nullptr},

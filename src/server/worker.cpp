@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -111,6 +112,14 @@ void run_one(const WorkerOptions& opts, state::Store& store, const state::Job& j
   auto record = history_record(*result, req["source"].get<std::string>(), req.value("options", json::object()).dump(),
                                "server");
   if (!record.ok()) return fail(record.error(), false);
+  if (req.contains("name") && req["name"].is_string()) {
+    std::string asked = req["name"].get<std::string>();
+    auto& names = record->names;
+    if (asked != record->image && std::find(names.begin(), names.end(), asked) == names.end()) {
+      names.insert(names.begin(), std::move(asked));
+      if (names.size() >= state::kMaxNames) names.pop_back();
+    }
+  }
   record->job_id = job.id;
   record->duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
