@@ -55,6 +55,17 @@ Status write_all(int fd, std::string_view bytes) {
   return ok_status();
 }
 
+// An unnamed file in `dir` (created if missing), open for reading and writing. O_TMPFILE: the
+// file has no name, so nothing is left behind even on a crash.
+Result<int> open_unnamed_file(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return Error(ErrorCode::io, fmt::format("cannot create a temporary file in {}: {}", dir, std::strerror(errno)));
+  return fd;
+}
+
 // Drops the whole pages inside [begin, end) of a private, never written file mapping: they
 // come back from the file if touched again.
 void drop_pages(const char* begin, const char* end) {
@@ -111,12 +122,7 @@ Status SpillFile::append(std::string_view bytes) {
 Status SpillFile::flush() {
   if (buffer_.empty()) return ok_status();
   if (fd_ < 0) {
-    std::error_code ec;
-    std::filesystem::create_directories(spill_dir_, ec);
-    fd_ = ::open(spill_dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd_ < 0)
-      return Error(ErrorCode::io, fmt::format("cannot create a temporary file in {}: {}", spill_dir_,
-                                              std::strerror(errno)));
+    DAGDA_ASSIGN_OR_RETURN(fd_, open_unnamed_file(spill_dir_));
   }
   DAGDA_TRY(write_all(fd_, buffer_));
   written_ += buffer_.size();
@@ -164,13 +170,7 @@ Status BlobWriter::append(std::string_view bytes) {
     return ok_status();
   }
   if (fd_ < 0) {
-    std::error_code ec;
-    std::filesystem::create_directories(spill_dir_, ec);
-    // O_TMPFILE: the file has no name, so nothing is left behind even on a crash.
-    fd_ = ::open(spill_dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd_ < 0)
-      return Error(ErrorCode::io, fmt::format("cannot create a temporary file in {}: {}", spill_dir_,
-                                              std::strerror(errno)));
+    DAGDA_ASSIGN_OR_RETURN(fd_, open_unnamed_file(spill_dir_));
     DAGDA_TRY(write_all(fd_, mem_));
     file_size_ = mem_.size();
     std::string().swap(mem_);
