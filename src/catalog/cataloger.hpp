@@ -32,6 +32,10 @@ struct CatalogContext {
   // (CatalogOutput::dropped_*) instead of holding it. The driver enforces them too.
   size_t max_packages = SIZE_MAX;
   size_t max_files = SIZE_MAX;
+  // Only each package's identity (ecosystem, name, arch, version) is wanted: layer attribution
+  // re-reads the databases as they stood after earlier layers and compares identities, so a
+  // cataloger may skip what costs more than that (owned files, licenses).
+  bool identity_only = false;
 };
 
 struct CatalogOutput {

@@ -361,6 +361,7 @@ Result<CatalogOutput> dpkg_catalog(const CatalogContext& ctx) {
   }
 
   for (auto& p : out.packages) {
+    if (ctx.identity_only) continue;
     attach_files(ctx, p, out.partial, ceilings);
     attach_deb_copyright(ctx, p);
   }

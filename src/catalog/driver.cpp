@@ -264,6 +264,7 @@ void attribute_layers(const std::vector<LayerIndex>& layers, const CatalogerInfo
       Diagnostics scratch;
       CatalogContext ctx{fs, os, scratch};
       ctx.max_packages = max_packages;
+      ctx.identity_only = true;
       auto out = c.catalog(ctx);
       if (out.ok()) {
         seen.reserve(out->packages.size());

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstring>
 #include <archive.h>
 #include <archive_entry.h>
 #include <fmt/format.h>
@@ -36,38 +37,52 @@ la_ssize_t read_cb(struct archive* a, void* p, const void** out) {
   return static_cast<la_ssize_t>(*got);
 }
 
-// Looks for the probe's markers in a file that arrives in pieces, holding only the last
-// bytes of the previous piece (a marker may straddle two).
+// Looks for the probe's markers in a file that arrives in pieces. Each piece is searched where
+// it lies (memmem, no copy); only the last bytes of the previous piece are held, for a marker
+// that straddles two pieces.
 class MarkerScan {
  public:
   explicit MarkerScan(const std::vector<ProbeMarker>& markers) : markers_(markers) {
     for (const ProbeMarker& m : markers_) longest_ = std::max(longest_, m.bytes.size());
   }
   void feed(std::string_view piece) {
-    if (found_ || longest_ == 0) return;
-    window_.append(piece);
-    for (const ProbeMarker& m : markers_) {
-      for (size_t pos = 0;;) {
-        size_t i = window_.find(m.bytes, pos);
-        if (i == std::string::npos) break;
-        if ((base_ + i) % std::max(1u, m.align) == 0) {
-          found_ = true;
-          return;
-        }
-        pos = i + 1;
-      }
+    if (found_ || longest_ == 0 || piece.empty()) return;
+    const size_t keep = longest_ - 1;
+    if (!tail_.empty()) {
+      std::string seam = tail_;
+      seam.append(piece.substr(0, keep));
+      if (search(seam, offset_ - tail_.size())) return;
     }
-    size_t keep = std::min(window_.size(), longest_ - 1);
-    base_ += window_.size() - keep;
-    window_.erase(0, window_.size() - keep);
+    if (search(piece, offset_)) return;
+    offset_ += piece.size();
+    if (piece.size() >= keep) {
+      tail_.assign(piece.substr(piece.size() - keep));
+    } else {
+      tail_.append(piece);
+      if (tail_.size() > keep) tail_.erase(0, tail_.size() - keep);
+    }
   }
   bool found() const { return found_; }
 
  private:
+  // Sets found_ when a marker starts in `hay` at an offset (`at` + index) its alignment allows.
+  bool search(std::string_view hay, uint64_t at) {
+    for (const ProbeMarker& m : markers_) {
+      for (size_t from = 0; from + m.bytes.size() <= hay.size();) {
+        const void* hit = ::memmem(hay.data() + from, hay.size() - from, m.bytes.data(), m.bytes.size());
+        if (!hit) break;
+        const size_t i = static_cast<size_t>(static_cast<const char*>(hit) - hay.data());
+        if ((at + i) % std::max(1u, m.align) == 0) return found_ = true;
+        from = i + 1;
+      }
+    }
+    return false;
+  }
+
   const std::vector<ProbeMarker>& markers_;
   size_t longest_ = 0;
-  std::string window_;
-  uint64_t base_ = 0;  // offset in the file of window_[0]
+  std::string tail_;     // the last longest_ - 1 bytes seen
+  uint64_t offset_ = 0;  // offset in the file of the next piece
   bool found_ = false;
 };
 
@@ -104,6 +119,7 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
 
   struct archive_entry* e = nullptr;
   std::string data_buf(1 << 16, '\0');
+  std::string probe_buf;  // the marker probe's buffer, reused for each probed file
   // Captured files that go to the layer's spill file: their entry, offset and length there.
   SpillFile spill(opts.spill_dir);
   struct Spilled {
@@ -218,7 +234,10 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
                         probe_wanted(opts, (archive_entry_perm(e) & 0111) != 0);
     if (probed && !opts.probe_markers.empty()) {
       // The content probe by markers: the head decides whether to read on, the markers whether to keep.
-      BlobWriter w(opts.spill_dir, opts.memory_per_file);
+      // Most probed files are not kept: their bytes go to a buffer reused from file to file (no
+      // fresh pages to fault in and zero for each), and to a spill file only past memory_per_file.
+      probe_buf.clear();
+      std::optional<BlobWriter> spilled_probe;
       MarkerScan scan(opts.probe_markers);
       std::string head;
       uint64_t total = 0;
@@ -242,10 +261,23 @@ Result<LayerIndex> walk_tar_layer(ByteStream& in, const LayerInfo& info, const W
           }
         }
         scan.feed(chunk);
-        DAGDA_TRY(w.append(chunk));
+        if (!spilled_probe && probe_buf.size() + chunk.size() <= opts.memory_per_file) {
+          probe_buf.append(chunk);
+        } else {
+          if (!spilled_probe) {
+            spilled_probe.emplace(opts.spill_dir, 0);
+            DAGDA_TRY(spilled_probe->append(probe_buf));
+            probe_buf.clear();
+          }
+          DAGDA_TRY(spilled_probe->append(chunk));
+        }
       }
       if (keep && head.size() == opts.probe_head_bytes && scan.found()) {
-        DAGDA_ASSIGN_OR_RETURN(entry.content, w.finish());
+        if (spilled_probe) {
+          DAGDA_ASSIGN_OR_RETURN(entry.content, spilled_probe->finish());
+        } else {
+          entry.content = Blob::from_string(std::string(probe_buf));
+        }
       }
     } else if (probed) {
       // The content probe: the first bytes decide whether the rest is worth reading.
