@@ -6,6 +6,8 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <future>
+#include <unordered_set>
 #include <chrono>
 #include <condition_variable>
 #include <thread>
@@ -244,16 +246,14 @@ std::vector<int> relevant_layers(const std::vector<LayerIndex>& layers, const Ca
   return out;
 }
 
-// Attributes each package to the first layer from which on it was present at
-// its final version, by re-reading the databases as they stood after each
-// layer that touched them. One snapshot's packages are held at a time, and only
+// Attributes each package (by its package_hash) to the first layer from which on it was
+// present at its final version, by re-reading the databases as they stood after each layer that
+// touched them: -1 where no snapshot had it. One snapshot's packages are held at a time, and only
 // as long as it takes to hash them.
-void attribute_layers(const std::vector<LayerIndex>& layers, const CatalogerInfo& c, const OsInfo* os,
-                      std::vector<Package>& packages, size_t max_packages) {
+std::vector<int> attribute_layers(const std::vector<LayerIndex>& layers, const CatalogerInfo& c, const OsInfo* os,
+                                  const std::vector<uint64_t>& keys, size_t max_packages) {
   std::vector<int> relevant = relevant_layers(layers, c);
-  const size_t n = packages.size();
-  std::vector<uint64_t> keys(n);
-  for (size_t i = 0; i < n; ++i) keys[i] = package_hash(packages[i]);
+  const size_t n = keys.size();
   std::vector<int> since(n, -1);
   std::vector<char> open(n, 1);
   // Walk backwards: a package keeps moving earlier while each older state still has it at this version.
@@ -284,12 +284,15 @@ void attribute_layers(const std::vector<LayerIndex>& layers, const CatalogerInfo
     }
     if (!any_open) break;
   }
-  for (size_t i = 0; i < n; ++i) {
-    // Never seen in a snapshot (for example, the database was captured only by a hard link): the
-    // caller falls back to the layer that wrote the database file.
-    if (since[i] >= 0) packages[i].layer_index = since[i];
-  }
+  return since;
 }
+
+// Paths relative to the image root, looked up by string_view.
+struct PathHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using PathSet = std::unordered_set<std::string, PathHash, std::equal_to<>>;
 
 // The file an OS package would own for an application package: the package's own file (the
 // METADATA of a dist-info, the outermost archive of a nested jar).
@@ -300,17 +303,9 @@ std::string_view owned_path(const Package& p) {
 }
 
 // Application packages whose file an OS package lists were installed by that OS package
-// (Debian's python3-* or lib*-java): they are reported once, as the OS package.
-void drop_os_owned(std::vector<Package>& packages) {
-  std::set<std::string, std::less<>> owned;
-  for (const Package& p : packages) {
-    if (!is_os_ecosystem(p.ecosystem)) continue;
-    for (const std::string& f : p.files) {
-      std::string_view v = f;
-      while (v.starts_with('/')) v.remove_prefix(1);
-      owned.emplace(v);
-    }
-  }
+// (Debian's python3-* or lib*-java): they are reported once, as the OS package. `owned` holds
+// the files of every OS package.
+void drop_os_owned(std::vector<Package>& packages, const PathSet& owned) {
   if (owned.empty()) return;
   std::erase_if(packages, [&](const Package& p) { return !is_os_ecosystem(p.ecosystem) && owned.contains(owned_path(p)); });
 }
@@ -374,12 +369,26 @@ void catalog_image(const LayerFs& fs, const std::vector<LayerIndex>& layers, con
 
   // Files the OS packages own: application catalogers need not read them (drop_os_owned
   // would drop what they found there anyway).
-  std::set<std::string, std::less<>> owned;
+  PathSet owned;
   auto is_owned = [&owned](std::string_view path) {
     while (path.starts_with('/')) path.remove_prefix(1);
     return owned.contains(path);
   };
   size_t dropped_packages = 0, dropped_files = 0, files = 0;
+  // A package's layer: the one attribution found, else the one that wrote its file.
+  auto place = [&](Package& p) {
+    if (p.layer_index < 0) p.layer_index = fs.origin(p.path);
+    if (p.layer_index >= 0 && static_cast<size_t>(p.layer_index) < inv.source.layers.size()) {
+      const LayerInfo& li = inv.source.layers[static_cast<size_t>(p.layer_index)];
+      p.layer = !li.diff_id.empty() ? li.diff_id : li.digest;
+      p.created_by = li.created_by;
+    }
+  };
+  struct Attribution {
+    size_t first, count;  // the cataloger's packages in inv.packages
+    std::future<std::vector<int>> since;
+  };
+  std::vector<Attribution> attributions;
   for (const CatalogerInfo& c : cats) {
     CatalogContext ctx{fs, os, diag, opts.retirejs_repository};
     if (c.application && !opts.include_os_owned && !owned.empty()) ctx.os_owned = is_owned;
@@ -416,17 +425,22 @@ void catalog_image(const LayerFs& fs, const std::vector<LayerIndex>& layers, con
         }
     if (c.application) {
       // One file per package: its layer is the layer that wrote the file (below).
+      for (Package& p : found) place(p);
     } else if (layers.size() > 1) {
-      attribute_layers(layers, c, os, found, limits.max_packages);
+      // Attribution re-reads earlier snapshots of the database: it runs beside the catalogers
+      // that follow, and its packages are placed once it is done (below).
+      std::vector<uint64_t> keys;
+      keys.reserve(found.size());
+      for (const Package& p : found) keys.push_back(package_hash(p));
+      attributions.push_back(Attribution{
+          inv.packages.size(), found.size(),
+          std::async(std::launch::async, [&layers, c, os, keys = std::move(keys), max = limits.max_packages] {
+            return attribute_layers(layers, c, os, keys, max);
+          })});
     } else {
-      for (Package& p : found) p.layer_index = 0;
-    }
-    for (Package& p : found) {
-      if (p.layer_index < 0) p.layer_index = fs.origin(p.path);
-      if (p.layer_index >= 0 && static_cast<size_t>(p.layer_index) < inv.source.layers.size()) {
-        const LayerInfo& li = inv.source.layers[static_cast<size_t>(p.layer_index)];
-        p.layer = !li.diff_id.empty() ? li.diff_id : li.digest;
-        p.created_by = li.created_by;
+      for (Package& p : found) {
+        p.layer_index = 0;
+        place(p);
       }
     }
     if (inv.packages.empty()) {
@@ -436,7 +450,15 @@ void catalog_image(const LayerFs& fs, const std::vector<LayerIndex>& layers, con
       std::move(found.begin(), found.end(), std::back_inserter(inv.packages));
     }
   }
-  if (!opts.include_os_owned) drop_os_owned(inv.packages);
+  for (Attribution& a : attributions) {
+    std::vector<int> since = a.since.get();
+    for (size_t i = 0; i < a.count; ++i) {
+      Package& p = inv.packages[a.first + i];
+      if (since[i] >= 0) p.layer_index = since[i];
+      place(p);
+    }
+  }
+  if (!opts.include_os_owned) drop_os_owned(inv.packages, owned);
   if (lockfiles) {
     add_lockfile_packages(layers, fs, diag, inv);
     merge_lockfile_and_installed(inv.packages);
