@@ -3,6 +3,8 @@
 // alerts as Falco does and stores them in the state store.
 // dagda monitor ingest FILE|-: stores alerts Falco wrote (json_output, http_output).
 // dagda monitor events [--container ID] [--since T] [--json]: the stored alerts.
+// dagda monitor start|stop CONTAINER [--server URL] [--token T]: a monitor window
+// recorded by a running `dagda serve`; stop prints counts by priority and the alerts.
 #include <signal.h>
 #include <unistd.h>
 
@@ -19,6 +21,8 @@
 #include "cli/output.hpp"
 #include "monitor/falco_alerts.hpp"
 #include "monitor/monitor.hpp"
+#include "net/engine.hpp"
+#include "net/http.hpp"
 #include "rules/engine.hpp"
 #include "state/events.hpp"
 
@@ -35,21 +39,6 @@ struct RunArgs {
   bool no_vulns = false;
   bool no_store = false;
 };
-
-state::StoredAlert to_stored(const rules::Alert& a, const nlohmann::json& j) {
-  state::StoredAlert s;
-  s.time_ns = a.time_ns;
-  s.rule = a.rule;
-  s.priority = std::string(rules::priority_name(a.priority));
-  s.source = a.source;
-  s.hostname = a.hostname;
-  if (auto c = a.output_fields.find("container.id"); c != a.output_fields.end() && c->is_string())
-    s.container_id = c->get<std::string>();
-  s.origin = "dagda";
-  s.output = a.output;
-  s.json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return s;
-}
 
 int run_monitor(const RunArgs& args, const GlobalOptions& g) {
   std::vector<rules::RuleFile> files;
@@ -90,7 +79,7 @@ int run_monitor(const RunArgs& args, const GlobalOptions& g) {
   opts.on_alert = [&](const rules::Alert& a) {
     nlohmann::json j = a.to_json();
     if (store && !store_failed) {
-      if (auto st = store->add({to_stored(a, j)}); !st.ok()) {
+      if (auto st = store->add({monitor::stored_alert(a)}); !st.ok()) {
         store_failed = true;
         print_stderr_line("warning: alerts are no longer stored: " + st.error().message());
       }
@@ -183,13 +172,7 @@ int run_events(const EventsArgs& args, const GlobalOptions& g) {
   std::string out;
   if (args.json) {
     nlohmann::json j = {{"schema", "dagda.monitor-events/v1"}, {"count", alerts.size()}, {"alerts", nlohmann::json::array()}};
-    for (const auto& a : alerts) {
-      auto body = nlohmann::json::parse(a.json, nullptr, false);
-      j["alerts"].push_back({{"id", a.id},
-                             {"origin", a.origin},
-                             {"container_id", a.container_id},
-                             {"alert", body.is_discarded() ? nlohmann::json(a.json) : body}});
-    }
+    for (const auto& a : alerts) j["alerts"].push_back(monitor::stored_alert_json(a));
     out = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else {
     for (const auto& a : alerts)
@@ -197,6 +180,73 @@ int run_events(const EventsArgs& args, const GlobalOptions& g) {
                          a.container_id.empty() ? "host" : a.container_id, a.origin, terminal_safe(a.output));
     if (alerts.empty() && !g.quiet) print_stderr_line("no alerts stored");
   }
+  return write_report("", out);
+}
+
+struct WindowArgs {
+  std::string container, server, token;
+  bool json = false;
+};
+
+// POST /v1/monitor/containers/<id>/start|stop on the server the user names.
+Result<nlohmann::json> window_call(const WindowArgs& args, std::string_view action) {
+  std::string server = args.server;
+  if (server.empty())
+    if (const char* v = std::getenv("DAGDA_SERVER")) server = v;
+  std::string token = args.token;
+  if (token.empty())
+    if (const char* v = std::getenv("DAGDA_TOKEN")) token = v;
+  if (server.empty())
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("monitor {} needs a running `dagda serve`: give --server URL or set DAGDA_SERVER", action));
+  while (server.ends_with('/')) server.pop_back();
+  net::Request req;
+  req.method = "POST";
+  req.url = fmt::format("{}/v1/monitor/containers/{}/{}", server, net::engine_path_escape(args.container, false), action);
+  req.headers.push_back("Content-Length: 0");
+  if (!token.empty()) req.headers.push_back("Authorization: Bearer " + token);
+  net::Connection conn;
+  conn.connect_timeout_s = 10;
+  conn.stall_timeout_s = 120;
+  auto resp = net::perform(conn, req, 64u << 20);
+  if (!resp.ok()) return resp.error().wrap(fmt::format("no dagda serve answers at {}", server));
+  auto body = nlohmann::json::parse(resp->body, nullptr, false);
+  if (resp->status / 100 != 2) {
+    std::string why = body.is_object() && body.contains("error") && body["error"].is_object()
+                          ? body["error"].value("message", "") + " (" + body["error"].value("code", "") + ")"
+                          : terminal_safe(resp->body.substr(0, 300));
+    if (resp->status == 401) why += "; give a token with --token or DAGDA_TOKEN";
+    return Error(resp->status == 404 ? ErrorCode::not_found : ErrorCode::io,
+                 fmt::format("the server at {} answered {}: {}", server, resp->status, why));
+  }
+  if (body.is_discarded() || !body.is_object())
+    return Error(ErrorCode::corrupt, fmt::format("the server at {} answered {} without a JSON object", server, resp->status));
+  return body;
+}
+
+int run_window(const WindowArgs& args, std::string_view action, const GlobalOptions& g) {
+  auto body = window_call(args, action);
+  if (!body.ok()) return report_error(body.error());
+  const nlohmann::json& j = *body;
+  if (args.json) return write_report("", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  std::string name = j.contains("container") ? j["container"].value("name", "") : "";
+  std::string id = j.contains("container") ? j["container"].value("id", "") : "";
+  if (action == "start") {
+    if (!g.quiet)
+      print_stderr_line(fmt::format("monitoring {} ({}) since {}", terminal_safe(name), id, j.value("started", "")));
+    return kExitOk;
+  }
+  std::string out = fmt::format("{} ({}): {} alerts from {} to {}\n", terminal_safe(name), id, j.value("count", 0),
+                                j.value("started", ""), j.value("stopped", ""));
+  if (j.contains("counts") && j["counts"].is_object())
+    for (const auto& [priority, n] : j["counts"].items()) out += fmt::format("  {:<14} {}\n", priority, n.dump());
+  if (j.contains("alerts") && j["alerts"].is_array())
+    for (const auto& e : j["alerts"]) {
+      const nlohmann::json& a = e.contains("alert") ? e["alert"] : e;
+      if (!a.is_object()) continue;
+      out += fmt::format("{} {} {}\n  {}\n", a.value("time", ""), a.value("priority", ""), a.value("rule", ""),
+                         terminal_safe(a.value("output", "")));
+    }
   return write_report("", out);
 }
 
@@ -233,6 +283,19 @@ void add_monitor(CLI::App& app, Cli& cli) {
   events->add_option("--since", ev->since, "Only alerts since T: RFC 3339, a date, unix seconds, or 30s/15m/2h/7d ago");
   events->add_flag("--json", ev->json, "Print JSON (dagda.monitor-events/v1)");
   events->callback([ev, &cli] { cli.exit_code = run_events(*ev, cli.global); });
+
+  for (std::string_view action : {"start", "stop"}) {
+    auto w = std::make_shared<WindowArgs>();
+    CLI::App* sub = cmd->add_subcommand(
+        std::string(action), action == "start"
+                                 ? "Open a monitor window on a running container, recorded by a running `dagda serve`"
+                                 : "Close a container's monitor window: counts by priority and the alerts");
+    sub->add_option("container", w->container, "Container id, id prefix or name")->required();
+    sub->add_option("--server", w->server, "The dagda serve URL (default: $DAGDA_SERVER)");
+    sub->add_option("--token", w->token, "API token of scope scan or admin (default: $DAGDA_TOKEN)");
+    if (action == "stop") sub->add_flag("--json", w->json, "Print the server's JSON answer");
+    sub->callback([w, action, &cli] { cli.exit_code = run_window(*w, action, cli.global); });
+  }
 }
 
 }  // namespace dagda::cli

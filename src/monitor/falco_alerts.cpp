@@ -192,4 +192,12 @@ FalcoParse parse_falco_alerts(std::string_view text, const std::string& name) {
   return out;
 }
 
+nlohmann::json stored_alert_json(const state::StoredAlert& a) {
+  auto body = nlohmann::json::parse(a.json, nullptr, false);
+  return {{"id", a.id},
+          {"origin", a.origin},
+          {"container_id", a.container_id},
+          {"alert", body.is_discarded() ? nlohmann::json(a.json) : body}};
+}
+
 }  // namespace dagda::monitor

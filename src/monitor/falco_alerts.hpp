@@ -32,6 +32,8 @@ std::optional<uint64_t> parse_rfc3339_ns(std::string_view s);
 // --since: RFC 3339, a date (2024-05-07), unix seconds, or a duration back from `now_ns` (30s, 15m, 2h, 7d).
 std::optional<uint64_t> parse_since(std::string_view s, uint64_t now_ns);
 
+// A stored alert as `monitor events --json` and /v1/monitor/* print it: {id, origin, container_id, alert}.
+nlohmann::json stored_alert_json(const state::StoredAlert& a);
 // Docker's 12-character short id of a container id ("host" and other names unchanged).
 std::string short_container_id(std::string_view id);
 

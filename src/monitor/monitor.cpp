@@ -435,4 +435,19 @@ Result<MonitorStats> run_monitor(const MonitorOptions& opts) {
   return m.run();
 }
 
+state::StoredAlert stored_alert(const rules::Alert& a) {
+  state::StoredAlert s;
+  s.time_ns = a.time_ns;
+  s.rule = a.rule;
+  s.priority = std::string(rules::priority_name(a.priority));
+  s.source = a.source;
+  s.hostname = a.hostname;
+  if (auto c = a.output_fields.find("container.id"); c != a.output_fields.end() && c->is_string())
+    s.container_id = c->get<std::string>();
+  s.origin = "dagda";
+  s.output = a.output;
+  s.json = a.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return s;
+}
+
 }  // namespace dagda::monitor

@@ -12,6 +12,7 @@
 
 #include "common/result.hpp"
 #include "rules/engine.hpp"
+#include "state/events.hpp"
 
 namespace dagda::monitor {
 
@@ -34,5 +35,8 @@ struct MonitorStats {
 
 // Runs until *stop turns true; fails when no sensor can be attached.
 Result<MonitorStats> run_monitor(const MonitorOptions& opts);
+
+// An alert as the state store keeps it (origin "dagda"; its JSON in Falco's output shape).
+state::StoredAlert stored_alert(const rules::Alert& a);
 
 }  // namespace dagda::monitor

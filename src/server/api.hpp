@@ -19,8 +19,11 @@
 
 namespace dagda::server {
 
+class MonitorService;
+
 struct Config {
   std::string db;                      // SQLite path or postgresql:// URL
+  MonitorService* monitor = nullptr;   // monitor windows (serve --no-monitor: none)
   std::vector<std::string> allow_paths;  // canonical folders whose files a check may read
   std::string cache_dir;
 };

@@ -35,5 +35,10 @@ Reply fp_delete(const Config&, const Call&);
 Reply docker_images(const Config&, const Call&);
 Reply docker_containers(const Config&, const Call&);
 Reply docker_events(const Config&, const Call&);
+// monitor_routes.cpp
+Reply monitor_start(const Config&, const Call&);
+Reply monitor_stop(const Config&, const Call&);
+Reply monitor_events(const Config&, const Call&);
+Reply monitor_falco(const Config&, const Call&);
 
 }  // namespace dagda::server

@@ -70,6 +70,19 @@ const std::vector<Route>& table() {
       {"GET", "/v1/docker/containers", "read", "The containers of that engine", docker_containers},
       {"GET", "/v1/docker/events", "read", "That engine's events in a time window", docker_events, 200,
        {{"since", "unix seconds (default: an hour ago)"}, {"until", "unix seconds (default: now)"}}},
+      {"POST", "/v1/monitor/containers/{id}/start", "scan",
+       "Open a monitor window on a running container (id, id prefix or name): the server's sensor records its "
+       "alerts from now on",
+       monitor_start, 201},
+      {"POST", "/v1/monitor/containers/{id}/stop", "scan",
+       "Close the container's monitor window: its alerts, with counts by priority", monitor_stop},
+      {"GET", "/v1/monitor/events", "read", "Stored runtime alerts (Dagda's sensor and ingested Falco), oldest first",
+       monitor_events, 200,
+       {{"container", "a container id or id prefix"},
+        {"since", "RFC 3339 time, date, unix seconds or a duration back from now (30s, 15m, 2h, 7d)"},
+        {"limit", "alerts at most (default 100000)"}}},
+      {"POST", "/v1/monitor/falco", "scan", "Store alerts a Falco wrote (its http_output or json_output lines)",
+       monitor_falco, 201, {}, "one Falco JSON alert, an array of them, or JSON lines"},
   };
   return t;
 }

@@ -1,4 +1,5 @@
 #include "server/serve.hpp"
+#include "server/monitor_service.hpp"
 
 #include <httplib.h>
 #include <signal.h>
@@ -110,6 +111,8 @@ Reply handle(const Config& config, Call& call, const std::string& authorization)
 Status serve(const ServeOptions& opts) {
   Config config;
   config.db = opts.db;
+  MonitorService monitor(opts.db);  // its sensor starts with the first monitor window
+  config.monitor = &monitor;
   for (auto& dir : opts.allow_paths) {
     std::error_code ec;
     auto real = std::filesystem::canonical(dir, ec);
@@ -228,6 +231,7 @@ Status serve(const ServeOptions& opts) {
   }
   waiter.join();
   for (auto& t : workers) t.join();
+  monitor.shutdown();
   log_line({{"event", "stopped"}});
   if (!listened && !stop.load()) return Error(ErrorCode::io, "the server stopped listening");
   return Ok{};

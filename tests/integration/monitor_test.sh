@@ -8,7 +8,8 @@
 # with its priority, the container's 12-character id and its fields; the quiet
 # container must produce nothing. The alerts are then in the state store
 # (`monitor events`), Falco's real JSON alerts are ingested beside them, and a flood
-# of opens ends with every event either delivered or counted as dropped. The fallback
+# of opens ends with every event either delivered or counted as dropped. Monitor windows
+# (`monitor start`/`stop` through `dagda serve`) record what happens between them. The fallback
 # sensor (no eBPF) sees the shell.
 # Needs root and podman (CI runs as root). Labelled heavy.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -28,8 +29,10 @@ BUSY=$TAG-busy
 QUIET=$TAG-quiet
 SVC=""
 MON=""
+SRV=""
 stop_all() {
   [[ -n $MON ]] && kill "$MON" 2>/dev/null || true
+  [[ -n $SRV ]] && kill -9 "$SRV" 2>/dev/null || true
   podman rm -f -t 0 "$BUSY" "$QUIET" >/dev/null 2>&1 || true
   [[ -n $SVC ]] && kill "$SVC" 2>/dev/null || true
   _cleanup
@@ -141,6 +144,74 @@ run_dagda falco_events --db "$DB" monitor events --container 9656db3bb358 --json
 run_dagda since --db "$DB" monitor events --since 2025-01-01 --json
 n=$(jq '[.alerts[] | select(.origin == "falco")] | length' "$SCRATCH/since.out")
 ((n == 1)) && pass "--since keeps the later Falco alert only" || fail "--since: $n Falco alerts"
+
+# Monitor windows through `dagda serve` (the original's `monitor CONTAINER --start/--stop`): the
+# server runs the sensor from the first start to the last stop; stop answers with the window's
+# alerts, counted by priority. Falco's alerts can be posted to the same server.
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+SDB=$SCRATCH/serve.sqlite
+TOKEN=$("$DAGDA" --db "$SDB" token create monitor --scope scan 2>"$SCRATCH/token.err")
+READ_TOKEN=$("$DAGDA" --db "$SDB" token create reader --scope read 2>>"$SCRATCH/token.err")
+"$DAGDA" --db "$SDB" serve --listen "127.0.0.1:$PORT" 2>"$SCRATCH/serve.log" &
+SRV=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+BASE=http://127.0.0.1:$PORT
+export DAGDA_SERVER=$BASE DAGDA_TOKEN=$TOKEN
+run_dagda wstart monitor start "$BUSY"
+((RC == 0)) && pass "monitor start: a window on the busy container" || { fail "monitor start: exit $RC"; show_err wstart; tail -5 "$SCRATCH/serve.log"; }
+x sh -c 'true'
+x apt-get --version
+x sh -c 'echo dagda > /etc/dagda-window'
+x bash -c 'exec 3<>/dev/udp/192.0.2.10/4444'
+x sh -c 'cp /usr/bin/ls /tmp/dropped2 && chmod +x /tmp/dropped2 && /tmp/dropped2 / >/dev/null'
+sleep 1
+run_dagda wstop monitor stop "$BUSY" --json
+W=$SCRATCH/wstop.out
+((RC == 0)) && pass "monitor stop answers" || { fail "monitor stop: exit $RC"; show_err wstop; }
+# window_has RULE PRIORITY JQ_CONDITION: an alert of the window with that rule, priority and condition.
+window_has() {
+  local n
+  n=$(jq --arg r "$1" --arg p "$2" --arg c "$SHORT" \
+    "[.alerts[].alert | select(.rule == \$r and .priority == \$p and .output_fields[\"container.id\"] == \$c and ($3))] | length" "$W" 2>/dev/null || echo 0)
+  ((n > 0)) && pass "window: $1 ($2)" || fail "window: no $1 ($2) with $3"
+}
+window_has "Shell spawned in container" Notice '.output_fields["proc.name"] == "sh"'
+window_has "Launch package management process in container" Error '.output_fields["proc.cmdline"] | startswith("apt-get")'
+window_has "Write below etc in container" Error '.output_fields["fd.name"] == "/etc/dagda-window"'
+window_has "Unexpected outbound port in container" Notice '.output_fields["fd.sport"] == 4444'
+window_has "Drop and execute new binary in container (drift)" Critical '.output_fields["proc.exepath"] == "/tmp/dropped2" and .output_fields["dagda.drift"] == true'
+# The window holds only what happened inside it: nothing from the first run's files.
+n=$(jq '[.alerts[].alert | select(.output_fields["fd.name"] == "/etc/dagda-written" or .output_fields["proc.exepath"] == "/tmp/dropped")] | length' "$W")
+((n == 0)) && pass "window: nothing from before the window" || fail "window: $n alerts from before it"
+ok=$(jq '(.counts | to_entries | map(.value) | add) == .count and .count == (.alerts | length) and .container.id == "'"$SHORT"'"' "$W")
+[[ $ok == true ]] && pass "window: counts by priority add up to its alerts" || fail "window: counts do not add up: $(jq -c '{count, counts}' "$W")"
+run_dagda wstop_table monitor stop "$BUSY"
+((RC == 1)) && grep -q "not monitored" "$SCRATCH/wstop_table.err" && pass "stop without a window: a clear error" ||
+  { fail "stop without a window: exit $RC"; show_err wstop_table; }
+run_dagda wread monitor start "$BUSY" --token "$READ_TOKEN"
+((RC == 1)) && grep -q "403" "$SCRATCH/wread.err" && grep -q "scope" "$SCRATCH/wread.err" && pass "a read token cannot open a window" ||
+  { fail "read token: exit $RC"; show_err wread; }
+run_dagda wnone monitor start "$BUSY" --server "http://127.0.0.1:1"
+((RC == 1)) && grep -q "no dagda serve answers" "$SCRATCH/wnone.err" && pass "no server: a clear error" ||
+  { fail "no server: exit $RC"; show_err wnone; }
+(unset DAGDA_SERVER; "$DAGDA" monitor start "$BUSY" >"$SCRATCH/wunset.out" 2>"$SCRATCH/wunset.err") && RC=0 || RC=$?
+((RC == 2)) && grep -q "needs a running .dagda serve." "$SCRATCH/wunset.err" && pass "no --server: a usage error saying a server is needed" ||
+  { fail "no --server: exit $RC"; show_err wunset; }
+code=$(curl -s -o "$SCRATCH/falco_post.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+  --data-binary "@$ALERTS_FILE" "$BASE/v1/monitor/falco")
+[[ $code == 201 ]] && pass "POST /v1/monitor/falco stores Falco's alerts" || fail "POST /v1/monitor/falco: $code $(cat "$SCRATCH/falco_post.json")"
+code=$(curl -s -o "$SCRATCH/mon_events.json" -w '%{http_code}' -H "Authorization: Bearer $READ_TOKEN" \
+  "$BASE/v1/monitor/events?container=9656db3bb358")
+[[ $code == 200 && $(jq '.count' "$SCRATCH/mon_events.json") == 3 ]] && pass "GET /v1/monitor/events by container" ||
+  fail "GET /v1/monitor/events: $code $(head -c 300 "$SCRATCH/mon_events.json")"
+code=$(curl -s -o "$SCRATCH/falco_bad.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+  --data-binary '{"rule": 5' "$BASE/v1/monitor/falco")
+[[ $code == 400 && $(jq -r '.error.code' "$SCRATCH/falco_bad.json") == invalid_input ]] && pass "a malformed Falco alert: 400" ||
+  fail "malformed Falco alert: $code"
+kill -TERM "$SRV"
+for _ in $(seq 300); do kill -0 "$SRV" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$SRV" 2>/dev/null && { fail "the server did not stop on SIGTERM"; kill -9 "$SRV"; } || pass "the server stops on SIGTERM"
+unset DAGDA_SERVER DAGDA_TOKEN
 
 # The fallback without eBPF (process connector + /proc): exec and exit only. A shell that
 # lives long enough to be read from /proc is seen, with its container.

@@ -173,6 +173,15 @@ jq -e '.state == "failed" and (.error | length > 0)' "$SCRATCH/jobc.json" >/dev/
 for what in images containers events; do
   api "docker-$what" GET "/v1/docker/$what" "$READ"; error "docker-$what" 502 engine_unavailable
 done
+# Monitor windows need the engine too (none here); alerts a Falco posts are stored and listed
+# (monitor_test.sh opens and closes windows on a real container).
+api mon-start POST "/v1/monitor/containers/abc123/start" "$SCAN"; error mon-start 503 unavailable
+api mon-stop POST "/v1/monitor/containers/abc123/stop" "$SCAN"; error mon-stop 503 unavailable
+api mon-start-read POST "/v1/monitor/containers/abc123/start" "$READ"; error mon-start-read 403 forbidden
+api mon-falco POST /v1/monitor/falco "$SCAN" --data-binary "@$DATA/falco/alerts/elastic-integrations-falco-alerts-subset.jsonl"
+expect mon-falco 201 '.stored > 0'
+api mon-events GET "/v1/monitor/events?container=9656db3bb358" "$READ"; expect mon-events 200 '.count == 3 and .schema == "dagda.monitor-events/v1"'
+api mon-events-bad GET "/v1/monitor/events?since=yesterday-ish" "$READ"; error mon-events-bad 400 invalid_input
 
 # The knowledge base.
 CVE=CVE-2019-10206  # ansible's, in the imported v3.10/main.yaml
