@@ -88,7 +88,7 @@ Result<std::vector<StoredAlert>> EventStore::list(const AlertQuery& q) {
   if (!q.container.empty()) {
     // A full id matches its short form; a shorter one is a prefix.
     std::string c = q.container.size() > 12 ? q.container.substr(0, 12) : q.container;
-    sql += " AND substr(container_id, 1, ?) = ?";
+    sql += " AND substr(container_id, 1, CAST(? AS INTEGER)) = ?";  // PostgreSQL: substr takes an integer
     p.emplace_back(static_cast<int64_t>(c.size()));
     p.emplace_back(c);
   }

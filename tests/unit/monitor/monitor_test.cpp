@@ -3,6 +3,7 @@
 // real alerts) and the alert table of the state store.
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "monitor/containers.hpp"
@@ -10,7 +11,9 @@
 #include "monitor/procfs.hpp"
 #include "monitor/procs.hpp"
 #include "state/events.hpp"
+#include "support/postgres.hpp"
 #include "support/testdata.hpp"
+#include "vulndb/sql.hpp"
 
 namespace dagda::monitor {
 namespace {
@@ -143,9 +146,8 @@ TEST(FalcoAlerts, BadLinesAreNamed) {
   EXPECT_TRUE(parse_falco_alerts(std::string(kMaxAlertLine + 10, 'x'), "long").problems.size() == 1);
 }
 
-TEST(EventStore, StoresQueriesAndDeduplicates) {
-  std::string dir = test::test_scratch("events");
-  std::string db = dir + "/state.sqlite";
+// The alert table on one database URL: stored, deduplicated, queried by container and time.
+void check_event_store(const std::string& db) {
   std::string text = test::slurp(test::testdata("falco/alerts/elastic-integrations-falco-alerts-subset.jsonl"));
   auto parsed = parse_falco_alerts(text, "alerts");
   ASSERT_EQ(parsed.alerts.size(), 6u);
@@ -175,6 +177,23 @@ TEST(EventStore, StoresQueriesAndDeduplicates) {
   for (const auto& a : *later) EXPECT_GE(a.time_ns, parsed.alerts.back().time_ns);
   EXPECT_LT(later->size(), 6u);
   EXPECT_EQ(nlohmann::json::parse((*all)[0].json)["rule"], (*all)[0].rule);
+}
+
+TEST(EventStore, StoresQueriesAndDeduplicates) {
+  std::string dir = test::test_scratch("events");
+  check_event_store(dir + "/state.sqlite");
+}
+
+// The same on PostgreSQL, in a schema of its own (libpq's options=-csearch_path).
+TEST(EventStore, StoresQueriesAndDeduplicatesOnPostgres) {
+  DAGDA_NEED_POSTGRES(url);
+  const std::string schema = fmt::format("t_events_{}", ::getpid());
+  auto admin = vulndb::sql::open_postgres(url);
+  ASSERT_TRUE(admin.ok()) << admin.error().render();
+  ASSERT_TRUE((*admin)->exec(fmt::format("DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}", schema)).ok());
+  std::string db = url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+  check_event_store(db);
+  EXPECT_TRUE((*admin)->exec(fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", schema)).ok());
 }
 
 }  // namespace
