@@ -30,7 +30,7 @@ constexpr std::string_view kSkippedPaths =
 
 std::vector<SecretRule> make_builtin() {
   std::vector<SecretRule> r;
-  r.push_back({"aws-access-key-id", "AWS access key ID", "critical", {"akia", "asia", "abia", "acca"},
+  r.push_back({"aws-access-key-id", "AWS access key ID", "critical", {"AKIA", "ASIA", "ABIA", "ACCA"},
                R"(\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b)"});
   r.push_back({"aws-secret-access-key", "AWS secret access key", "critical",
                {"secret_access_key", "secretaccesskey", "secret-access-key"},
@@ -47,15 +47,15 @@ std::vector<SecretRule> make_builtin() {
                R"(https://hooks\.slack\.com/services/(T[A-Z0-9]{8,}/B[A-Z0-9]{8,}/[A-Za-z0-9]{20,}))"});
   r.push_back({"stripe-secret-key", "Stripe secret key", "critical", {"sk_live_", "rk_live_"},
                R"(\b((?:sk|rk)_live_[A-Za-z0-9]{24,99})\b)", 3.0});
-  r.push_back({"google-api-key", "Google API key", "high", {"aiza"}, R"(\b(AIza[0-9A-Za-z_-]{35})\b)", 3.0});
+  r.push_back({"google-api-key", "Google API key", "high", {"AIza"}, R"(\b(AIza[0-9A-Za-z_-]{35})\b)", 3.0});
   r.push_back({"npm-access-token", "npm access token", "critical", {"npm_"}, R"(\b(npm_[A-Za-z0-9]{36})\b)", 3.0});
-  r.push_back({"pypi-upload-token", "PyPI upload token", "critical", {"pypi-ageichlwas5vcmc"},
+  r.push_back({"pypi-upload-token", "PyPI upload token", "critical", {"pypi-AgEIcHlwaS5vcmc"},
                R"(\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})\b)"});
-  r.push_back({"sendgrid-api-key", "SendGrid API key", "high", {"sg."},
+  r.push_back({"sendgrid-api-key", "SendGrid API key", "high", {"SG."},
                R"(\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b)", 3.0});
-  r.push_back({"private-key", "PEM private key", "high", {"private key-----"},
+  r.push_back({"private-key", "PEM private key", "high", {"PRIVATE KEY-----"},
                R"(-----BEGIN[ A-Z0-9]*PRIVATE KEY-----\s*((?:[A-Za-z0-9-]+:[^\n]*\n\s*)*[A-Za-z0-9+/=\s]{64,}?)-----END)"});
-  r.push_back({"jwt", "JSON Web Token", "medium", {"eyj"},
+  r.push_back({"jwt", "JSON Web Token", "medium", {"eyJ"},
                R"(\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})\b)", 3.0});
   r.push_back({"npmrc-auth", ".npmrc registry credentials", "high", {"_auth", "_password"},
                R"((?m)(?:^|:)(?:_authToken|_auth|_password)\s*=\s*["']?([^\s"'$]{8,}))", 0, R"((^|/)\.npmrc$)",
@@ -68,6 +68,9 @@ std::vector<SecretRule> make_builtin() {
                {"password", "passwd", "secret", "token", "api_key", "apikey", "access_key"},
                R"((?i)\b[a-z0-9_.-]*(?:password|passwd|secret|token|api_?key|access_?key)["']?\s*[:=]\s*["']?([^\s"'<>;,]{8,}))",
                3.0, std::string(kConfigFiles), true});
+  // Keywords are literal parts of every match of their rule's expression: a rule whose expression
+  // minds case finds its keywords in their case (no pass of the rule for "msg." or "Asia/Tokyo").
+  for (SecretRule& rule : r) rule.exact_keywords = !rule.regex.starts_with("(?i)");
   return r;
 }
 
@@ -166,7 +169,6 @@ Result<std::unique_ptr<SecretScanner>> SecretScanner::create(const SecretConfig&
   all.insert(all.end(), config.rules.begin(), config.rules.end());
   RE2::Options set_opts;
   set_opts.set_log_errors(false);
-  set_opts.set_case_sensitive(false);
   set_opts.set_max_mem(64 << 20);
   impl->keywords = std::make_unique<RE2::Set>(set_opts, RE2::UNANCHORED);
   for (SecretRule& r : all) {
@@ -184,6 +186,7 @@ Result<std::unique_ptr<SecretScanner>> SecretScanner::create(const SecretConfig&
     } else {
       std::string alt;
       for (const std::string& k : r.keywords) alt += (alt.empty() ? "" : "|") + RE2::QuoteMeta(k);
+      if (!r.exact_keywords) alt = "(?i:" + alt + ")";
       std::string error;
       if (impl->keywords->Add(alt, &error) < 0)
         return Error(ErrorCode::invalid_input, fmt::format("secret rule {}: bad keyword: {}", r.id, error));

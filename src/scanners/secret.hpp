@@ -22,11 +22,12 @@ struct SecretRule {
   std::string id;
   std::string title;
   std::string severity;               // critical/high/medium/low
-  std::vector<std::string> keywords;  // lower case; the rule runs only where one occurs (any case)
+  std::vector<std::string> keywords;  // the rule runs only where one occurs (any case, unless exact_keywords)
   std::string regex;                  // RE2; capture group 1, when there is one, is the secret
   double min_entropy = 0;             // Shannon bits per character the secret must reach
   std::string path;                   // RE2 a file's path must contain a match of (empty: any file)
   bool placeholders = false;          // drop values that look like placeholders (changeme, ${VAR}, xxxx)
+  bool exact_keywords = false;        // the keywords occur in the case given (built-in rules that mind case)
 };
 
 // The rules Dagda ships.
