@@ -193,6 +193,38 @@ fails vuln-eco 2 "--ecosystem has no meaning" vuln --product musl --ecosystem al
 fails vuln-none 1 "404 not_found" vuln --cve CVE-1999-99999 --json --server "$URL" --token "$READ"
 fails vuln-down 1 "cannot reach the dagda server" vuln --cve "$CVE" --json --server "http://127.0.0.1:$DOWN" --token "$READ"
 
+# A job that never runs (a server without workers, on a database of its own): --timeout bounds the wait.
+QDB=$SCRATCH/queue-only.db
+QTOKEN=$("$DAGDA" --db "$QDB" token create q --scope scan 2>>"$SCRATCH/token.err")
+QPORT=$(free_port)
+"$DAGDA" --db "$QDB" serve --listen "127.0.0.1:$QPORT" --workers 0 --allow-path "$ALPINE_DIR" 2>"$SCRATCH/serve-q.log" &
+at_exit "kill -9 $! 2>/dev/null || true"
+wait_for "dagda serve (no workers)" 30 curl -sf "http://127.0.0.1:$QPORT/healthz"
+START=$SECONDS
+fails remote-scan-timeout 1 "still queued after 2 s \(--timeout\)" scan "$ALPINE" --server "http://127.0.0.1:$QPORT" --token "$QTOKEN" --timeout 2
+((SECONDS - START <= 10)) && pass "--timeout 2 ended the wait in $((SECONDS - START)) s" || fail "--timeout 2 took $((SECONDS - START)) s"
+
+# A broken or hostile server: each answer one clear error line, under a memory bound.
+HPORT=$(free_port)
+python3 "$DAGDA_SOURCE_DIR/tests/integration/hostile_dagda_server.py" "$HPORT" >"$SCRATCH/hostile.out" 2>&1 &
+at_exit "kill $! 2>/dev/null || true"
+wait_for "the hostile server" 10 grep -q ready "$SCRATCH/hostile.out"
+hostile() {  # hostile MODE WANT_RC PATTERN [FORMAT]
+  fails "hostile-$1" "$2" "$3" agent "$ALPINE" --server "http://127.0.0.1:$HPORT" --token x --name "$1" --format "${4:-table}"
+}
+DAGDA_REAL=$DAGDA
+printf '#!/bin/sh\nexec prlimit --as=1073741824 "%s" "$@"\n' "$DAGDA_REAL" >"$SCRATCH/dagda-limited"
+chmod +x "$SCRATCH/dagda-limited"
+DAGDA=$SCRATCH/dagda-limited
+hostile notjson 1 "the server's report: not JSON"
+hostile html500 1 "the server failed: HTTP 500 without a dagda error body"
+hostile badschema 1 "not a dagda.scan/v1 report"
+hostile wrongtypes 1 "'id' is not a string"
+hostile deep 1 "the server's report: not JSON" json
+hostile cut 1 "cannot reach the dagda server.*cut short"
+hostile oddstatus 1 "418 teapot: .x1b"
+DAGDA=$DAGDA_REAL
+
 # TLS: a server with a certificate of our own CA, trusted with --cacert, refused without.
 make_ca "$SCRATCH/tls"
 TPORT=$(free_port)
