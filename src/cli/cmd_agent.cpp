@@ -32,6 +32,8 @@ int run_agent(const AgentArgs& a, const GlobalOptions& g) {
   if (!severities.ok()) return report_error(severities.error());
   auto server = a.remote.open();
   if (!server.ok()) return report_error(server.error());
+  // The server and the token are checked before an image is read, which may take minutes.
+  if (auto seen = server->call("GET", "/v1/history?limit=1", "read"); !seen.ok()) return report_error(seen.error());
 
   engine::SbomOptions opts;
   opts.inventory.source.platform = a.platform;

@@ -32,7 +32,9 @@ class Handler(BaseHTTPRequestHandler):
         if n:
             self.rfile.read(n)
         mode = unquote(urlparse(self.path).path.rstrip("/").split("/")[-1])
-        if mode == "notjson":
+        if mode == "history":  # the agent's first request, checking the server and the token
+            self.send(200, json.dumps({"entries": []}).encode())
+        elif mode == "notjson":
             self.send(201, b"<html>hello</html>", "text/html")
         elif mode == "html500":
             self.send(500, b"<html>Internal Server Error</html>", "text/html")

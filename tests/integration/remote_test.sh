@@ -107,6 +107,7 @@ fails agent-down 1 "cannot reach the dagda server at http://127.0.0.1:$DOWN" age
 fails agent-bad-url 2 "not an http" agent --server "ftp://x" --token "$SCAN" "$ALPINE"
 fails agent-no-server 2 "no server" agent --token "$SCAN" "$ALPINE"
 fails agent-bad-format 2 "unknown format" agent --server "$URL" --token "$SCAN" "$ALPINE" --format spdx
+fails agent-token-first 2 "refused the token" agent --server "$URL" --token dgd_nope "$SCRATCH/no-such.tar"
 fails agent-bad-source 1 "no-such" agent --server "$URL" --token "$SCAN" "$SCRATCH/no-such.tar"
 
 # ---- remote mode: scan, history, fp, vuln give the local answer ----
