@@ -154,6 +154,9 @@ for args in "--id ${IDS[0]}" "--diff ${IDS[1]} ${IDS[0]}" "--diff ${IDS[1]} ${ID
   if [[ $RC == 0 && -s $SCRATCH/hr.out ]] && cmp -s "$SCRATCH/history-local.out" "$SCRATCH/hr.out"; then pass "remote history $args = local"
   else fail "remote history $args (exit $RC)"; diff "$SCRATCH/history-local.out" "$SCRATCH/hr.out" | head -6 || true; fi
 done
+DAGDA_SERVER=http://127.0.0.1:$DOWN DAGDA_TOKEN=$READ run_dagda history-local-override --db "$DB" history --server ''
+[[ $RC == 0 ]] && cmp -s "$SCRATCH/history-local-override.out" <("$DAGDA" --db "$DB" history 2>/dev/null) &&
+  pass "--server '' runs locally despite DAGDA_SERVER" || fail "--server '': exit $RC $(head -2 "$SCRATCH/history-local-override.err")"
 fails remote-history-id-noimage 2 "need the IMAGE" history --id "${IDS[0]}" --server "$URL" --token "$READ"
 fails remote-history-none 1 "404 not_found" history no-such-image --server "$URL" --token "$READ"
 
