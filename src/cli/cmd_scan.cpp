@@ -1,10 +1,14 @@
 // dagda scan SOURCE [--format table|json|sarif|cyclonedx] [-o FILE] [--severity LIST] [--ignore-unfixed]
 //   [--ignorefile FILE] [--vex FILE] [--exit-code N] [--show-suppressed] [--scanners LIST] [--secret-config FILE]
 // dagda fp add|list|remove IMAGE|'*' PACKAGE[:VERSION] [VULN_ID]
+// With --server URL (or DAGDA_SERVER): the check runs on the server (POST /v1/check, then
+// GET /v1/jobs/<id> until it ends) and its report is printed here; fp marks are set there.
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -13,6 +17,7 @@
 #include "cli/progress.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
+#include "cli/remote.hpp"
 #include "common/fs.hpp"
 #include "engine/engine.hpp"
 #include "report/scan_writer.hpp"
@@ -29,9 +34,90 @@ struct ScanArgs {
   bool insecure_registry = false, no_cache = false;
   int exit_code = 0;
   unsigned threads = 0;
+  RemoteFlags remote;
+  unsigned timeout_s = 1800;
 };
 
+// The check on the server: queued, waited for, its report fetched and printed.
+int run_remote_scan(const ScanArgs& args, const GlobalOptions& g) {
+  if (auto st = check_scan_format(args.format); !st.ok()) return report_error(st.error());
+  auto severities = parse_severity_list(args.severity);
+  if (!severities.ok()) return report_error(severities.error());
+  const std::string_view local_files = "it names a file here, and the server reads only its own";
+  const std::string_view local_reading = "the server reads the image with its own settings";
+  for (auto st : {refuse_remote(!args.ignorefile.empty(), "--ignorefile", local_files),
+                  refuse_remote(!args.vex.empty(), "--vex", local_files),
+                  refuse_remote(!args.retirejs.empty(), "--retirejs", local_files),
+                  refuse_remote(!args.secret_config.empty(), "--secret-config", local_files),
+                  refuse_remote(!args.scanners.empty(), "--scanners", "the server runs its default scanners"),
+                  refuse_remote(args.threads != 0, "--threads", local_reading),
+                  refuse_remote(!args.registry_ca.empty(), "--registry-ca", local_reading),
+                  refuse_remote(args.insecure_registry, "--insecure-registry", local_reading),
+                  refuse_remote(args.no_cache, "--no-cache", local_reading),
+                  refuse_remote(!args.cache_max_size.empty(), "--cache-max-size", local_reading)})
+    if (!st.ok()) return report_error(st.error());
+  auto server = args.remote.open();
+  if (!server.ok()) return report_error(server.error());
+
+  nlohmann::json options = nlohmann::json::object();
+  if (!severities->empty()) options["severity"] = *severities;
+  if (args.ignore_unfixed) options["ignore_unfixed"] = true;
+  if (!args.platform.empty()) options["platform"] = args.platform;
+  if (args.lockfiles) options["lockfiles"] = true;
+  if (args.include_os_owned) options["include_os_owned"] = true;
+  if (args.exclude_dev) options["exclude_dev"] = true;
+  nlohmann::json body = {{"source", args.source}, {"options", options}};
+  auto job = server->call_json("POST", "/v1/check", "scan", body.dump());
+  if (!job.ok()) return report_error(job.error());
+  if (!job->contains("id") || !(*job)["id"].is_number_integer())
+    return report_error(Error(ErrorCode::corrupt, "the server's answer to POST /v1/check has no job id"));
+  const int64_t id = (*job)["id"].get<int64_t>();
+
+  // Polled every 0.1 s at first, then less often, up to every 2 s, until --timeout.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(args.timeout_s);
+  auto pause = std::chrono::milliseconds(100);
+  std::string state;
+  for (;;) {
+    auto j = server->call_json("GET", fmt::format("/v1/jobs/{}", id), "read");
+    if (!j.ok()) return report_error(j.error());
+    *job = std::move(*j);
+    state = job->value("state", "");
+    if (state == "done" || state == "failed") break;
+    if (std::chrono::steady_clock::now() + pause > deadline)
+      return report_error(Error(ErrorCode::io, fmt::format("job {} on the server is still {} after {} s (--timeout); "
+                                                           "it goes on there: GET /v1/jobs/{} shows when it ends",
+                                                           id, state.empty() ? "unknown" : state, args.timeout_s, id)));
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 3 / 2, std::chrono::milliseconds(2000));
+  }
+  if (state == "failed") {
+    std::string why = job->contains("error") && (*job)["error"].is_string() ? (*job)["error"].get<std::string>()
+                                                                              : "no reason given";
+    return report_error(Error(ErrorCode::io, fmt::format("the check of {} failed on the server (job {}): {}",
+                                                         args.source, id, why)));
+  }
+  if (!job->contains("report_id") || !(*job)["report_id"].is_number_integer())
+    return report_error(Error(ErrorCode::corrupt, fmt::format("job {} is done but names no report", id)));
+  // The history files the report under the source as the job states it.
+  std::string source = job->contains("source") && (*job)["source"].is_string() ? (*job)["source"].get<std::string>()
+                                                                                : args.source;
+  auto report = server->call("GET",
+                             fmt::format("/v1/history/{}?id={}&format={}", client::segment(source),
+                                         (*job)["report_id"].get<int64_t>(), server_format(args.format)),
+                             "read");
+  if (!report.ok()) return report_error(report.error());
+  RemoteReport r;
+  r.text = std::move(report->body);
+  r.format = args.format;
+  r.output = args.output;
+  r.severities = std::move(*severities);
+  r.show_suppressed = args.show_suppressed;
+  r.exit_code = args.exit_code;
+  return print_remote_report(r, g);
+}
+
 int run_scan(const ScanArgs& args, const GlobalOptions& g) {
+  if (args.remote.remote()) return run_remote_scan(args, g);
   const ScanFormat* format = find_scan_format(args.format);
   if (!format) {
     std::vector<std::string_view> names;
@@ -92,6 +178,7 @@ int run_scan(const ScanArgs& args, const GlobalOptions& g) {
 
 struct FpArgs {
   std::string image, package, vuln;
+  RemoteFlags remote;
 };
 
 Result<state::FpMark> fp_mark(const FpArgs& a) {
@@ -104,6 +191,25 @@ Result<state::FpMark> fp_mark(const FpArgs& a) {
   if (m.image.empty() || m.package.empty())
     return Error(ErrorCode::invalid_input, "give IMAGE (or '*') and PACKAGE[:VERSION]");
   return m;
+}
+
+// PATCH or DELETE /v1/history/<image>/fp/<product>[/<version>]: the server marks a package or
+// one of its versions, never a single vulnerability.
+int remote_fp(const FpArgs& a, const state::FpMark& m, std::string_view method) {
+  if (!m.vuln_id.empty())
+    return report_error(Error(ErrorCode::invalid_input,
+                              "VULN_ID has no meaning with --server: the server marks a package or a version of it"));
+  auto server = a.remote.open();
+  if (!server.ok()) return report_error(server.error());
+  std::string path = fmt::format("/v1/history/{}/fp/{}", client::segment(m.image), client::segment(m.package));
+  if (!m.version.empty()) path += "/" + client::segment(m.version);
+  auto r = server->call(method, path, "scan");
+  if (!r.ok()) {
+    if (method == "DELETE" && r.error().code() == ErrorCode::not_found)
+      return report_error(Error(ErrorCode::not_found, "no such mark: " + r.error().message()));
+    return report_error(r.error());
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -135,11 +241,16 @@ void add_scan(CLI::App& app, Cli& cli) {
   sub->add_option("--retirejs", a->retirejs, "retire.js repository file (default: the one imported into the database)");
   sub->add_option("--threads", a->threads, "Layers read at once (default: one per core)");
   add_source_flags(sub, a->registry_ca, a->insecure_registry, a->no_cache, a->cache_max_size);
+  add_remote_flags(sub, a->remote);
+  sub->add_option("--timeout", a->timeout_s, "With --server: seconds to wait for the check (default 1800)")
+      ->check(CLI::Range(1u, 86400u))
+      ->group("Remote options");
   sub->callback([a, &cli] { cli.exit_code = run_scan(*a, cli.global); });
 
   auto fa = std::make_shared<FpArgs>();
   CLI::App* fp = app.add_subcommand("fp", "Mark false positives: later scans of the image hide them");
   fp->require_subcommand(1);
+  add_remote_flags(fp, fa->remote);
   auto add_args = [&](CLI::App* c, bool need) {
     c->add_option("image", fa->image, "Image as scanned (input, tag or id) or '*' for every image")->required(need);
     c->add_option("package", fa->package, "PACKAGE or PACKAGE:VERSION")->required(need);
@@ -150,6 +261,7 @@ void add_scan(CLI::App& app, Cli& cli) {
   fadd->callback([fa, &cli] {
     auto m = fp_mark(*fa);
     if (!m.ok()) return void(cli.exit_code = report_error(m.error()));
+    if (fa->remote.remote()) return void(cli.exit_code = remote_fp(*fa, *m, "PATCH"));
     auto store = state::Store::open(cli.global.db);
     if (!store.ok()) return void(cli.exit_code = report_error(store.error()));
     auto st = (*store)->add_fp(*m);
@@ -160,6 +272,7 @@ void add_scan(CLI::App& app, Cli& cli) {
   frm->callback([fa, &cli] {
     auto m = fp_mark(*fa);
     if (!m.ok()) return void(cli.exit_code = report_error(m.error()));
+    if (fa->remote.remote()) return void(cli.exit_code = remote_fp(*fa, *m, "DELETE"));
     auto store = state::Store::open(cli.global.db);
     if (!store.ok()) return void(cli.exit_code = report_error(store.error()));
     auto n = (*store)->remove_fp(*m);
@@ -169,6 +282,11 @@ void add_scan(CLI::App& app, Cli& cli) {
   CLI::App* fls = fp->add_subcommand("list", "List marks (of one image, or all)");
   fls->add_option("image", fa->image, "Only this image's marks");
   fls->callback([fa, &cli] {
+    if (fa->remote.remote())
+      return void(cli.exit_code = report_error(Error(
+                      ErrorCode::unsupported,
+                      "fp list has no server route yet; with --server, GET /v1/history/IMAGE/fp/PACKAGE shows the "
+                      "marks of one package")));
     auto store = state::Store::open(cli.global.db, true);
     if (!store.ok()) return void(cli.exit_code = report_error(store.error()));
     auto marks = (*store)->list_fp(fa->image);

@@ -1,4 +1,5 @@
 // dagda vuln --cve ID | --product NAME [--version V] [--ecosystem E] | --exploit N | --bid N | --advisory ID [--json]
+// With --server URL (or DAGDA_SERVER): the server's /v1/vuln/... answer, as JSON.
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/remote.hpp"
 #include "ecosystem/ecosystem.hpp"
 #include "match/matcher.hpp"
 #include "report/text.hpp"
@@ -28,7 +30,32 @@ struct VulnArgs {
   std::string cve, product, version, ecosystem, advisory;
   int64_t exploit = 0, bid = 0;
   bool json = false;
+  RemoteFlags remote;
 };
+
+// GET /v1/vuln/...: the server answers dagda.vuln/v1 JSON of its own shape (docs/server.md).
+int run_remote_vuln(const VulnArgs& a) {
+  if (auto st = refuse_remote(!a.ecosystem.empty(), "--ecosystem",
+                              "the server's products route looks the package up in every namespace");
+      !st.ok())
+    return report_error(st.error());
+  if (!a.json)
+    return report_error(Error(ErrorCode::unsupported,
+                              "with --server, vuln prints the server's JSON answer only: add --json"));
+  auto server = a.remote.open();
+  if (!server.ok()) return report_error(server.error());
+  std::string path;
+  if (!a.cve.empty()) path = "/v1/vuln/cve/" + client::segment(a.cve);
+  else if (!a.advisory.empty()) path = "/v1/vuln/advisory/" + client::segment(a.advisory);
+  else if (!a.product.empty())
+    path = "/v1/vuln/products/" + client::segment(a.product) + (a.version.empty() ? "" : "/" + client::segment(a.version));
+  else if (a.exploit) path = fmt::format("/v1/vuln/exploit/{}", a.exploit);
+  else path = fmt::format("/v1/vuln/bid/{}", a.bid);
+  auto j = server->call_json("GET", path, "read");
+  if (!j.ok()) return report_error(j.error());
+  std::puts(j->dump(2).c_str());
+  return kExitOk;
+}
 
 
 json affected_json(const StoredAffected& s, const Verdict* v) {
@@ -348,6 +375,7 @@ int run_vuln(const VulnArgs& args, const GlobalOptions& g) {
                               "give exactly one of --cve, --product, --exploit, --bid, --advisory"));
   if (!args.version.empty() && args.product.empty())
     return report_error(Error(ErrorCode::invalid_input, "--version needs --product"));
+  if (args.remote.remote()) return run_remote_vuln(args);
   auto store = Store::open(g.db, /*read_only=*/true);
   if (!store.ok()) return report_error(store.error());
   Store& s = **store;
@@ -394,6 +422,7 @@ void add_vuln(CLI::App& app, Cli& cli) {
   sub->add_option("--bid", a->bid, "A BugTraq id");
   sub->add_option("--advisory", a->advisory, "An advisory id: DSA-..., DLA-..., USN-..., RHSA-..., GHSA-..., ...");
   sub->add_flag("--json", a->json, "Print as JSON (dagda.vuln/v1)");
+  add_remote_flags(sub, a->remote);
   sub->callback([a, &cli] { cli.exit_code = run_vuln(*a, cli.global); });
 }
 

@@ -25,6 +25,7 @@ void add_monitor(CLI::App& app, Cli& cli);
 void add_serve(CLI::App& app, Cli& cli);
 void add_token(CLI::App& app, Cli& cli);
 void add_history(CLI::App& app, Cli& cli);
+void add_agent(CLI::App& app, Cli& cli);
 
 void add_commands(CLI::App& app, Cli& cli) {
   add_sbom(app, cli);
@@ -39,6 +40,7 @@ void add_commands(CLI::App& app, Cli& cli) {
   add_serve(app, cli);
   add_token(app, cli);
   add_history(app, cli);
+  add_agent(app, cli);
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {
