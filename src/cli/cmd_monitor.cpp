@@ -19,10 +19,9 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "cli/remote.hpp"
 #include "monitor/falco_alerts.hpp"
 #include "monitor/monitor.hpp"
-#include "net/engine.hpp"
-#include "net/http.hpp"
 #include "rules/engine.hpp"
 #include "state/events.hpp"
 
@@ -184,44 +183,19 @@ int run_events(const EventsArgs& args, const GlobalOptions& g) {
 }
 
 struct WindowArgs {
-  std::string container, server, token;
+  std::string container;
+  RemoteFlags remote;
   bool json = false;
 };
 
 // POST /v1/monitor/containers/<id>/start|stop on the server the user names.
 Result<nlohmann::json> window_call(const WindowArgs& args, std::string_view action) {
-  std::string server = args.server;
-  if (server.empty())
-    if (const char* v = std::getenv("DAGDA_SERVER")) server = v;
-  std::string token = args.token;
-  if (token.empty())
-    if (const char* v = std::getenv("DAGDA_TOKEN")) token = v;
-  if (server.empty())
+  if (!args.remote.remote())
     return Error(ErrorCode::invalid_input,
                  fmt::format("monitor {} needs a running `dagda serve`: give --server URL or set DAGDA_SERVER", action));
-  while (server.ends_with('/')) server.pop_back();
-  net::Request req;
-  req.method = "POST";
-  req.url = fmt::format("{}/v1/monitor/containers/{}/{}", server, net::engine_path_escape(args.container, false), action);
-  req.headers.push_back("Content-Length: 0");
-  if (!token.empty()) req.headers.push_back("Authorization: Bearer " + token);
-  net::Connection conn;
-  conn.connect_timeout_s = 10;
-  conn.stall_timeout_s = 120;
-  auto resp = net::perform(conn, req, 64u << 20);
-  if (!resp.ok()) return resp.error().wrap(fmt::format("no dagda serve answers at {}", server));
-  auto body = nlohmann::json::parse(resp->body, nullptr, false);
-  if (resp->status / 100 != 2) {
-    std::string why = body.is_object() && body.contains("error") && body["error"].is_object()
-                          ? body["error"].value("message", "") + " (" + body["error"].value("code", "") + ")"
-                          : terminal_safe(resp->body.substr(0, 300));
-    if (resp->status == 401) why += "; give a token with --token or DAGDA_TOKEN";
-    return Error(resp->status == 404 ? ErrorCode::not_found : ErrorCode::io,
-                 fmt::format("the server at {} answered {}: {}", server, resp->status, why));
-  }
-  if (body.is_discarded() || !body.is_object())
-    return Error(ErrorCode::corrupt, fmt::format("the server at {} answered {} without a JSON object", server, resp->status));
-  return body;
+  DAGDA_ASSIGN_OR_RETURN(client::Server server, args.remote.open());
+  return server.call_json("POST", fmt::format("/v1/monitor/containers/{}/{}", client::segment(args.container), action),
+                          "scan");
 }
 
 int run_window(const WindowArgs& args, std::string_view action, const GlobalOptions& g) {
@@ -291,8 +265,7 @@ void add_monitor(CLI::App& app, Cli& cli) {
                                  ? "Open a monitor window on a running container, recorded by a running `dagda serve`"
                                  : "Close a container's monitor window: counts by priority and the alerts");
     sub->add_option("container", w->container, "Container id, id prefix or name")->required();
-    sub->add_option("--server", w->server, "The dagda serve URL (default: $DAGDA_SERVER)");
-    sub->add_option("--token", w->token, "API token of scope scan or admin (default: $DAGDA_TOKEN)");
+    add_remote_flags(sub, w->remote);
     if (action == "stop") sub->add_flag("--json", w->json, "Print the server's JSON answer");
     sub->callback([w, action, &cli] { cli.exit_code = run_window(*w, action, cli.global); });
   }

@@ -192,7 +192,7 @@ run_dagda wread monitor start "$BUSY" --token "$READ_TOKEN"
 ((RC == 1)) && grep -q "403" "$SCRATCH/wread.err" && grep -q "scope" "$SCRATCH/wread.err" && pass "a read token cannot open a window" ||
   { fail "read token: exit $RC"; show_err wread; }
 run_dagda wnone monitor start "$BUSY" --server "http://127.0.0.1:1"
-((RC == 1)) && grep -q "no dagda serve answers" "$SCRATCH/wnone.err" && pass "no server: a clear error" ||
+((RC == 1)) && grep -q "cannot reach the dagda server" "$SCRATCH/wnone.err" && pass "no server: a clear error" ||
   { fail "no server: exit $RC"; show_err wnone; }
 (unset DAGDA_SERVER; "$DAGDA" monitor start "$BUSY" >"$SCRATCH/wunset.out" 2>"$SCRATCH/wunset.err") && RC=0 || RC=$?
 ((RC == 2)) && grep -q "needs a running .dagda serve." "$SCRATCH/wunset.err" && pass "no --server: a usage error saying a server is needed" ||
