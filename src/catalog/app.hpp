@@ -93,6 +93,14 @@ bool has_go_buildinfo(std::string_view content);
 // The cargo-auditable dependency list (ELF section .dep-v0: zlib-compressed JSON).
 AppParse parse_cargo_auditable(std::string_view data, const std::string& path, Diagnostics& diag);
 
+// ---- Runtimes installed by hand (runtime.cpp) ----
+// True when the file's name is one a runtime's binary, library or release file has.
+bool is_runtime_candidate(std::string_view path);
+// The runtime the file holds (ecosystem "runtime", name "node", "python", "ruby", "php", "openjdk",
+// "go", "openssl", "nginx", "httpd", "redis", "postgresql" or "busybox"), with the string its
+// version was read from as evidence in source_version. Empty when the file is no candidate or holds no version string.
+AppParse parse_runtime_file(std::string_view data, const std::string& path, Diagnostics& diag);
+
 // ---- JavaScript files (retirejs.cpp, javascript.cpp) ----
 // The retire.js repository (jsrepository.json): for each library, extractors that recognise a
 // file by its name, its content or its SHA-1. Regular expressions are JavaScript's; those RE2

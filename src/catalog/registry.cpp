@@ -20,13 +20,15 @@ extern const CatalogerInfo composer;
 extern const CatalogerInfo golang;
 extern const CatalogerInfo cargo;
 extern const CatalogerInfo dotnet;
+extern const CatalogerInfo runtime;
 }  // namespace catalogers
 
 std::span<const CatalogerInfo> all_catalogers() {
   static const std::array kAll = {catalogers::dpkg,       catalogers::apk,    catalogers::rpm,
                                   catalogers::java,       catalogers::python, catalogers::npm,
                                   catalogers::javascript, catalogers::gem,    catalogers::composer,
-                                  catalogers::golang,     catalogers::cargo,  catalogers::dotnet};
+                                  catalogers::golang,     catalogers::cargo,  catalogers::dotnet,
+                                  catalogers::runtime};
   return kAll;
 }
 

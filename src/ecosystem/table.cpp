@@ -53,6 +53,8 @@ const Ecosystem kEcosystems[] = {
     {"hex",        false, "hex",      "semver",   none(),          "",           none(),   nullptr,           none(), "Hex"},
     {"pub",        false, "pub",      "semver",   none(),          "",           none(),   nullptr,           none(), "Pub"},
     {"github-actions", false, "github", "semver", kActionsAliases, "",           none(),   nullptr,           none(), "GitHub Actions"},
+    // Language runtimes and servers installed by hand (catalog/runtime.cpp), as generic purls.
+    {"runtime",    false, "generic",  "semver",   none(),          "runtime",    none(),   nullptr,           none(), ""},
 };
 
 // ---- distros ----

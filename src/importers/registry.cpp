@@ -24,6 +24,7 @@ extern const ImporterInfo rubysec;
 extern const ImporterInfo friendsofphp;
 extern const ImporterInfo rustsec;
 extern const ImporterInfo nodejs;
+extern const ImporterInfo node_core;
 extern const ImporterInfo retirejs;
 extern const ImporterInfo gitlab;
 extern const ImporterInfo suse_cvrf;
@@ -56,6 +57,7 @@ std::span<const ImporterInfo> all_importers() {
       feeds::friendsofphp,
       feeds::rustsec,
       feeds::nodejs,
+      feeds::node_core,
       feeds::retirejs,
       feeds::gitlab,
       feeds::suse_cvrf,

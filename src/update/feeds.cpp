@@ -102,6 +102,11 @@ std::vector<FeedInfo> make_feeds() {
   f.push_back(files_feed("nodejs", "Node.js security WG vulnerability database (npm and Node.js core)",
                          {file("nodejs-security-wg.tar.gz",
                                "https://github.com/nodejs/security-wg/archive/refs/heads/main.tar.gz")}));
+  f.push_back(files_feed(
+      "node-core", "Node.js runtime vulnerabilities: the security WG core index and node-version-audit's rules",
+      {file("node-core-index.json", "https://raw.githubusercontent.com/nodejs/security-wg/main/vuln/core/index.json"),
+       file("node-version-audit-rules-v1.json",
+            "https://www.github.developerdan.com/node-version-audit/rules-v1.json")}));
 
   f.push_back(files_feed("oracle", "Oracle Linux ELSA OVAL, every release (com.oracle.elsa-all.xml.bz2)",
                          {file("com.oracle.elsa-all.xml.bz2",

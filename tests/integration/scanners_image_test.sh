@@ -8,7 +8,8 @@
 # (the base's own setuid programs belong to dpkg packages and are not reported). Also: --scanners
 # selects (vuln only gives no secret; an unknown scanner is a usage error), --severity and an
 # ignore file act on secret/config findings, --exit-code counts them, and a custom rule from
-# --secret-config finds what it describes.
+# --secret-config finds what it describes. Debian's nodejs binary and its libnode copied to
+# /usr/local outside dpkg: one Node.js runtime with its layer, matched against node-core.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -24,8 +25,24 @@ TOKEN=ghp_$(openssl rand -base64 64 | tr -dc 'A-Za-z0-9' | head -c 36)
 [[ ${#TOKEN} == 40 ]] || fatal "could not make a token"
 printf 'internal-ticket: DGT-%s\n' "$(openssl rand -hex 12)" >"$CTX/ticket.txt"
 
+# Debian's nodejs (a stub `node`) and the libnode that holds its version, from the Debian
+# packages (not NodeSource's), unpacked here and copied to /usr/local where dpkg owns nothing.
+NODE_DEB_VER=$(apt-cache madison nodejs | awk -F'|' '$3 ~ /debian/ {gsub(/ /, "", $2); print $2; exit}')
+[[ -n $NODE_DEB_VER ]] || fatal "no Debian nodejs package in the apt sources"
+LIBNODE=$(apt-cache depends "nodejs=$NODE_DEB_VER" | grep -o 'libnode[0-9]*' | head -1)
+mkdir -p "$SCRATCH/debs" "$SCRATCH/nodex" "$CTX/node/bin" "$CTX/node/lib"
+(cd "$SCRATCH/debs" && apt-get download -q "nodejs=$NODE_DEB_VER" "$LIBNODE=$NODE_DEB_VER" >/dev/null 2>&1) ||
+  fatal "apt-get download nodejs $NODE_DEB_VER failed"
+for deb in "$SCRATCH"/debs/*.deb; do dpkg-deb -x "$deb" "$SCRATCH/nodex"; done
+cp "$SCRATCH/nodex/usr/bin/node" "$CTX/node/bin/node"
+cp "$SCRATCH"/nodex/usr/lib/*/libnode.so.* "$CTX/node/lib/"
+LIBNODE_FILE=$(basename "$(ls "$CTX"/node/lib/libnode.so.*)")
+# The upstream version of the package: "18.20.4+dfsg-1~deb12u3" -> "18.20.4".
+NODE_VER=$(dpkg-deb -f "$SCRATCH"/debs/"$LIBNODE"_*.deb Version | sed -e 's/^[0-9]*://' -e 's/[-+~].*//')
+
 cat >"$CTX/Containerfile" <<CF
 FROM $BASE_IMAGE
+COPY node/ /usr/local/
 COPY app.env /srv/app/.env
 COPY id_rsa /root/.ssh/id_rsa
 COPY ticket.txt /srv/ticket.txt
@@ -41,7 +58,7 @@ podman save --format docker-archive -o "$SCRATCH/img.tar" "$tag" >/dev/null 2>&1
 mapfile -t DIFF < <(podman inspect "$tag" | jq -r '.[0].RootFS.Layers[]')
 podman rmi -f "$tag" >/dev/null 2>&1 || true
 n=${#DIFF[@]}
-L_ENV=${DIFF[n - 5]} L_KEY=${DIFF[n - 4]} L_SUID=${DIFF[n - 2]}
+L_ENV=${DIFF[n - 5]} L_KEY=${DIFF[n - 4]} L_SUID=${DIFF[n - 2]} L_NODE=${DIFF[n - 6]}
 
 # A database is needed to open; the secret and config scanners do not read it.
 DB=$SCRATCH/vulndb.sqlite
@@ -150,6 +167,38 @@ if [[ $RC != 0 ]] && grep -q "bad-secrets.yaml" "$SCRATCH/badcfg.err"; then
 else
   fail "bad secret config: rc $RC"
 fi
+
+# The Node.js runtime copied in by hand: one package from libnode (the stub `node` holds no
+# version), with its layer, matched against node-core; nothing of the kind in the base image.
+DATA=${DAGDA_TESTDATA:-$DAGDA_TESTDATA_DEFAULT}
+"$DAGDA" --db "$DB" --quiet db import "$DATA/vulndb/node-core" >/dev/null || fatal "importing node-core failed"
+sbom_json rt "$IMG" || finish
+check "runtime: exactly Debian's Node.js $NODE_VER, from /usr/local/lib/$LIBNODE_FILE, in its layer" \
+  jq -e --arg v "$NODE_VER" --arg l "$L_NODE" --arg f "usr/local/lib/$LIBNODE_FILE" \
+  '[.packages[] | select(.ecosystem == "runtime") | [.name, .version, .layer, .path, .purl]] ==
+   [["node", $v, $l, $f, "pkg:generic/node@\($v)"]]' "$SCRATCH/rt.out"
+run_dagda rtvuln --db "$DB" scan "$IMG" --scanners vuln -f json
+[[ $RC == 0 ]] || { show_err rtvuln; fatal "scan failed ($RC)"; }
+# Which CVEs the audit rules say hold this version, read by the independent reader.
+mapfile -t WANT_CVES < <(python3 "$DAGDA_SOURCE_DIR/tests/integration/counts/node-core.py" \
+  "$DATA"/vulndb/node-core/*.json --at "$NODE_VER" | jq -r --arg v "$NODE_VER" '.affected_at[$v][]')
+((${#WANT_CVES[@]} > 0)) || fatal "the node-core data names no CVE of $NODE_VER"
+got_ids=$(jq -c '[.findings[] | select(.kind == "vuln" and .package.ecosystem == "runtime") | .id, .aliases[]]' \
+  "$SCRATCH/rtvuln.out")
+if jq -e --argjson got "$got_ids" '. - $got == []' <<<"$(printf '%s\n' "${WANT_CVES[@]}" | jq -R . | jq -s .)" \
+  >/dev/null; then
+  pass "node-core: the ${#WANT_CVES[@]} CVEs the audit rules give for $NODE_VER are reported"
+else
+  fail "node-core: missing some of ${WANT_CVES[*]} in $got_ids"
+fi
+check "node-core: every runtime finding is node's, in its layer, from the node-core rows" \
+  jq -e --arg l "$L_NODE" '[.findings[] | select(.kind == "vuln" and .package.ecosystem == "runtime")] |
+    length > 0 and all(.package.name == "node" and .layer == $l and .match.namespace == "runtime")' \
+  "$SCRATCH/rtvuln.out"
+podman save --format docker-archive -o "$SCRATCH/base.tar" "$BASE_IMAGE" >/dev/null 2>&1 || fatal "podman save base failed"
+sbom_json base "docker-archive:$SCRATCH/base.tar" || finish
+check "runtime: nothing on the clean Debian base image" \
+  jq -e '[.packages[] | select(.ecosystem == "runtime")] == []' "$SCRATCH/base.out"
 
 # The same checks on a Dockerfile found by fs: (our own, written here; the real podman build above
 # used one like it).
