@@ -65,6 +65,11 @@ struct CatalogerInfo {
   // Has nothing to find without a retire.js repository (CatalogContext::retirejs_repository):
   // left out of the walk then, so its files are not captured for nothing.
   bool needs_retirejs = false;
+  // Files this cataloger reads only when no OS package owns them (a runtime's binary: Debian's
+  // libnode.so is the nodejs package, a copy in /usr/local is not). The walk does not keep them;
+  // once the OS packages are known, the layers that hold unowned ones are walked again to capture
+  // them (catalog/driver.cpp). Where a layer cannot be read twice, the walk keeps them like `wants`.
+  bool (*wants_unowned)(std::string_view path) = nullptr;
 };
 
 // Every cataloger, in the order they run (catalog/registry.cpp).

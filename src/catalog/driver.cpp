@@ -359,7 +359,7 @@ Result<Limits> resolve_limits(const InventoryOptions& opts) {
 // Runs os detection and every cataloger on the merged view, within the ceilings.
 void catalog_image(const LayerFs& fs, const std::vector<LayerIndex>& layers, const std::vector<CatalogerInfo>& cats,
                    const std::string& kind, const InventoryOptions& opts, const Limits& limits, bool lockfiles,
-                   Inventory& inv) {
+                   Inventory& inv, PathSet& owned) {
   Diagnostics diag;
   inv.os = detect_os(fs, diag);
   if (!inv.os && kind != "fs")
@@ -369,7 +369,7 @@ void catalog_image(const LayerFs& fs, const std::vector<LayerIndex>& layers, con
 
   // Files the OS packages own: application catalogers need not read them (drop_os_owned
   // would drop what they found there anyway).
-  PathSet owned;
+  owned.clear();
   auto is_owned = [&owned](std::string_view path) {
     while (path.starts_with('/')) path.remove_prefix(1);
     return owned.contains(path);
@@ -494,37 +494,24 @@ bool under(std::string_view path, std::string_view dir) {
 // After a cataloging pass: the files that the catalogers reached only through a symlink and
 // that the walk did not keep. Walks the layers that hold them again, keeping just those,
 // and sets their content in `layers`. True when something new was captured.
-Result<bool> capture_through_links(const Image& image, std::vector<LayerIndex>& layers,
-                                   const std::vector<LayerFs::LinkMiss>& misses, const WalkOptions& base) {
-  if (misses.empty()) return false;
+// Walks again each layer that has entries in `want` (layer index -> paths) to capture them.
+// False when nothing new was captured: a stream read once, or a container's changes, cannot be
+// walked again.
+Result<bool> walk_again(const Image& image, std::vector<LayerIndex>& layers,
+                        const std::map<size_t, std::set<std::string, std::less<>>>& want, const WalkOptions& base) {
   bool captured = false;
-  for (LayerIndex& layer : layers) {
-    std::set<std::string, std::less<>> want;
-    for (const LayerEntryRef e : layer.entries) {
-      if (e.kind != LayerEntry::Kind::file || e.content) continue;
-      for (const LayerFs::LinkMiss& m : misses) {
-        if (!under(e.path, m.real)) continue;
-        std::string alias = m.asked;
-        std::string_view rest = e.path.substr(std::min(e.path.size(), m.real.size()));
-        if (m.real.empty() && !alias.empty()) alias += '/';
-        alias += rest;
-        if (!alias.empty() && alias.front() == '/') alias.erase(0, 1);
-        if (base.wants(alias)) {
-          want.emplace(e.path);
-          break;
-        }
-      }
-    }
-    if (want.empty()) continue;
+  for (auto& [index, paths] : want) {
+    LayerIndex& layer = layers[index];
     const LayerSource& src = image.layers[static_cast<size_t>(layer.info.index)];
     if ((!src.open && src.host_dir.empty()) || src.keep) continue;  // a stream read once, or a container's changes
     WalkOptions wo = base;
-    wo.wants = [&want](std::string_view p) { return want.contains(p); };
+    wo.wants = [&paths](std::string_view p) { return paths.contains(p); };
     wo.probe_head = nullptr;
     wo.probe_keep = nullptr;
+    wo.probe_markers.clear();
     wo.cancel = nullptr;
     wo.observe = nullptr;  // the observer saw this layer in the first walk
-    DAGDA_ASSIGN_OR_RETURN(LayerIndex again, walk_layer(image, image.layers[static_cast<size_t>(layer.info.index)], wo));
+    DAGDA_ASSIGN_OR_RETURN(LayerIndex again, walk_layer(image, src, wo));
     if (again.entries.size() != layer.entries.size()) continue;  // not the same layer twice: leave it
     for (size_t i = 0; i < again.entries.size(); ++i) {
       LayerEntryRef e = again.entries[i];
@@ -534,6 +521,58 @@ Result<bool> capture_through_links(const Image& image, std::vector<LayerIndex>& 
     }
   }
   return captured;
+}
+
+Result<bool> capture_through_links(const Image& image, std::vector<LayerIndex>& layers,
+                                   const std::vector<LayerFs::LinkMiss>& misses, const WalkOptions& base) {
+  if (misses.empty()) return false;
+  std::map<size_t, std::set<std::string, std::less<>>> want;
+  for (size_t li = 0; li < layers.size(); ++li) {
+    for (const LayerEntryRef e : layers[li].entries) {
+      if (e.kind != LayerEntry::Kind::file || e.content) continue;
+      for (const LayerFs::LinkMiss& m : misses) {
+        if (!under(e.path, m.real)) continue;
+        std::string alias = m.asked;
+        std::string_view rest = e.path.substr(std::min(e.path.size(), m.real.size()));
+        if (m.real.empty() && !alias.empty()) alias += '/';
+        alias += rest;
+        if (!alias.empty() && alias.front() == '/') alias.erase(0, 1);
+        if (base.wants(alias)) {
+          want[li].emplace(e.path);
+          break;
+        }
+      }
+    }
+  }
+  return walk_again(image, layers, want, base);
+}
+
+// The files catalogers want only when no OS package owns them (CatalogerInfo::wants_unowned),
+// as the merged view has them: captured by walking their layers again. Nothing to do in the
+// usual image, whose runtimes all come from its package manager.
+Result<bool> capture_unowned(const Image& image, std::vector<LayerIndex>& layers,
+                             const std::vector<CatalogerInfo>& cats, const PathSet& owned, const WalkOptions& base) {
+  auto later = [&cats](std::string_view p) {
+    for (const CatalogerInfo& c : cats)
+      if (c.wants_unowned && c.wants_unowned(p)) return true;
+    return false;
+  };
+  // Each candidate as the last layer that writes it has it (the view holds no uncaptured file);
+  // one a later layer deletes is left out.
+  std::map<std::string, size_t, std::less<>> last;
+  for (size_t li = 0; li < layers.size(); ++li)
+    for (const LayerEntryRef e : layers[li].entries) {
+      if (e.kind == LayerEntry::Kind::whiteout) {
+        last.erase(std::string(e.path));
+      } else if (e.kind == LayerEntry::Kind::file && later(e.path)) {
+        if (e.content || owned.contains(e.path)) last.erase(std::string(e.path));
+        else last[std::string(e.path)] = li;
+      }
+    }
+  if (last.empty()) return false;
+  std::map<size_t, std::set<std::string, std::less<>>> want;
+  for (auto& [path, li] : last) want[li].insert(path);
+  return walk_again(image, layers, want, base);
 }
 
 // Catalogs the merged layers: OS detection, every cataloger, layer attribution. A database
@@ -561,10 +600,20 @@ Result<Inventory> catalog_layers(const Image& image, const SourceInfo& info, con
   // seen only now, when the catalogers read through the merged view: the layers that
   // hold it are walked again to capture it, and the image cataloged again. Rare, bounded.
   constexpr int kLinkRounds = 3;
+  bool unowned_captured = false;
   for (int round = 0;; ++round) {
     Inventory inv = base;
     LayerFs fs = LayerFs::merge(layers);
-    catalog_image(fs, layers, cats, info.kind, opts, limits, lockfiles, inv);
+    PathSet owned;
+    catalog_image(fs, layers, cats, info.kind, opts, limits, lockfiles, inv, owned);
+    if (!unowned_captured) {
+      unowned_captured = true;
+      DAGDA_ASSIGN_OR_RETURN(bool more, capture_unowned(image, layers, cats, owned, wo));
+      if (more) {
+        --round;  // not a round of links
+        continue;
+      }
+    }
     if (round < kLinkRounds) {
       DAGDA_ASSIGN_OR_RETURN(bool more, capture_through_links(image, layers, fs.link_misses(), wo));
       if (more) continue;
@@ -627,10 +676,13 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
   std::vector<CatalogerInfo> cats = active_catalogers(opts);
   const bool lockfiles = opts.lockfiles || image.info.kind == "fs";
   WalkOptions wo;
-  wo.wants = [cats, lockfiles](std::string_view p) {
+  // A layer that cannot be read twice (a stream) keeps now what is wanted only when unowned.
+  bool rereadable = true;
+  for (const LayerSource& l : image.layers) rereadable = rereadable && !((!l.open && l.host_dir.empty()) || l.keep);
+  wo.wants = [cats, lockfiles, rereadable](std::string_view p) {
     if (os_release_wants(p) || (lockfiles && lockfile_wants(p))) return true;
     for (const CatalogerInfo& c : cats)
-      if (c.wants(p)) return true;
+      if (c.wants(p) || (!rereadable && c.wants_unowned && c.wants_unowned(p))) return true;
     return false;
   };
   // The scripts the retire.js cataloger wants (16,478 in deb-fat, most an OS package's and never

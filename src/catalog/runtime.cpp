@@ -228,6 +228,17 @@ bool runtime_wants(std::string_view path) {
   return !runtime_of(path).empty();
 }
 
+// Release files are small: kept by the walk. Binaries and libraries (Debian's libnode.so is
+// 47 MB) are read only when no OS package owns them.
+bool runtime_wants_release(std::string_view path) {
+  std::string_view r = runtime_of(path);
+  return r == "openjdk" || r == "go";
+}
+bool runtime_wants_binary(std::string_view path) {
+  std::string_view r = runtime_of(path);
+  return !r.empty() && r != "openjdk" && r != "go";
+}
+
 Result<CatalogOutput> runtime_catalog(const CatalogContext& ctx) {
   CatalogOutput out;
   // One package per runtime and version; more files showing the same one are its locations.
@@ -311,9 +322,10 @@ const CatalogerInfo runtime = {
                    "PHP, OpenJDK, Go, OpenSSL, nginx, Apache httpd, Redis, PostgreSQL, BusyBox), by the "
                    "version strings in their binaries, libraries and release files",
     .version = 1,
-    .wants = runtime_wants,
+    .wants = runtime_wants_release,
     .catalog = runtime_catalog,
     .application = true,
+    .wants_unowned = runtime_wants_binary,
 };
 }  // namespace catalogers
 
