@@ -32,6 +32,7 @@ extern const ImporterInfo oracle_oval;
 extern const ImporterInfo azure_oval;
 extern const ImporterInfo photon_cve;
 extern const ImporterInfo alma_errata;
+extern const ImporterInfo secdb;
 }  // namespace feeds
 
 std::span<const ImporterInfo> all_importers() {
@@ -62,6 +63,7 @@ std::span<const ImporterInfo> all_importers() {
       feeds::updateinfo,
       feeds::photon_cve,
       feeds::alma_errata,
+      feeds::secdb,
   };
   return kAll;
 }

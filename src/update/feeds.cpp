@@ -122,6 +122,10 @@ std::vector<FeedInfo> make_feeds() {
                           fmt::format("https://packages.vmware.com/photon/photon_cve_metadata/cve_data_photon{}.json",
                                       release)));
   f.push_back(files_feed("photon", "Photon OS per-release CVE JSON (1.0 to 5.0)", photon));
+  f.push_back(files_feed("wolfi", "Wolfi secdb (Alpine's secdb JSON format, rolling)",
+                         {file("wolfi-security.json", "https://packages.wolfi.dev/os/security.json")}));
+  f.push_back(files_feed("chainguard", "Chainguard secdb (Alpine's secdb JSON format, rolling)",
+                         {file("chainguard-security.json", "https://packages.cgr.dev/chainguard/security.json")}));
 
   f.push_back(FeedInfo{
       "redhat",

@@ -90,7 +90,7 @@ TEST(Catalog, EveryFeedHasUniqueNamesAndHttpsUrls) {
   }
   for (const char* n : {"nvd", "osv", "alpine", "debian", "debian-dsa-dla", "kev", "epss", "exploitdb",
                         "retirejs", "ubuntu", "rustsec", "rubysec", "friendsofphp", "nodejs", "redhat", "oracle",
-                        "alma", "azurelinux", "photon"})
+                        "alma", "azurelinux", "photon", "wolfi", "chainguard"})
     EXPECT_NE(find_feed(n), nullptr) << n;
   EXPECT_EQ(find_feed("nvd")->kind, FeedKind::nvd_api);
   EXPECT_EQ(find_feed("nope"), nullptr);
