@@ -46,6 +46,14 @@ enum class DistroKey {
   binary_package,  // RPM distros: the binary package name
 };
 
+// Whether a release with no advisories in the database may be matched against
+// another release's as a best effort (match.release-fallback), and which.
+enum class ReleaseFallback {
+  never,       // releases do not share packages (Amazon 2 vs 2023, RHEL-like majors, rolling distros)
+  same_major,  // only a release of the same major ("15.6" -> "15.5": SUSE service packs)
+  nearest,     // the nearest release (Debian, Ubuntu, Alpine: each release continues the one before)
+};
+
 struct Distro {
   std::string_view id;            // namespace prefix: "debian", "ubuntu", "alpine", "redhat"
   std::string_view package_type;  // the Ecosystem::name of its packages: "deb", "apk", "rpm"
@@ -57,6 +65,7 @@ struct Distro {
   DistroKey key = DistroKey::source_package;
   std::span<const std::string_view> rating_sources;  // as Ecosystem::rating_sources
   std::string_view osv;                              // as Ecosystem::osv
+  ReleaseFallback fallback = ReleaseFallback::never;
 };
 
 // Every row, in table order.
@@ -87,6 +96,8 @@ std::string ecosystem_namespace(std::string_view ecosystem);
 std::string normalize_package(std::string_view ns, std::string_view name);
 // The comparator name that decides versions in a namespace ("" when unknown).
 std::string_view namespace_comparator(std::string_view ns);
+// The release fallback of a distro namespace's distro (never when unknown).
+ReleaseFallback namespace_fallback(std::string_view ns);
 // The rating preference of a namespace's ecosystem or distro (empty when unknown).
 std::span<const std::string_view> namespace_rating_sources(std::string_view ns);
 

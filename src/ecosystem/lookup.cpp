@@ -119,6 +119,11 @@ std::string_view namespace_comparator(std::string_view ns) {
   return "";
 }
 
+ReleaseFallback namespace_fallback(std::string_view ns) {
+  const Distro* d = distro_of_namespace(ns);
+  return d ? d->fallback : ReleaseFallback::never;
+}
+
 std::span<const std::string_view> namespace_rating_sources(std::string_view ns) {
   if (const Distro* d = distro_of_namespace(ns)) return d->rating_sources;
   if (const Ecosystem* e = ecosystem_of_namespace(ns)) return e->rating_sources;

@@ -82,15 +82,22 @@ bool release_less(std::string_view a, std::string_view b) {
   return false;
 }
 
+// The release whose advisories stand in for a release without any, as the
+// distro's row allows (eco::ReleaseFallback): the nearest release below, else
+// above; with same_major, only releases of the same major. "" = none.
 std::string best_effort_namespace(const std::string& ns, const std::vector<std::string>& available) {
   auto colon = ns.find(':');
   if (colon == std::string::npos) return "";
+  eco::ReleaseFallback rule = eco::namespace_fallback(ns);
+  if (rule == eco::ReleaseFallback::never) return "";
   std::string distro = ns.substr(0, colon + 1), release = ns.substr(colon + 1);
+  auto major = [](std::string_view r) { return r.substr(0, r.find('.')); };
   std::string below, above;
   for (auto& a : available) {
     if (!a.starts_with(distro)) continue;
     std::string r = a.substr(distro.size());
     if (r.empty() || !(r[0] >= '0' && r[0] <= '9')) continue;
+    if (rule == eco::ReleaseFallback::same_major && major(r) != major(release)) continue;
     if (release_less(r, release)) {
       if (below.empty() || release_less(below, r)) below = r;
     } else if (above.empty() || release_less(r, above)) {
