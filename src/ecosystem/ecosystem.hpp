@@ -66,6 +66,10 @@ struct Distro {
   std::span<const std::string_view> rating_sources;  // as Ecosystem::rating_sources
   std::string_view osv;                              // as Ecosystem::osv
   ReleaseFallback fallback = ReleaseFallback::never;
+  // RHEL-like modularity (8 and later): a package built in a module stream is
+  // keyed NAME@MODULE:STREAM (module_package), so that it meets only that
+  // stream's advisories and a package outside modules never meets them.
+  bool module_streams = false;
 };
 
 // Every row, in table order.
@@ -96,6 +100,13 @@ std::string ecosystem_namespace(std::string_view ecosystem);
 std::string normalize_package(std::string_view ns, std::string_view name);
 // The comparator name that decides versions in a namespace ("" when unknown).
 std::string_view namespace_comparator(std::string_view ns);
+// The key of a package in a namespace when it was built in a module stream
+// ("ruby:2.6"): "NAME@ruby:2.6" where the namespace's distro keys module
+// streams, else the package name unchanged. An empty stream: the name.
+std::string module_package(std::string_view ns, std::string_view name, std::string_view module_stream);
+// "ruby:2.6" of an rpm MODULARITYLABEL "ruby:2.6:8060020220628150300:d63f516d";
+// the whole label when it has no second field.
+std::string module_stream_of_label(std::string_view modularitylabel);
 // The release fallback of a distro namespace's distro (never when unknown).
 ReleaseFallback namespace_fallback(std::string_view ns);
 // The rating preference of a namespace's ecosystem or distro (empty when unknown).

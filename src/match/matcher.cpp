@@ -309,6 +309,9 @@ std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os) {
     if (k.ns.empty()) return keys;
     if (d->key == eco::DistroKey::binary_package) {
       k.package = p.name;
+      // A package built in a module stream meets only that stream's advisories.
+      if (p.rpm && !p.rpm->modularitylabel.empty())
+        k.package = eco::module_package(k.ns, p.name, eco::module_stream_of_label(p.rpm->modularitylabel));
       k.version = p.version;
     } else {
       k.package = p.source_name.empty() ? p.name : p.source_name;
