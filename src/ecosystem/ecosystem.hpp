@@ -70,6 +70,10 @@ struct Distro {
   // keyed NAME@MODULE:STREAM (module_package), so that it meets only that
   // stream's advisories and a package outside modules never meets them.
   bool module_streams = false;
+  // Advisories that may fix a package in another EVR per architecture (Oracle's ELSA
+  // OVAL): such rows are keyed NAME#ARCH (arch_package) and a package is looked up
+  // by its name and by NAME#<the image's architecture>.
+  bool arch_rows = false;
 };
 
 // Every row, in table order.
@@ -107,6 +111,12 @@ std::string module_package(std::string_view ns, std::string_view name, std::stri
 // "ruby:2.6" of an rpm MODULARITYLABEL "ruby:2.6:8060020220628150300:d63f516d";
 // the whole label when it has no second field.
 std::string module_stream_of_label(std::string_view modularitylabel);
+// "NAME#x86_64" where the namespace's distro keys per-architecture rows, else the
+// name (also for an empty arch).
+std::string arch_package(std::string_view ns, std::string_view name, std::string_view arch);
+// The rpm architecture of an image platform ("amd64" -> "x86_64", "arm64" -> "aarch64");
+// other names unchanged.
+std::string rpm_arch(std::string_view platform_arch);
 // The release fallback of a distro namespace's distro (never when unknown).
 ReleaseFallback namespace_fallback(std::string_view ns);
 // The rating preference of a namespace's ecosystem or distro (empty when unknown).

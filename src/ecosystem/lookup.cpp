@@ -125,6 +125,19 @@ std::string module_package(std::string_view ns, std::string_view name, std::stri
   return std::string(name) + "@" + std::string(module_stream);
 }
 
+std::string arch_package(std::string_view ns, std::string_view name, std::string_view arch) {
+  const Distro* d = distro_of_namespace(ns);
+  if (!d || !d->arch_rows || arch.empty()) return std::string(name);
+  return std::string(name) + "#" + std::string(arch);
+}
+
+std::string rpm_arch(std::string_view a) {
+  if (a == "amd64") return "x86_64";
+  if (a == "arm64") return "aarch64";
+  if (a == "386") return "i686";
+  return std::string(a);
+}
+
 std::string module_stream_of_label(std::string_view label) {
   auto first = label.find(':');
   if (first == std::string_view::npos) return std::string(label);

@@ -295,7 +295,7 @@ bool is_distro_notice(std::string_view id) {
   return false;
 }
 
-std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os) {
+std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os, std::string_view arch) {
   std::vector<PackageKey> keys;
   const eco::Ecosystem* e = eco::find(p.ecosystem);
   if (!e) return keys;
@@ -317,6 +317,15 @@ std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os) {
       k.package = p.source_name.empty() ? p.name : p.source_name;
       k.version = e->name == "deb" && !p.source_version.empty() ? p.source_version : p.version;
     }
+    // Per-architecture rows (Oracle): the package's own row for the image's architecture too.
+    std::string by_arch = d->key == eco::DistroKey::binary_package ? eco::arch_package(k.ns, k.package, arch) : "";
+    if (!by_arch.empty() && by_arch != k.package) {
+      PackageKey a = k;
+      a.package = std::move(by_arch);
+      keys.push_back(std::move(k));
+      keys.push_back(std::move(a));
+      return keys;
+    }
     keys.push_back(std::move(k));
     return keys;
   }
@@ -330,6 +339,16 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
   const Inventory& inv = result.inventory;
   const OsInfo* os = inv.os ? &*inv.os : nullptr;
   DAGDA_ASSIGN_OR_RETURN(auto available, store.namespaces());
+  // The image's architecture as rpm names it: its platform's, else the most common of its rpm
+  // packages' own (a folder has no platform); "" when neither says.
+  std::string arch = eco::rpm_arch(inv.source.architecture);
+  if (arch.empty()) {
+    std::map<std::string, size_t> seen;
+    for (auto& p : inv.packages)
+      if (p.rpm && !p.arch.empty() && p.arch != "noarch") ++seen[p.arch];
+    for (auto& [a, n] : seen)
+      if (arch.empty() || n > seen[arch]) arch = a;
+  }
   auto has_ns = [&](const std::string& ns) { return std::binary_search(available.begin(), available.end(), ns); };
 
   std::map<std::string, std::string> resolved;  // wanted namespace -> namespace used ("" = none)
@@ -369,7 +388,7 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
     if (opts.progress && (i % 256) == 0) opts.progress(i, inv.packages.size());
     const Package& p = inv.packages[i];
     if (p.drift == "removed") continue;  // listed for the record (container:), no longer installed
-    std::vector<PackageKey> keys = package_keys(p, os);
+    std::vector<PackageKey> keys = package_keys(p, os, arch);
     if (keys.empty()) {
       const eco::Ecosystem* e = eco::find(p.ecosystem);
       if (e && e->os) {
