@@ -1,14 +1,17 @@
 // The parsers of `dagda db update`: NVD .meta and sha256 files, the head of an
-// NVD API page, and NVD page compaction (simdjson over a page on disk).
+// NVD API page, NVD page compaction (simdjson over a page on disk), and a
+// repository's repomd.xml (where its updateinfo is).
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
 
 #include "update/fetch.hpp"
+#include "update/repomd.hpp"
 #include "update/update.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -19,6 +22,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)dagda::update::header_value(in, "etag");
   (void)dagda::update::parse_retry_after(in);
   (void)dagda::update::file_name_for_url(in, "f");
+  if (auto r = dagda::update::repomd_updateinfo(in, "fuzz/repomd.xml"); r.ok()) {
+    if (r->href.empty() || r->href.find("..") != std::string::npos || r->href.front() == '/') abort();
+  } else if (r.error().where().file != "fuzz/repomd.xml") {
+    abort();
+  }
   static const std::string dir = [] {
     std::string d = std::filesystem::temp_directory_path().string() + "/update_nvd_fuzz." + std::to_string(getpid());
     std::filesystem::create_directories(d);

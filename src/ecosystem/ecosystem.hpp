@@ -46,6 +46,14 @@ enum class DistroKey {
   binary_package,  // RPM distros: the binary package name
 };
 
+// Whether a release with no advisories in the database may be matched against
+// another release's as a best effort (match.release-fallback), and which.
+enum class ReleaseFallback {
+  never,       // releases do not share packages (Amazon 2 vs 2023, RHEL-like majors, rolling distros)
+  same_major,  // only a release of the same major ("15.6" -> "15.5": SUSE service packs)
+  nearest,     // the nearest release (Debian, Ubuntu, Alpine: each release continues the one before)
+};
+
 struct Distro {
   std::string_view id;            // namespace prefix: "debian", "ubuntu", "alpine", "redhat"
   std::string_view package_type;  // the Ecosystem::name of its packages: "deb", "apk", "rpm"
@@ -57,6 +65,15 @@ struct Distro {
   DistroKey key = DistroKey::source_package;
   std::span<const std::string_view> rating_sources;  // as Ecosystem::rating_sources
   std::string_view osv;                              // as Ecosystem::osv
+  ReleaseFallback fallback = ReleaseFallback::never;
+  // RHEL-like modularity (8 and later): a package built in a module stream is
+  // keyed NAME@MODULE:STREAM (module_package), so that it meets only that
+  // stream's advisories and a package outside modules never meets them.
+  bool module_streams = false;
+  // Advisories that may fix a package in another EVR per architecture (Oracle's ELSA
+  // OVAL): such rows are keyed NAME#ARCH (arch_package) and a package is looked up
+  // by its name and by NAME#<the image's architecture>.
+  bool arch_rows = false;
 };
 
 // Every row, in table order.
@@ -87,6 +104,21 @@ std::string ecosystem_namespace(std::string_view ecosystem);
 std::string normalize_package(std::string_view ns, std::string_view name);
 // The comparator name that decides versions in a namespace ("" when unknown).
 std::string_view namespace_comparator(std::string_view ns);
+// The key of a package in a namespace when it was built in a module stream
+// ("ruby:2.6"): "NAME@ruby:2.6" where the namespace's distro keys module
+// streams, else the package name unchanged. An empty stream: the name.
+std::string module_package(std::string_view ns, std::string_view name, std::string_view module_stream);
+// "ruby:2.6" of an rpm MODULARITYLABEL "ruby:2.6:8060020220628150300:d63f516d";
+// the whole label when it has no second field.
+std::string module_stream_of_label(std::string_view modularitylabel);
+// "NAME#x86_64" where the namespace's distro keys per-architecture rows, else the
+// name (also for an empty arch).
+std::string arch_package(std::string_view ns, std::string_view name, std::string_view arch);
+// The rpm architecture of an image platform ("amd64" -> "x86_64", "arm64" -> "aarch64");
+// other names unchanged.
+std::string rpm_arch(std::string_view platform_arch);
+// The release fallback of a distro namespace's distro (never when unknown).
+ReleaseFallback namespace_fallback(std::string_view ns);
 // The rating preference of a namespace's ecosystem or distro (empty when unknown).
 std::span<const std::string_view> namespace_rating_sources(std::string_view ns);
 

@@ -119,6 +119,37 @@ std::string_view namespace_comparator(std::string_view ns) {
   return "";
 }
 
+std::string module_package(std::string_view ns, std::string_view name, std::string_view module_stream) {
+  const Distro* d = distro_of_namespace(ns);
+  if (!d || !d->module_streams || module_stream.empty()) return std::string(name);
+  return std::string(name) + "@" + std::string(module_stream);
+}
+
+std::string arch_package(std::string_view ns, std::string_view name, std::string_view arch) {
+  const Distro* d = distro_of_namespace(ns);
+  if (!d || !d->arch_rows || arch.empty()) return std::string(name);
+  return std::string(name) + "#" + std::string(arch);
+}
+
+std::string rpm_arch(std::string_view a) {
+  if (a == "amd64") return "x86_64";
+  if (a == "arm64") return "aarch64";
+  if (a == "386") return "i686";
+  return std::string(a);
+}
+
+std::string module_stream_of_label(std::string_view label) {
+  auto first = label.find(':');
+  if (first == std::string_view::npos) return std::string(label);
+  auto second = label.find(':', first + 1);
+  return std::string(label.substr(0, second));
+}
+
+ReleaseFallback namespace_fallback(std::string_view ns) {
+  const Distro* d = distro_of_namespace(ns);
+  return d ? d->fallback : ReleaseFallback::never;
+}
+
 std::span<const std::string_view> namespace_rating_sources(std::string_view ns) {
   if (const Distro* d = distro_of_namespace(ns)) return d->rating_sources;
   if (const Ecosystem* e = ecosystem_of_namespace(ns)) return e->rating_sources;

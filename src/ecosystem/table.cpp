@@ -92,19 +92,25 @@ constexpr std::string_view kTumbleweedIds[] = {"opensuse-tumbleweed"};
 constexpr std::string_view kOpenEulerIds[] = {"openeuler"};
 constexpr std::string_view kMageiaIds[] = {"mageia"};
 
+// The last column: whether a release without advisories may borrow another's (ReleaseFallback;
+// docs/distros.md). Unless a row says otherwise, never: RPM distros' majors (RHEL-like 7/8/9,
+// Amazon 1/2/2022/2023, Azure Linux 2.0/3.0, Photon) are rebuilt from different sources, and
+// their advisories name EVRs that mean nothing in another major. After it, `true` where the
+// distro's importers read module streams (Rocky updateinfo, AlmaLinux errata): see module_package;
+// then `true` where advisories key rows per architecture (Oracle ELSA OVAL): see arch_package.
 const Distro kDistros[] = {
-    // id            packages  ids              release rule       key                           rating  osv
-    {"debian",      "deb",     kDebianIds,      debian_release,    DistroKey::source_package,   kDebianRating, "Debian"},
-    {"ubuntu",      "deb",     kUbuntuIds,      ubuntu_release,    DistroKey::source_package,   kUbuntuRating, ""},
-    {"alpine",      "apk",     kAlpineIds,      alpine_release,    DistroKey::source_package,   kAlpineRating, "Alpine"},
+    // id            packages  ids              release rule       key                           rating  osv  fallback
+    {"debian",      "deb",     kDebianIds,      debian_release,    DistroKey::source_package,   kDebianRating, "Debian", ReleaseFallback::nearest},
+    {"ubuntu",      "deb",     kUbuntuIds,      ubuntu_release,    DistroKey::source_package,   kUbuntuRating, "", ReleaseFallback::nearest},
+    {"alpine",      "apk",     kAlpineIds,      alpine_release,    DistroKey::source_package,   kAlpineRating, "Alpine", ReleaseFallback::nearest},
     {"redhat",      "rpm",     kRedhatIds,      major_release,     DistroKey::binary_package,   kRedhatRating, ""},
-    {"rocky",       "rpm",     kRockyIds,       major_release,     DistroKey::binary_package,   kRockyRating, ""},
-    {"alma",        "rpm",     kAlmaIds,        major_release,     DistroKey::binary_package,   kAlmaRating, ""},
-    {"oracle",      "rpm",     kOracleIds,      major_release,     DistroKey::binary_package,   kOracleRating, ""},
+    {"rocky",       "rpm",     kRockyIds,       major_release,     DistroKey::binary_package,   kRockyRating, "", ReleaseFallback::never, true},
+    {"alma",        "rpm",     kAlmaIds,        major_release,     DistroKey::binary_package,   kAlmaRating, "", ReleaseFallback::never, true},
+    {"oracle",      "rpm",     kOracleIds,      major_release,     DistroKey::binary_package,   kOracleRating, "", ReleaseFallback::never, false, true},
     // SUSE: per product and service pack ("sles:15.5"), as its CVRF names products.
-    {"sles",        "rpm",     kSlesIds,        major_minor_release, DistroKey::binary_package, kSuseRating, ""},
-    {"opensuse-leap", "rpm",   kLeapIds,        major_minor_release, DistroKey::binary_package, kSuseRating, ""},
-    {"sle-micro",   "rpm",     kMicroIds,       major_minor_release, DistroKey::binary_package, kSuseRating, ""},
+    {"sles",        "rpm",     kSlesIds,        major_minor_release, DistroKey::binary_package, kSuseRating, "", ReleaseFallback::same_major},
+    {"opensuse-leap", "rpm",   kLeapIds,        major_minor_release, DistroKey::binary_package, kSuseRating, "", ReleaseFallback::same_major},
+    {"sle-micro",   "rpm",     kMicroIds,       major_minor_release, DistroKey::binary_package, kSuseRating, "", ReleaseFallback::same_major},
     {"amazon",      "rpm",     kAmazonIds,      amazon_release,    DistroKey::binary_package,   kAmazonRating, ""},
     {"azurelinux",  "rpm",     kMarinerIds,     major_minor_release, DistroKey::binary_package, kMarinerRating, ""},
     {"photon",      "rpm",     kPhotonIds,      major_minor_release, DistroKey::binary_package, kPhotonRating, ""},

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "ecosystem/ecosystem.hpp"
 #include "importers/feed_util.hpp"
 #include "vulndb/namespace.hpp"
 
@@ -76,19 +77,27 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
     auto list = jfield(adv, "pkglist");
     auto pkgs = list ? jarray(*list, "packages") : std::nullopt;
     if (!pkgs) continue;
+    // A module stream's errata ("module": {"name": "virt", "stream": "rhel"}): its packages are
+    // keyed by the stream too (eco::module_package).
+    std::string stream;
+    if (auto module = jfield(*list, "module"); module && module->is_object()) {
+      std::string mname = jtext(*module, "name"), mstream = jtext(*module, "stream");
+      if (!mname.empty() && !mstream.empty()) stream = mname + ":" + mstream;
+    }
     for (element p : *pkgs) {
       std::string name = jtext(p, "name"), epoch = jtext(p, "epoch"), ver = jtext(p, "version"),
                   rel = jtext(p, "release");
       if (name.empty() || ver.empty()) continue;
       std::string evr = (epoch.empty() || epoch == "0" ? "" : epoch + ":") + ver + (rel.empty() ? "" : "-" + rel);
-      // Once per (package, EVR): another architecture repeats it; a module stream's build is another EVR.
-      if (!seen.insert({name, evr}).second) continue;
+      std::string key = eco::module_package(ns, vulndb::normalize_package(ns, name), stream);
+      // Once per (package, EVR): another architecture repeats it.
+      if (!seen.insert({key, evr}).second) continue;
       for (auto& vid : vulns) {
         vulndb::Affected a;
         a.advisory_id = id;
         a.vuln_id = vid;
         a.ns = ns;
-        a.package = vulndb::normalize_package(ns, name);
+        a.package = key;
         a.status = vulndb::AffectedStatus::fixed;
         a.fixed_version = evr;
         a.severity = severity;

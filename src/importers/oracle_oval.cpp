@@ -4,12 +4,18 @@
 // rpminfo tests when there are no such comments) under "Oracle Linux N is
 // installed" (the release: oracle:N; one ELSA can cover several releases,
 // each in its own branch). Rows are one per (package, CVE), the
-// ELSA as advisory; the ELSA's record has its CVEs as related ids. A package
-// fixed in several EVRs (per architecture branches) keeps the lowest: the
+// ELSA as advisory; the ELSA's record has its CVEs as related ids. Under
+// "Oracle Linux arch is X" branches a package may be fixed in another EVR per
+// architecture: when the architectures' EVRs differ, each architecture gets
+// its own row keyed NAME#ARCH (eco::arch_package; the matcher looks a package
+// up by the image's architecture too); when they agree, one row keyed by name.
+// Within one architecture a package fixed in several EVRs keeps the lowest: the
 // matcher must not report an installed version the vendor shipped as fixed.
+#include <algorithm>
 #include <map>
 #include <regex>
 
+#include "ecosystem/ecosystem.hpp"
 #include "importers/oval_rpminfo.hpp"
 #include "version/comparator.hpp"
 #include "vulndb/namespace.hpp"
@@ -48,8 +54,9 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
     for (auto& r : d.references)
       if (!r.url.empty()) v.references.push_back(r.url);
     for (auto& c : d.cves) add_id(v.related, c, v.id);
-    // Per release branch ("Oracle Linux 6 is installed"), per package: the lowest fixed EVR.
-    std::map<std::pair<std::string, std::string>, std::string> lowest;  // (ns, package) -> EVR
+    // Per release branch ("Oracle Linux 6 is installed"), per package, per architecture ("" = none
+    // named): the lowest fixed EVR.
+    std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> lowest;  // (ns, package) -> arch -> EVR
     std::vector<std::pair<std::string, std::string>> order;
     bool unplaced = false;
     // The criteria comments say it whole ("bind is earlier than 30:9.3.3-8.el5"); Oracle's
@@ -58,7 +65,7 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
     std::vector<oval::PackageFix> fixes;
     for (auto& c : d.criteria) {
       std::smatch m;
-      if (std::regex_match(c.comment, m, kEarlier)) fixes.push_back({m[1].str(), m[2].str(), false, c.platform});
+      if (std::regex_match(c.comment, m, kEarlier)) fixes.push_back({m[1].str(), m[2].str(), false, c.platform, c.arch});
     }
     if (fixes.empty()) fixes = d.fixes;
     for (auto& f : fixes) {
@@ -70,10 +77,11 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
         continue;
       }
       auto key = std::make_pair(ns, f.package);
-      auto it = lowest.find(key);
-      if (it == lowest.end()) {
-        lowest[key] = f.evr;
-        order.push_back(key);
+      if (!lowest.count(key)) order.push_back(key);
+      auto& per_arch = lowest[key];
+      auto it = per_arch.find(f.arch);
+      if (it == per_arch.end()) {
+        per_arch[f.arch] = f.evr;
       } else if (rpm) {
         auto cmp = rpm->compare(f.evr, it->second);
         if (cmp.ok() && *cmp < 0) it->second = f.evr;
@@ -85,19 +93,31 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
     std::vector<std::string> vulns = d.cves.empty() ? std::vector<std::string>{advisory} : d.cves;
     std::string severity = v.severity, published = v.published;
     sink.add(std::move(v));
-    for (auto& key : order)
-      for (auto& id : vulns) {
-        vulndb::Affected a;
-        a.advisory_id = advisory;
-        a.vuln_id = id;
-        a.ns = key.first;
-        a.package = vulndb::normalize_package(key.first, key.second);
-        a.status = vulndb::AffectedStatus::fixed;
-        a.fixed_version = lowest[key];
-        a.severity = severity;
-        a.published = published;
-        sink.add(std::move(a));
-      }
+    for (auto& key : order) {
+      const auto& per_arch = lowest[key];
+      bool agree = std::all_of(per_arch.begin(), per_arch.end(),
+                               [&](const auto& e) { return e.second == per_arch.begin()->second; });
+      // (package key, EVR): one row by name when the architectures agree, else one per architecture.
+      std::vector<std::pair<std::string, std::string>> rows;
+      std::string name = vulndb::normalize_package(key.first, key.second);
+      if (agree)
+        rows.push_back({name, per_arch.begin()->second});
+      else
+        for (auto& [arch, evr] : per_arch) rows.push_back({eco::arch_package(key.first, name, arch), evr});
+      for (auto& [package, evr] : rows)
+        for (auto& id : vulns) {
+          vulndb::Affected a;
+          a.advisory_id = advisory;
+          a.vuln_id = id;
+          a.ns = key.first;
+          a.package = package;
+          a.status = vulndb::AffectedStatus::fixed;
+          a.fixed_version = evr;
+          a.severity = severity;
+          a.published = published;
+          sink.add(std::move(a));
+        }
+    }
   }
   return ok_status();
 }

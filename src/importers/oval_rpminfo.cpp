@@ -16,7 +16,7 @@ struct State {
 };
 
 struct Ref {
-  std::string test, platform;
+  std::string test, platform, arch;
 };
 
 bool is_platform(std::string_view comment) {
@@ -24,17 +24,30 @@ bool is_platform(std::string_view comment) {
          !comment.starts_with("Package ");
 }
 
-void collect(xmlNodePtr criteria, Definition& d, std::vector<Ref>& refs, std::string platform, int depth) {
+// "Oracle Linux arch is x86_64" -> "x86_64"; "" for any other comment.
+std::string arch_of(std::string_view comment) {
+  static constexpr std::string_view kArch = " arch is ";
+  auto at = comment.find(kArch);
+  if (at == std::string_view::npos || comment.find(" is earlier than ") != std::string_view::npos) return "";
+  std::string_view a = comment.substr(at + kArch.size());
+  return a.find(' ') == std::string_view::npos ? std::string(a) : "";
+}
+
+void collect(xmlNodePtr criteria, Definition& d, std::vector<Ref>& refs, std::string platform, std::string arch,
+             int depth) {
   if (depth > 64) return;
   for (xmlNodePtr c = criteria->children; c; c = c->next)
-    if (xml::named(c, "criterion"))
-      if (auto cm = xml::attr(c, "comment"); is_platform(cm)) platform = cm;
+    if (xml::named(c, "criterion")) {
+      auto cm = xml::attr(c, "comment");
+      if (is_platform(cm)) platform = cm;
+      if (auto a = arch_of(cm); !a.empty()) arch = a;
+    }
   for (xmlNodePtr c = criteria->children; c; c = c->next) {
     if (xml::named(c, "criteria")) {
-      collect(c, d, refs, platform, depth + 1);
+      collect(c, d, refs, platform, arch, depth + 1);
     } else if (xml::named(c, "criterion")) {
-      if (auto r = xml::attr(c, "test_ref"); !r.empty()) refs.push_back(Ref{r, platform});
-      if (auto cm = xml::attr(c, "comment"); !cm.empty()) d.criteria.push_back({cm, platform});
+      if (auto r = xml::attr(c, "test_ref"); !r.empty()) refs.push_back(Ref{r, platform, arch});
+      if (auto cm = xml::attr(c, "comment"); !cm.empty()) d.criteria.push_back({cm, platform, arch});
     }
   }
 }
@@ -76,7 +89,7 @@ Result<std::vector<Definition>> read(const Entry& entry, std::string_view what) 
         }
       }
       std::vector<Ref> refs;
-      if (xmlNodePtr crit = xml::child(n, "criteria")) collect(crit, d, refs, "", 0);
+      if (xmlNodePtr crit = xml::child(n, "criteria")) collect(crit, d, refs, "", "", 0);
       defs.push_back(std::move(d));
       test_refs.push_back(std::move(refs));
     } else if (xml::named(n, "rpminfo_test")) {
@@ -109,8 +122,9 @@ Result<std::vector<Definition>> read(const Entry& entry, std::string_view what) 
       if (s->second.operation != "less than" && !inclusive) continue;  // "greater than 0:0": a lower bound
       bool dup = false;
       for (auto& f : defs[i].fixes)
-        dup = dup || (f.package == o->second && f.evr == s->second.evr && f.platform == ref.platform);
-      if (!dup) defs[i].fixes.push_back(PackageFix{o->second, s->second.evr, inclusive, ref.platform});
+        dup = dup || (f.package == o->second && f.evr == s->second.evr && f.platform == ref.platform &&
+                      f.arch == ref.arch);
+      if (!dup) defs[i].fixes.push_back(PackageFix{o->second, s->second.evr, inclusive, ref.platform, ref.arch});
     }
   }
   return defs;

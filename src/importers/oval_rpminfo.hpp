@@ -23,6 +23,9 @@ struct PackageFix {
   // The comment of the nearest enclosing "... is installed" criterion ("Oracle Linux 6 is installed"):
   // one definition can cover several releases, each in its own branch of the criteria.
   std::string platform;
+  // The nearest enclosing "... arch is X" criterion's X ("x86_64"; Oracle's per-architecture
+  // branches); "" when the package is under none.
+  std::string arch;
 };
 
 struct Definition {
@@ -33,6 +36,7 @@ struct Definition {
   struct Criterion {
     std::string comment;   // "bind is earlier than 30:9.3.3-8.el5", "Oracle Linux 7 is installed"
     std::string platform;  // as PackageFix::platform
+    std::string arch;      // as PackageFix::arch
   };
   std::vector<Criterion> criteria;  // every criterion, in document order
   std::vector<PackageFix> fixes;      // in criteria order, one per (package, evr)

@@ -33,6 +33,7 @@ extern const ImporterInfo oracle_oval;
 extern const ImporterInfo azure_oval;
 extern const ImporterInfo photon_cve;
 extern const ImporterInfo alma_errata;
+extern const ImporterInfo secdb;
 }  // namespace feeds
 
 std::span<const ImporterInfo> all_importers() {
@@ -64,6 +65,7 @@ std::span<const ImporterInfo> all_importers() {
       feeds::updateinfo,
       feeds::photon_cve,
       feeds::alma_errata,
+      feeds::secdb,
   };
   return kAll;
 }

@@ -13,6 +13,7 @@
 #include <set>
 #include <tuple>
 
+#include "ecosystem/ecosystem.hpp"
 #include "importers/xml_util.hpp"
 #include "vulndb/namespace.hpp"
 
@@ -101,6 +102,10 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
     std::vector<vulndb::Affected> rows;
     for (xmlNodePtr c = pkglist ? pkglist->children : nullptr; c; c = c->next) {
       if (!xml::named(c, "collection")) continue;
+      // A module stream's collection: its packages are keyed by the stream too (eco::module_package).
+      xmlNodePtr module = xml::child(c, "module");
+      std::string stream = module ? xml::attr(module, "name") + ":" + xml::attr(module, "stream") : "";
+      if (stream == ":") stream.clear();
       for (xmlNodePtr p = c->children; p; p = p->next) {
         if (!xml::named(p, "package")) continue;
         std::string name = xml::attr(p, "name"), epoch = xml::attr(p, "epoch"), ver = xml::attr(p, "version"),
@@ -111,14 +116,15 @@ Status parse(const Entry& entry, vulndb::Sink& sink, Diagnostics& diag) {
           continue;
         }
         std::string evr = (epoch.empty() || epoch == "0" ? "" : epoch + ":") + ver + (rel.empty() ? "" : "-" + rel);
-        // Once per (package, EVR): another architecture repeats it; a module stream's build is another EVR.
-        if (!packages.insert({name, evr}).second) continue;
+        std::string key = eco::module_package(ns, vulndb::normalize_package(ns, name), stream);
+        // Once per (package, EVR): another architecture repeats it.
+        if (!packages.insert({key, evr}).second) continue;
         for (auto& id : vulns) {
           vulndb::Affected a;
           a.advisory_id = v.id;
           a.vuln_id = id;
           a.ns = ns;
-          a.package = vulndb::normalize_package(ns, name);
+          a.package = key;
           a.status = vulndb::AffectedStatus::fixed;
           a.fixed_version = evr;
           a.severity = v.severity;

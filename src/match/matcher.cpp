@@ -82,15 +82,22 @@ bool release_less(std::string_view a, std::string_view b) {
   return false;
 }
 
+// The release whose advisories stand in for a release without any, as the
+// distro's row allows (eco::ReleaseFallback): the nearest release below, else
+// above; with same_major, only releases of the same major. "" = none.
 std::string best_effort_namespace(const std::string& ns, const std::vector<std::string>& available) {
   auto colon = ns.find(':');
   if (colon == std::string::npos) return "";
+  eco::ReleaseFallback rule = eco::namespace_fallback(ns);
+  if (rule == eco::ReleaseFallback::never) return "";
   std::string distro = ns.substr(0, colon + 1), release = ns.substr(colon + 1);
+  auto major = [](std::string_view r) { return r.substr(0, r.find('.')); };
   std::string below, above;
   for (auto& a : available) {
     if (!a.starts_with(distro)) continue;
     std::string r = a.substr(distro.size());
     if (r.empty() || !(r[0] >= '0' && r[0] <= '9')) continue;
+    if (rule == eco::ReleaseFallback::same_major && major(r) != major(release)) continue;
     if (release_less(r, release)) {
       if (below.empty() || release_less(below, r)) below = r;
     } else if (above.empty() || release_less(r, above)) {
@@ -288,7 +295,7 @@ bool is_distro_notice(std::string_view id) {
   return false;
 }
 
-std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os) {
+std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os, std::string_view arch) {
   std::vector<PackageKey> keys;
   const eco::Ecosystem* e = eco::find(p.ecosystem);
   if (!e) return keys;
@@ -302,10 +309,22 @@ std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os) {
     if (k.ns.empty()) return keys;
     if (d->key == eco::DistroKey::binary_package) {
       k.package = p.name;
+      // A package built in a module stream meets only that stream's advisories.
+      if (p.rpm && !p.rpm->modularitylabel.empty())
+        k.package = eco::module_package(k.ns, p.name, eco::module_stream_of_label(p.rpm->modularitylabel));
       k.version = p.version;
     } else {
       k.package = p.source_name.empty() ? p.name : p.source_name;
       k.version = e->name == "deb" && !p.source_version.empty() ? p.source_version : p.version;
+    }
+    // Per-architecture rows (Oracle): the package's own row for the image's architecture too.
+    std::string by_arch = d->key == eco::DistroKey::binary_package ? eco::arch_package(k.ns, k.package, arch) : "";
+    if (!by_arch.empty() && by_arch != k.package) {
+      PackageKey a = k;
+      a.package = std::move(by_arch);
+      keys.push_back(std::move(k));
+      keys.push_back(std::move(a));
+      return keys;
     }
     keys.push_back(std::move(k));
     return keys;
@@ -320,6 +339,16 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
   const Inventory& inv = result.inventory;
   const OsInfo* os = inv.os ? &*inv.os : nullptr;
   DAGDA_ASSIGN_OR_RETURN(auto available, store.namespaces());
+  // The image's architecture as rpm names it: its platform's, else the most common of its rpm
+  // packages' own (a folder has no platform); "" when neither says.
+  std::string arch = eco::rpm_arch(inv.source.architecture);
+  if (arch.empty()) {
+    std::map<std::string, size_t> seen;
+    for (auto& p : inv.packages)
+      if (p.rpm && !p.arch.empty() && p.arch != "noarch") ++seen[p.arch];
+    for (auto& [a, n] : seen)
+      if (arch.empty() || n > seen[arch]) arch = a;
+  }
   auto has_ns = [&](const std::string& ns) { return std::binary_search(available.begin(), available.end(), ns); };
 
   std::map<std::string, std::string> resolved;  // wanted namespace -> namespace used ("" = none)
@@ -359,7 +388,7 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
     if (opts.progress && (i % 256) == 0) opts.progress(i, inv.packages.size());
     const Package& p = inv.packages[i];
     if (p.drift == "removed") continue;  // listed for the record (container:), no longer installed
-    std::vector<PackageKey> keys = package_keys(p, os);
+    std::vector<PackageKey> keys = package_keys(p, os, arch);
     if (keys.empty()) {
       const eco::Ecosystem* e = eco::find(p.ecosystem);
       if (e && e->os) {

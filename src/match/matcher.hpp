@@ -33,7 +33,8 @@ struct PackageKey {
   std::string package;
   std::string version;
 };
-std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os);
+// `arch`: the image's architecture as rpm names it ("x86_64"), for distros with per-architecture rows.
+std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os, std::string_view arch = {});
 
 // Advisories that by their kind cover several vulnerabilities: distro security
 // notices (DSA, DLA, USN, RHSA, ELSA, ALAS, SUSE-SU, ...). Each is a related

@@ -127,6 +127,30 @@ std::vector<FeedInfo> make_feeds() {
                           fmt::format("https://packages.vmware.com/photon/photon_cve_metadata/cve_data_photon{}.json",
                                       release)));
   f.push_back(files_feed("photon", "Photon OS per-release CVE JSON (1.0 to 5.0)", photon));
+  f.push_back(files_feed("wolfi", "Wolfi secdb (Alpine's secdb JSON format, rolling)",
+                         {file("wolfi-security.json", "https://packages.wolfi.dev/os/security.json")}));
+  f.push_back(files_feed("chainguard", "Chainguard secdb (Alpine's secdb JSON format, rolling)",
+                         {file("chainguard-security.json", "https://packages.cgr.dev/chainguard/security.json")}));
+
+  // SUSE publishes every CVRF advisory in one archive beside the folder of single files.
+  f.push_back(files_feed("suse", "SUSE CVRF advisories of every SUSE Linux Enterprise and openSUSE product (cvrf.tar.bz2)",
+                         {file("suse-cvrf.tar.bz2", "https://ftp.suse.com/pub/projects/security/cvrf.tar.bz2")}));
+  // Amazon Linux 2 and 2023: the core repository's updateinfo, found through its mirror.list
+  // (Amazon Linux 1 and 2022 are end of life and not fetched; their files import with --release).
+  f.push_back(FeedInfo{"amazon",
+                       "Amazon Linux 2 and 2023 ALAS updateinfo.xml (core repositories, through mirror.list)",
+                       FeedKind::repomd,
+                       {file("amazon-2-updateinfo.xml.gz", "https://cdn.amazonlinux.com/2/core/latest/x86_64/mirror.list"),
+                        file("amazon-2023-updateinfo.xml.gz",
+                             "https://cdn.amazonlinux.com/al2023/core/mirrors/latest/x86_64/mirror.list")}});
+  std::vector<FeedFile> rocky;
+  for (int major : {8, 9, 10})
+    for (const char* repo : {"BaseOS", "AppStream"})
+      rocky.push_back(file(fmt::format("rocky-{}-{}-updateinfo.xml.gz", major, repo),
+                           fmt::format("https://download.rockylinux.org/pub/rocky/{}/{}/x86_64/os/repodata/repomd.xml",
+                                       major, repo)));
+  f.push_back(FeedInfo{"rocky", "Rocky Linux 8, 9 and 10 RLSA updateinfo.xml (BaseOS and AppStream repositories)",
+                       FeedKind::repomd, rocky});
 
   f.push_back(FeedInfo{
       "redhat",
@@ -147,6 +171,11 @@ const FeedInfo* find_feed(std::string_view name) {
   for (auto& f : all_feeds())
     if (f.name == name) return &f;
   return nullptr;
+}
+
+bool is_repository_index(std::string_view url) {
+  url = url.substr(0, url.find_first_of("?#"));
+  return url.ends_with("/repodata/repomd.xml") || url.ends_with("/mirror.list");
 }
 
 FeedFile file_for_url(const std::string& url, size_t index) {

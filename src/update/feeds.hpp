@@ -14,7 +14,10 @@ namespace dagda::update {
 enum class FeedKind {
   files,       // every FeedFile, each fetched conditionally
   nvd_api,     // NVD CVE API 2.0: `files[0].url` is the API endpoint
-  latest_file  // `files[0].url` is an index whose first line names the file to fetch beside it
+  latest_file,  // `files[0].url` is an index whose first line names the file to fetch beside it
+  // yum/dnf repositories: each FeedFile's url is a repodata/repomd.xml, or a mirror.list whose
+  // first line is the repository's base URL; the updateinfo it names is fetched (update/repomd.hpp)
+  repomd
 };
 
 enum class Checksum {
@@ -28,6 +31,7 @@ struct FeedFile {
   std::string url;
   Checksum checksum = Checksum::none;
   std::string checksum_url;
+  std::string sha256;  // the download's sha256 when known beforehand (a repomd.xml gives it); "" = none
 };
 
 struct FeedInfo {
@@ -39,6 +43,10 @@ struct FeedInfo {
 
 std::span<const FeedInfo> all_feeds();
 const FeedInfo* find_feed(std::string_view name);
+
+// Whether a URL given with --url is a repository index a repomd feed resolves
+// (a .../repodata/repomd.xml or a mirror.list) rather than a file to download.
+bool is_repository_index(std::string_view url);
 
 // A FeedFile for a URL given with --url: named after the URL; an NVD 1.1 feed
 // (nvdcve-1.1-*.json.gz) gets its .meta checksum.

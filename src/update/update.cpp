@@ -20,6 +20,7 @@
 #include "common/fs.hpp"
 #include "common/strings.hpp"
 #include "update/feeds.hpp"
+#include "update/repomd.hpp"
 
 namespace dagda::update {
 namespace {
@@ -176,11 +177,16 @@ class Updater {
       }
       FeedInfo f = known ? *known : FeedInfo{n, "given with --url", FeedKind::files, {}};
       if (over != opts_.urls.end()) {
-        f.kind = FeedKind::files;
+        // A repository feed given its repomd.xml or mirror.list URLs still resolves them.
+        bool indexes = known && known->kind == FeedKind::repomd &&
+                       std::all_of(over->second.begin(), over->second.end(),
+                                   [](const std::string& u) { return is_repository_index(u); });
+        f.kind = indexes ? FeedKind::repomd : FeedKind::files;
         f.files.clear();
         std::set<std::string> names_used;
         for (size_t i = 0; i < over->second.size(); ++i) {
           FeedFile ff = file_for_url(over->second[i], i);
+          if (indexes) ff.name = fmt::format("{}-{}-updateinfo.xml", n, i);
           if (!names_used.insert(ff.name).second) ff.name = fmt::format("{}-{}", i, ff.name);
           f.files.push_back(std::move(ff));
         }
@@ -246,11 +252,42 @@ class Updater {
                      {.file = index.url});
       feed.files = {FeedFile{name, url_dir(index.url) + "/" + name}};
     }
+    if (feed.kind == FeedKind::repomd && (opts_.mirror.empty() || overridden)) {
+      for (auto& f : feed.files) {
+        DAGDA_ASSIGN_OR_RETURN(f, resolve_repository(f));
+      }
+    }
     for (auto& f : feed.files) DAGDA_TRY(download_file(f, dir, rep, ps));
     rep.files = feed.files.size();
     rep.state =
         rep.unchanged_files == rep.files ? FeedReport::State::unchanged : FeedReport::State::downloaded;
     return Ok{};
+  }
+
+  // A repository's updateinfo: its base URL (from a mirror.list's first line, or the repomd.xml's
+  // own), its repomd.xml, and the file and sha256 that names.
+  Result<FeedFile> resolve_repository(const FeedFile& f) {
+    std::string index = f.url.substr(0, f.url.find_first_of("?#"));
+    std::string base;
+    if (index.ends_with("/mirror.list")) {
+      DAGDA_ASSIGN_OR_RETURN(std::string text, fetch_text(f.url, {}, opts_.fetch, 1u << 16));
+      base = first_line(text);
+      if (!base.starts_with("https://") && !base.starts_with("http://"))
+        return Error(ErrorCode::corrupt, fmt::format("the mirror list does not start with a URL: '{}'", base.substr(0, 80)),
+                     {.file = f.url});
+    } else if (index.ends_with("/repodata/repomd.xml")) {
+      base = index.substr(0, index.size() - std::string_view("/repodata/repomd.xml").size());
+    } else {
+      return Error(ErrorCode::invalid_input, "not a repository's repodata/repomd.xml or mirror.list", {.file = f.url});
+    }
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    std::string repomd_url = base + "/repodata/repomd.xml";
+    DAGDA_ASSIGN_OR_RETURN(std::string repomd, fetch_text(repomd_url, {}, opts_.fetch, 1u << 22));
+    DAGDA_ASSIGN_OR_RETURN(RepomdData data, repomd_updateinfo(repomd, repomd_url));
+    FeedFile out = f;
+    out.url = base + "/" + data.href;
+    out.sha256 = data.sha256;
+    return out;
   }
 
   Status download_file(const FeedFile& f, const std::string& dir, FeedReport& rep, PendingState& ps) {
@@ -265,7 +302,9 @@ class Updater {
       req.etag = State::str(prev, "etag");
       req.last_modified = State::str(prev, "last_modified");
     }
-    if (f.checksum == Checksum::sha256sum) {
+    if (!f.sha256.empty()) {
+      req.expect_sha256 = f.sha256;
+    } else if (f.checksum == Checksum::sha256sum) {
       DAGDA_ASSIGN_OR_RETURN(std::string text, fetch_text(f.checksum_url, {}, opts_.fetch, 1u << 16));
       auto hex = parse_sha256_file(text);
       if (!hex.ok()) return Error(hex.error()).in_file(f.checksum_url);

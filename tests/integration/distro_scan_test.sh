@@ -100,4 +100,39 @@ printf 'NAME="VMware Photon OS"\nID=photon\nVERSION_ID=5.0\n' >"$PH/etc/os-relea
 run_dagda scan-photon --db "$DB" scan "dir:$PH" --format json
 check "photon without advisories: match.no-advisories in the JSON" jq -e '[.warnings[].code] | index("match.no-advisories")' "$SCRATCH/scan-photon.out"
 
+# Wolfi: no real Wolfi secdb is in the test data. Its format is Alpine's secdb JSON, so the
+# real Alpine 3.7 secdb (YAML, written out as JSON by python3) is imported twice: as itself
+# (detected as alpine:3.7) and with --format secdb --release wolfi:rolling. The real Alpine
+# 3.7.3 minirootfs's installed db under a Wolfi os-release is then matched in wolfi:rolling
+# only, with the same findings as under its own Alpine os-release in alpine:3.7 only.
+python3 -c 'import json,sys,yaml; json.dump(yaml.safe_load(open(sys.argv[1])), open(sys.argv[2], "w"))' \
+  "$DATA/vulndb/alpine-secdb-yaml/v3.7/main.yaml" "$SCRATCH/secdb-main.json" || fatal "yaml -> json failed"
+run_dagda import-alpine --db "$DB" db import "$DATA/vulndb/alpine-secdb-yaml/v3.7/main.yaml"
+[[ $RC == 0 ]] || fatal "alpine import failed: $(head -5 "$SCRATCH/import-alpine.err")"
+run_dagda import-wolfi --db "$DB" db import --format secdb --release wolfi:rolling "$SCRATCH/secdb-main.json"
+[[ $RC == 0 ]] || fatal "wolfi import failed: $(head -5 "$SCRATCH/import-wolfi.err")"
+run_dagda status-apk --db "$DB" db status --json
+check "db status lists wolfi with records" jq -e '[.. | objects | select(.source? == "wolfi")] | length > 0' "$SCRATCH/status-apk.out"
+apk_root() {  # DIR ID VERSION_ID
+  mkdir -p "$1/etc"
+  tar xzf "$DATA/pkgdb/alpine-minirootfs/alpine-minirootfs-3.7.3-x86_64.tar.gz" -C "$1" ./lib/apk/db/installed
+  printf 'NAME="%s"\nID=%s\nVERSION_ID=%s\n' "$2" "$2" "$3" >"$1/etc/os-release"
+}
+apk_root "$SCRATCH/wolfi" wolfi 20230201
+apk_root "$SCRATCH/alpine" alpine 3.7.3
+for d in wolfi alpine; do
+  run_dagda "scan-$d" --db "$DB" scan "dir:$SCRATCH/$d" --format json
+  [[ $RC == 0 || $RC == 1 ]] || fatal "scan $d failed ($RC): $(head -5 "$SCRATCH/scan-$d.err")"
+done
+check "wolfi: matched in wolfi:rolling only" jq -e '.namespaces == ["wolfi:rolling"]' "$SCRATCH/scan-wolfi.out"
+check "wolfi: findings from the wolfi source only" \
+  jq -e '(.findings | length > 0) and ([.findings[].matches[].source] | unique == ["wolfi"])' "$SCRATCH/scan-wolfi.out"
+check "alpine: matched in alpine:3.7 only" jq -e '.namespaces == ["alpine:3.7"]' "$SCRATCH/scan-alpine.out"
+pairs() { jq -c '[.findings[] | [.package.name, .package.version, .id]] | sort' "$1"; }
+if [[ $(pairs "$SCRATCH/scan-wolfi.out") == "$(pairs "$SCRATCH/scan-alpine.out")" && $(pairs "$SCRATCH/scan-alpine.out") != "[]" ]]; then
+  pass "wolfi and alpine: the same findings from the same secdb rows"
+else
+  fail "wolfi and alpine findings differ: $(pairs "$SCRATCH/scan-wolfi.out" | head -c 300) vs $(pairs "$SCRATCH/scan-alpine.out" | head -c 300)"
+fi
+
 finish

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <regex>
 #include <set>
 #include <tuple>
@@ -169,6 +170,39 @@ std::set<Row> mariner_golden(const std::string& dir, const std::string& ns) {
     }
   }
   return out;
+}
+
+// Oracle's per-architecture branches ("Oracle Linux arch is x86_64"): vunnel's sample of real
+// ELSA definitions where rsyslog was respun at different revisions per architecture. Rows are
+// checked against tests/integration/counts/oracle-arch-rows.py (xml.etree, rpm's vercmp).
+TEST(OracleOvalImporter, PerArchitectureFixesKeepTheirArchitecture) {
+  std::string file = test::testdata("vulndb/samples/distro/vunnel/oracle/test-fixtures/mock_per_arch_data");
+  std::string data = test::slurp(file);
+  const auto* imp = importers::find_importer("oracle-oval");
+  ASSERT_NE(imp, nullptr);
+  EXPECT_EQ(importers::detect_importer("mock_per_arch_data", data.substr(0, 4096)), imp);
+  test::feeds::SourceSink sink;
+  Diagnostics diag;
+  auto st = imp->parse(importers::Entry{file, data}, sink, diag);
+  ASSERT_TRUE(st.ok()) << st.error().render();
+  std::set<std::string> got;
+  for (auto& a : sink.out.affected) got.insert(a.ns + "\t" + a.package + "\t" + a.fixed_version + "\t" + a.advisory_id);
+  int status = 0;
+  std::string out = test::run_command(
+      "python3 " + test::source_dir() + "/tests/integration/counts/oracle-arch-rows.py '" + file + "'", &status);
+  ASSERT_EQ(status, 0) << out;
+  std::set<std::string> want;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) want.insert(line);
+  EXPECT_EQ(got, want);
+  // The three cases the sample was made for: rsyslog per architecture, firefox and osbuild by name.
+  EXPECT_TRUE(want.count("oracle:7\trsyslog#x86_64\t0:8.24.0-57.0.1.el7_9.3\tELSA-2022-4803"));
+  EXPECT_TRUE(want.count("oracle:7\trsyslog#aarch64\t0:8.24.0-57.0.4.el7_9.3\tELSA-2022-4803"));
+  EXPECT_TRUE(want.count("oracle:10\tfirefox\t0:128.12.0-1.0.1.el10_0\tELSA-2025-10073"));
+  bool osbuild_by_name = false;
+  for (auto& w : want) osbuild_by_name = osbuild_by_name || w.starts_with("oracle:8\tosbuild\t");
+  EXPECT_TRUE(osbuild_by_name);
 }
 
 TEST(AzureOvalImporter, RealOvalAgreesWithTheGoldenConversion) {

@@ -99,14 +99,21 @@ TEST(AlmaImporter, RealErrataAgreeWithTheGoldenConversion) {
     std::vector<std::string> cves;
     for (auto& r : g["references"])
       if (r["type"] == "cve") cves.push_back(r["id"]);
+    // A module stream's errata key their packages NAME@MODULE:STREAM (ALSA-2020:0279: virt:rhel).
+    std::string stream;
+    if (auto& m = g["pkglist"]["module"]; m.is_object() && m.contains("name"))
+      stream = "@" + std::string(m["name"]) + ":" + std::string(m["stream"]);
     for (auto& p : g["pkglist"]["packages"]) {
       std::string epoch = p["epoch"];
       std::string evr = (epoch == "0" ? "" : epoch + ":") + std::string(p["version"]) + "-" + std::string(p["release"]);
-      for (auto& c : cves) want.insert({g["updateinfo_id"], "alma:8", p["name"], evr, c});
+      for (auto& c : cves) want.insert({g["updateinfo_id"], "alma:8", std::string(p["name"]) + stream, evr, c});
     }
   }
   EXPECT_FALSE(want.empty());
   EXPECT_EQ(got, want);  // ALBA (bug fix) advisories give no rows
+  size_t modular = 0;
+  for (auto& a : run.sink.out.affected) modular += a.package.ends_with("@virt:rhel");
+  EXPECT_GT(modular, 0u);
   EXPECT_EQ(run.sink.per_source.count("alma"), 1u);
 }
 

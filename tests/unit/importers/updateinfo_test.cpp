@@ -26,11 +26,23 @@ void golden_rows(const nlohmann::json& adv, std::set<Row>& out) {
   for (auto& r : adv["references"])
     if (r.value("type", "") == "cve") cves.push_back(r["id"]);
   if (cves.empty()) cves.push_back(adv["id"]);
-  for (auto& p : adv["packages"]) {
+  auto add = [&](const nlohmann::json& p, const std::string& stream) {
     std::string epoch = p.value("epoch", "0");
     std::string evr = (epoch == "0" || epoch.empty() ? "" : epoch + ":") + std::string(p["version"]) + "-" +
                       std::string(p["release"]);
-    for (auto& c : cves) out.insert({adv["id"], p["name"], evr, c});
+    for (auto& c : cves) out.insert({adv["id"], std::string(p["name"]) + stream, evr, c});
+  };
+  // Rocky's golden conversion keeps the collections: a module stream's packages are keyed
+  // NAME@MODULE:STREAM in rocky (eco::module_package); Amazon's has no modules.
+  if (adv.contains("collections")) {
+    for (auto& col : adv["collections"]) {
+      std::string stream;
+      if (col.contains("module") && col["module"].is_object() && col["module"].contains("name"))
+        stream = "@" + std::string(col["module"]["name"]) + ":" + std::string(col["module"]["stream"]);
+      for (auto& p : col["packages"]) add(p, stream);
+    }
+  } else {
+    for (auto& p : adv["packages"]) add(p, "");
   }
 }
 
@@ -89,6 +101,13 @@ TEST(UpdateinfoImporter, RockyAgreesWithTheGoldenConversion) {
   }
   EXPECT_EQ(ids.size(), 3u);
   EXPECT_EQ(rows_of(run.sink.out, ids, "rocky:8"), want);
+  // RLSA-2019:1972 is the ruby:2.6 module stream's: its packages are keyed by the stream.
+  size_t modular = 0;
+  for (auto& a : run.sink.out.affected) {
+    EXPECT_EQ(a.package.find('@') != std::string::npos, a.advisory_id == "RLSA-2019:1972") << a.package;
+    modular += a.package.ends_with("@ruby:2.6");
+  }
+  EXPECT_GT(modular, 0u);
   // Bug-fix and enhancement updates (RLBA, RLEA) are no vulnerabilities.
   for (auto& a : run.sink.out.affected) EXPECT_TRUE(a.advisory_id.starts_with("RLSA-")) << a.advisory_id;
   EXPECT_EQ(run.sink.per_source.count("rocky"), 1u);

@@ -90,9 +90,15 @@ TEST(Catalog, EveryFeedHasUniqueNamesAndHttpsUrls) {
   }
   for (const char* n : {"nvd", "osv", "alpine", "debian", "debian-dsa-dla", "kev", "epss", "exploitdb",
                         "retirejs", "ubuntu", "rustsec", "rubysec", "friendsofphp", "nodejs", "node-core", "redhat", "oracle",
-                        "alma", "azurelinux", "photon"})
+                        "alma", "azurelinux", "photon", "wolfi", "chainguard", "suse", "amazon", "rocky"})
     EXPECT_NE(find_feed(n), nullptr) << n;
   EXPECT_EQ(find_feed("nvd")->kind, FeedKind::nvd_api);
+  for (const char* n : {"amazon", "rocky"}) {
+    EXPECT_EQ(find_feed(n)->kind, FeedKind::repomd) << n;
+    for (auto& file : find_feed(n)->files) EXPECT_TRUE(is_repository_index(file.url)) << file.url;
+  }
+  EXPECT_FALSE(is_repository_index("https://x/updateinfo.xml.gz"));
+  EXPECT_TRUE(is_repository_index("https://x/os/repodata/repomd.xml?token=1"));
   EXPECT_EQ(find_feed("nope"), nullptr);
 }
 
