@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "match/finding.hpp"
+#include "net/http.hpp"
 #include "server/handles.hpp"
 #include "server/worker.hpp"
 #include "state/tables.hpp"
@@ -110,6 +112,9 @@ Reply handle(const Config& config, Call& call, const std::string& authorization)
 Status serve(const ServeOptions& opts) {
   Config config;
   config.db = opts.db;
+  FeedSettings feeds = opts.feeds;
+  DAGDA_TRY(parse_feed_urls(opts.feed_urls, feeds));
+  config.update_request = update_request(feeds, opts.rematch_interval_s > 0, opts.notify);
   for (auto& dir : opts.allow_paths) {
     std::error_code ec;
     auto real = std::filesystem::canonical(dir, ec);
@@ -133,9 +138,21 @@ Status serve(const ServeOptions& opts) {
   if (opts.tls_cert.empty() != opts.tls_key.empty())
     return Error(ErrorCode::invalid_input, "--tls-cert and --tls-key go together");
 
+  if (!opts.notify.url.empty()) {
+    net::UrlParts url;
+    if (!net::parse_url(opts.notify.url, &url))
+      return Error(ErrorCode::invalid_input, fmt::format("--notify-url '{}': an http:// or https:// URL expected",
+                                                         net::redact_url(opts.notify.url)));
+  }
+  if (severity_rank(opts.notify.severity) == 0 && opts.notify.severity != "unknown")
+    return Error(ErrorCode::invalid_input, fmt::format("--notify-severity '{}': not a severity", opts.notify.severity));
+
   // The tables, created once before any thread needs them.
   DAGDA_ASSIGN_OR_RETURN(auto* store, state_store(opts.db));
   (void)store;
+  // The first look at the import generation, before any request: a database
+  // changed while no server ran is re-matched now.
+  if (opts.rematch_interval_s > 0) DAGDA_TRY(queue_rematch_if_needed(opts.db, opts.notify));
 
   SignalWaiter signals;
   std::unique_ptr<httplib::Server> svr;
@@ -218,6 +235,16 @@ Status serve(const ServeOptions& opts) {
     stop = true;
     svr->stop();
   });
+  std::thread rematcher([&] {
+    if (opts.rematch_interval_s <= 0) return;
+    while (!stop.load()) {
+      for (int64_t ms = 0; ms < int64_t(opts.rematch_interval_s) * 1000 && !stop.load(); ms += 100)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (stop.load()) break;
+      if (auto queued = queue_rematch_if_needed(opts.db, opts.notify); !queued.ok())
+        log_line({{"event", "rematch_error"}, {"error", queued.error().render()}});
+    }
+  });
   log_line({{"event", "listening"}, {"listen", opts.listen}, {"tls", !opts.tls_cert.empty()},
             {"workers", opts.workers}});
   bool listened = svr->listen_after_bind();
@@ -227,6 +254,7 @@ Status serve(const ServeOptions& opts) {
     signals.wake();
   }
   waiter.join();
+  rematcher.join();
   for (auto& t : workers) t.join();
   log_line({{"event", "stopped"}});
   if (!listened && !stop.load()) return Error(ErrorCode::io, "the server stopped listening");
