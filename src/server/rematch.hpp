@@ -20,10 +20,10 @@
 namespace dagda::server {
 
 struct NotifyOptions {
-  std::string url;                  // empty: no webhook
-  std::string severity = "high";    // the least severity announced
-  int attempts = 5;                 // POSTs per image, at most
-  int64_t first_delay_ms = 1000;    // doubled after each failed attempt
+  std::string url;                // empty: no webhook
+  std::string severity = "high";  // the least severity announced
+  int attempts = 5;               // POSTs per image, at most
+  int64_t first_delay_ms = 1000;  // doubled after each failed attempt
 };
 // The webhook settings as a job request carries them, and back.
 nlohmann::json notify_json(const NotifyOptions& n);

@@ -16,9 +16,9 @@
 namespace dagda::server {
 
 struct FeedSettings {
-  std::vector<std::string> feeds;                           // --feed: empty = every feed of db update
-  std::map<std::string, std::vector<std::string>> urls;     // --feed-url FEED=URL
-  std::string mirror;                                       // --feed-mirror DIR|URL
+  std::vector<std::string> feeds;                        // --feed: empty = every feed of db update
+  std::map<std::string, std::vector<std::string>> urls;  // --feed-url FEED=URL
+  std::string mirror;                                    // --feed-mirror DIR|URL
 };
 // Parses `FEED=URL` arguments into `out`.
 Status parse_feed_urls(const std::vector<std::string>& args, FeedSettings& out);
