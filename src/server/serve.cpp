@@ -152,7 +152,9 @@ Status serve(const ServeOptions& opts) {
   (void)store;
   // The first look at the import generation, before any request: a database
   // changed while no server ran is re-matched now.
-  if (opts.rematch_interval_s > 0) DAGDA_TRY(queue_rematch_if_needed(opts.db, opts.notify));
+  if (opts.rematch_interval_s > 0)
+    if (auto queued = queue_rematch_if_needed(opts.db, opts.notify); !queued.ok())
+      log_line({{"event", "rematch_error"}, {"error", queued.error().render()}});
 
   SignalWaiter signals;
   std::unique_ptr<httplib::Server> svr;

@@ -265,10 +265,14 @@ Result<std::vector<std::string>> table_names(sql::Connection& c) {
 }
 
 // Tables Dagda creates in a database: the vulnerability tables, the
-// false-positive marks and the state store's ("state_" names).
+// false-positive marks and the state store's ("state_" names, and the
+// server's history, jobs, tokens and the monitor's alerts).
 bool dagda_table(std::string_view name) {
   if (name == "fp_marks" || name.starts_with("state_") || name == T::meta().name || name == T::inputs().name)
     return true;
+  for (std::string_view state : {"api_tokens", "jobs", "job_results", "scan_history", "scan_history_names",
+                                 "monitor_alerts"})
+    if (name == state) return true;
   for (auto t : T::per_input_tables())
     if (t == name) return true;
   return false;
