@@ -1,6 +1,7 @@
 // The server's own parsing of a request, without a database: the path split
 // into percent-decoded segments and routed, the check options and the report
-// diff over the body. The first line of the input is the target, the rest the body.
+// diff over the body, and the webhook settings a re-match job's request carries.
+// The first line of the input is the target, the rest the body.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/api.hpp"
+#include "server/rematch.hpp"
 #include "server/worker.hpp"
 #include "state/history.hpp"
 
@@ -24,7 +26,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (auto& s : segments) (void)dagda::server::valid_image_name(s);
   }
   auto j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_discarded()) (void)dagda::server::scan_options(j);
+  if (!j.is_discarded()) {
+    (void)dagda::server::scan_options(j);
+    (void)dagda::server::notify_from_json(j);
+  }
   (void)dagda::state::diff_reports(body, body);
   (void)dagda::state::diff_reports("{\"findings\":[]}", body);
   return 0;

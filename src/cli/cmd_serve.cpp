@@ -1,4 +1,6 @@
 // dagda serve [--listen ADDR:PORT] [--workers N] [--allow-path DIR]... [--tls-cert F --tls-key F]
+//             [--rematch-interval S] [--notify-url URL --notify-severity S]
+//             [--feed NAME]... [--feed-url FEED=URL]... [--feed-mirror DIR|URL]
 // dagda worker [--workers N]
 #include <fmt/format.h>
 
@@ -26,6 +28,21 @@ void add_serve(CLI::App& app, Cli& cli) {
   sub->add_option("--lease", opts->lease_seconds, "Seconds a silent worker keeps its job before another takes it")
       ->check(CLI::Range(2, 86400))
       ->capture_default_str();
+  sub->add_option("--rematch-interval", opts->rematch_interval_s,
+                  "Seconds between looks at the vulnerability data's import generation (0: never re-match)")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
+  sub->add_option("--notify-url", opts->notify.url,
+                  "POST a JSON message here for each image a re-match found new findings in");
+  sub->add_option("--notify-severity", opts->notify.severity, "The least severity --notify-url announces")
+      ->capture_default_str();
+  sub->add_option("--feed", opts->feeds.feeds,
+                  "A feed POST /v1/vuln/update fetches (repeatable; default: every feed of `db update`)");
+  sub->add_option("--feed-url", opts->feed_urls,
+                  "FEED=URL: where POST /v1/vuln/update fetches a feed (as `db update --url`; repeatable)");
+  sub->add_option("--feed-mirror", opts->feeds.mirror,
+                  "The offline mirror POST /v1/vuln/update reads (as `db update --mirror`: a folder or an http(s) "
+                  "base)");
   sub->callback([opts, &cli] {
     opts->db = cli.global.db;
     auto st = server::serve(*opts);

@@ -26,6 +26,7 @@ struct Config {
   MonitorService* monitor = nullptr;   // monitor windows (serve --no-monitor: none)
   std::vector<std::string> allow_paths;  // canonical folders whose files a check may read
   std::string cache_dir;
+  nlohmann::json update_request;  // a database update job's request: serve's feed settings (vuln_update.hpp)
 };
 
 struct Call {

@@ -13,6 +13,7 @@ using nlohmann::json;
 
 json job_json(const state::Job& j) {
   return {{"id", j.id},
+          {"kind", j.kind},
           {"state", j.state},
           {"report_id", j.report_id ? json(j.report_id) : json(nullptr)},
           {"error", j.error.empty() ? json(nullptr) : json(j.error)},

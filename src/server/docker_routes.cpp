@@ -1,4 +1,5 @@
 // /v1/docker/images|containers|events: the engine behind DOCKER_HOST, read only.
+#include <algorithm>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -61,7 +62,10 @@ Reply docker_events(const Config&, const Call& call) {
   if (!since.ok()) return error_reply(since.error());
   if (!until.ok()) return error_reply(until.error());
   if (*until > now) *until = now;
-  auto body = engine_get(fmt::format("/events?since={}&until={}", *since, *until));
+  // Podman's API answers a window that ends now or earlier with only part of its events (none,
+  // when it ends now); one that ends in the future with all of them, once that moment is past.
+  // So the engine is asked up to a second after the window, and what lies after it is dropped.
+  auto body = engine_get(fmt::format("/events?since={}&until={}", *since, std::min(*until + 1, now + 1)));
   if (!body.ok()) return engine_error(body.error());
   // One JSON object per line.
   json out = json::array();
@@ -74,6 +78,8 @@ Reply docker_events(const Config&, const Call& call) {
     if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
     json e = json::parse(line, nullptr, false);
     if (e.is_discarded()) return error_reply(502, "engine_unavailable", "the engine sent an event that is not JSON");
+    if (e.is_object() && e.contains("time") && e["time"].is_number_integer() && e["time"].get<int64_t>() > *until)
+      continue;
     out.push_back(std::move(e));
   }
   return json_reply(200, {{"events", out}});

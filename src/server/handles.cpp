@@ -2,6 +2,7 @@
 
 #include "state/history.hpp"
 #include "state/jobs.hpp"
+#include "state/rematch.hpp"
 #include "state/tokens.hpp"
 
 namespace dagda::server {
@@ -25,6 +26,7 @@ Status prepare_state(state::Store& store) {
   DAGDA_TRY(state::History(store.db()).ensure_schema());
   DAGDA_TRY(state::Jobs(store.db()).ensure_schema());
   DAGDA_TRY(state::Tokens(store.db()).ensure_schema());
+  DAGDA_TRY(state::RematchMark(store.db()).ensure_schema());
   return Ok{};
 }
 

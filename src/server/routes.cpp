@@ -29,12 +29,17 @@ const std::vector<Route>& table() {
        "The vulnerabilities affecting one version of a package", vuln_product},
       {"GET", "/v1/vuln/bid/{bid}", "read", "A BugTraq entry", vuln_bid},
       {"GET", "/v1/vuln/exploit/{id}", "read", "An Exploit-DB entry", vuln_exploit},
-      {"POST", "/v1/vuln/init", "admin", "Update the vulnerability database (not served yet: answers 501)", vuln_init,
-       501},
-      {"POST", "/v1/vuln/update", "admin", "Update the vulnerability database (not served yet: answers 501)",
-       vuln_init, 501},
-      {"GET", "/v1/vuln/init-status", "read", "What the vulnerability database holds, per source", vuln_init_status},
-      {"GET", "/v1/vuln/update-status", "read", "What the vulnerability database holds, per source",
+      {"POST", "/v1/vuln/init", "admin",
+       "Queue a database update (`dagda db update` with the server's feed settings); 202 with the job", vuln_init,
+       202, {}, "optional: {\"force\": true} (no conditional requests; unchanged files imported again)"},
+      {"POST", "/v1/vuln/update", "admin",
+       "Queue a database update (`dagda db update` with the server's feed settings); 202 with the job", vuln_init,
+       202, {}, "optional: {\"force\": true} (no conditional requests; unchanged files imported again)"},
+      {"GET", "/v1/vuln/init-status", "read",
+       "What the vulnerability database holds, per source, and the last update run through the API",
+       vuln_init_status},
+      {"GET", "/v1/vuln/update-status", "read",
+       "What the vulnerability database holds, per source, and the last update run through the API",
        vuln_init_status},
       {"POST", "/v1/check", "scan", "Queue a check of a source; 202 with the job", check, 202, {},
        "{\"source\": SOURCE, \"options\": {severity, ignore_unfixed, platform, lockfiles, include_os_owned, "
@@ -172,7 +177,7 @@ json openapi_document() {
            {"schema", {{"type", "string"}}}});
     if (!params.empty()) op["parameters"] = std::move(params);
     if (!r.body.empty())
-      op["requestBody"] = {{"required", true},
+      op["requestBody"] = {{"required", !r.body.starts_with("optional")},
                            {"description", r.body},
                            {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
     json responses = json::object();

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "match/finding.hpp"
+#include "net/http.hpp"
 #include "server/handles.hpp"
 #include "server/worker.hpp"
 #include "state/tables.hpp"
@@ -113,6 +115,9 @@ Status serve(const ServeOptions& opts) {
   config.db = opts.db;
   MonitorService monitor(opts.db);  // its sensor starts with the first monitor window
   config.monitor = &monitor;
+  FeedSettings feeds = opts.feeds;
+  DAGDA_TRY(parse_feed_urls(opts.feed_urls, feeds));
+  config.update_request = update_request(feeds, opts.rematch_interval_s > 0, opts.notify);
   for (auto& dir : opts.allow_paths) {
     std::error_code ec;
     auto real = std::filesystem::canonical(dir, ec);
@@ -136,9 +141,23 @@ Status serve(const ServeOptions& opts) {
   if (opts.tls_cert.empty() != opts.tls_key.empty())
     return Error(ErrorCode::invalid_input, "--tls-cert and --tls-key go together");
 
+  if (!opts.notify.url.empty()) {
+    net::UrlParts url;
+    if (!net::parse_url(opts.notify.url, &url))
+      return Error(ErrorCode::invalid_input, fmt::format("--notify-url '{}': an http:// or https:// URL expected",
+                                                         net::redact_url(opts.notify.url)));
+  }
+  if (severity_rank(opts.notify.severity) == 0 && opts.notify.severity != "unknown")
+    return Error(ErrorCode::invalid_input, fmt::format("--notify-severity '{}': not a severity", opts.notify.severity));
+
   // The tables, created once before any thread needs them.
   DAGDA_ASSIGN_OR_RETURN(auto* store, state_store(opts.db));
   (void)store;
+  // The first look at the import generation, before any request: a database
+  // changed while no server ran is re-matched now.
+  if (opts.rematch_interval_s > 0)
+    if (auto queued = queue_rematch_if_needed(opts.db, opts.notify); !queued.ok())
+      log_line({{"event", "rematch_error"}, {"error", queued.error().render()}});
 
   SignalWaiter signals;
   std::unique_ptr<httplib::Server> svr;
@@ -155,6 +174,9 @@ Status serve(const ServeOptions& opts) {
   svr->set_read_timeout(opts.read_timeout_s, 0);
   svr->set_write_timeout(opts.write_timeout_s, 0);
   svr->set_keep_alive_timeout(5);
+  // Without it every keep-alive answer waited for the client's delayed ACK (Nagle): 43 ms p50 on
+  // every route (bench/README.md). Set on the listening socket; accepted sockets inherit it.
+  svr->set_tcp_nodelay(true);
 
   auto dispatch = [&config](const httplib::Request& req, httplib::Response& res) {
     auto t0 = std::chrono::steady_clock::now();
@@ -221,6 +243,16 @@ Status serve(const ServeOptions& opts) {
     stop = true;
     svr->stop();
   });
+  std::thread rematcher([&] {
+    if (opts.rematch_interval_s <= 0) return;
+    while (!stop.load()) {
+      for (int64_t ms = 0; ms < int64_t(opts.rematch_interval_s) * 1000 && !stop.load(); ms += 100)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (stop.load()) break;
+      if (auto queued = queue_rematch_if_needed(opts.db, opts.notify); !queued.ok())
+        log_line({{"event", "rematch_error"}, {"error", queued.error().render()}});
+    }
+  });
   log_line({{"event", "listening"}, {"listen", opts.listen}, {"tls", !opts.tls_cert.empty()},
             {"workers", opts.workers}});
   bool listened = svr->listen_after_bind();
@@ -230,6 +262,7 @@ Status serve(const ServeOptions& opts) {
     signals.wake();
   }
   waiter.join();
+  rematcher.join();
   for (auto& t : workers) t.join();
   monitor.shutdown();
   log_line({{"event", "stopped"}});

@@ -8,6 +8,8 @@
 
 #include "common/result.hpp"
 #include "server/api.hpp"
+#include "server/rematch.hpp"
+#include "server/vuln_update.hpp"
 
 namespace dagda::server {
 
@@ -21,6 +23,10 @@ struct ServeOptions {
   int read_timeout_s = 10, write_timeout_s = 30;
   int threads = 16;  // HTTP threads
   int64_t lease_seconds = 30;
+  int rematch_interval_s = 60;  // how often the import generation is compared; 0: never
+  NotifyOptions notify;
+  FeedSettings feeds;                  // what POST /v1/vuln/update fetches
+  std::vector<std::string> feed_urls;  // --feed-url FEED=URL, parsed into feeds.urls
 };
 
 // Serves until SIGINT or SIGTERM; then stops taking requests, gives running

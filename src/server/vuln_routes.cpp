@@ -3,6 +3,8 @@
 
 #include "server/handlers.hpp"
 #include "server/handles.hpp"
+#include "state/jobs.hpp"
+#include "state/tables.hpp"
 #include "vulndb/evaluate.hpp"
 
 namespace dagda::server {
@@ -140,10 +142,38 @@ Reply vuln_exploit(const Config& config, const Call& call) {
   return json_reply(200, exploit_json(**e));
 }
 
-Reply vuln_init(const Config&, const Call&) {
-  return error_reply(501, "not_implemented",
-                     "the server does not update the database yet: run `dagda db update` or `dagda db import` on the "
-                     "server's database");
+Reply vuln_init(const Config& config, const Call& call) {
+  bool force = false;
+  if (!call.body.empty()) {
+    json body = json::parse(call.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) return error_reply(400, "invalid_json", "the body is not a JSON object");
+    for (auto& [k, v] : body.items()) {
+      if (k != "force") return error_reply(400, "invalid_input", fmt::format("unknown field \"{}\"", k.substr(0, 64)));
+      if (!v.is_boolean()) return error_reply(400, "invalid_input", "\"force\" must be true or false");
+      force = v.get<bool>();
+    }
+  }
+  auto store = state_store(config.db);
+  if (!store.ok()) return error_reply(store.error());
+  state::Jobs jobs((*store)->db());
+  // One update at a time: a request while one waits or runs answers with that one.
+  auto active = jobs.latest("vuln_update", true);
+  if (!active.ok()) return error_reply(active.error());
+  int64_t id = 0;
+  std::string state = "queued";
+  if (active->has_value()) {
+    id = (*active)->id;
+    state = (*active)->state;
+  } else {
+    json request = config.update_request.is_object() ? config.update_request : json::object();
+    request["force"] = force;
+    // One attempt: the downloads retry on their own, and a failed update is reported, not repeated.
+    auto queued = jobs.enqueue("vuln_update", request.dump(), 1);
+    if (!queued.ok()) return error_reply(queued.error());
+    id = *queued;
+  }
+  return json_reply(202, {{"id", id}, {"state", state}, {"report_id", nullptr}, {"error", nullptr},
+                          {"href", fmt::format("/v1/jobs/{}", id)}, {"status", "/v1/vuln/update-status"}});
 }
 
 Reply vuln_init_status(const Config& config, const Call&) {
@@ -157,7 +187,33 @@ Reply vuln_init_status(const Config& config, const Call&) {
                        {"last_update", s.last_update},
                        {"newest_record", s.newest_record},
                        {"inputs", s.inputs}});
-  return json_reply(200, {{"status", status->empty() ? "empty" : "ready"}, {"sources", sources}});
+  json out = {{"status", status->empty() ? "empty" : "ready"}, {"sources", sources}, {"last_run", nullptr}};
+  auto generation = (*db)->generation();
+  if (!generation.ok()) return error_reply(generation.error());
+  out["generation"] = *generation;
+  // The last database update run through the API.
+  auto store = state_store(config.db);
+  if (!store.ok()) return error_reply(store.error());
+  state::Jobs jobs((*store)->db());
+  auto last = jobs.latest("vuln_update");
+  if (!last.ok()) return error_reply(last.error());
+  if (last->has_value()) {
+    const state::Job& j = **last;
+    json run = {{"job", j.id},
+                {"state", j.state},
+                {"queued", state::iso_time(j.created_at)},
+                {"started", nullptr},
+                {"finished", nullptr},
+                {"error", j.error.empty() ? json(nullptr) : json(j.error)}};
+    auto result = jobs.result(j.id);
+    if (!result.ok()) return error_reply(result.error());
+    json r = json::parse(*result, nullptr, false);
+    if (r.is_object())
+      for (auto& [k, v] : r.items())
+        if (k != "error" || run["error"].is_null()) run[k] = v;
+    out["last_run"] = std::move(run);
+  }
+  return json_reply(200, out);
 }
 
 }  // namespace dagda::server

@@ -14,6 +14,9 @@
 #include "report/scan_writer.hpp"
 #include "server/api.hpp"
 #include "server/handles.hpp"
+#include "server/rematch.hpp"
+#include "server/vuln_update.hpp"
+#include "state/tables.hpp"
 #include "state/jobs.hpp"
 
 namespace dagda::server {
@@ -63,7 +66,119 @@ class LeaseKeeper {
   std::thread thread_;
 };
 
+// Cancels `cancel` when `stop` is set, until destroyed.
+class StopWatch {
+ public:
+  StopWatch(const std::atomic<bool>& stop, engine::CancelToken& cancel)
+      : thread_([this, &stop, &cancel] {
+          while (watching_.load() && !stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          if (stop.load()) cancel.cancel();
+        }) {}
+  ~StopWatch() {
+    watching_ = false;
+    thread_.join();
+  }
+
+ private:
+  std::atomic<bool> watching_{true};
+  std::thread thread_;
+};
+
+// A "rematch" job: every image's latest entry matched again (server/rematch.hpp).
+void run_rematch(const WorkerOptions& opts, state::Store& store, const state::Job& job, const std::atomic<bool>& stop) {
+  state::Jobs jobs(store.db());
+  auto fail = [&](const Error& e, bool retry) {
+    (void)jobs.fail(job.id, opts.name, e.render(), retry);
+    ++metrics().jobs_failed;
+    log_line({{"event", "job_failed"}, {"job", job.id}, {"worker", opts.name}, {"error", e.render()}});
+  };
+  json req = json::parse(job.request, nullptr, false);
+  if (!req.is_object()) return fail(Error(ErrorCode::invalid_input, "the job's request is not a re-match"), false);
+  auto eng = scan_engine(opts.db);
+  if (!eng.ok()) return fail(eng.error(), true);
+  engine::CancelToken cancel;
+  Result<RematchSummary> summary = Error(ErrorCode::internal, "not run");
+  bool lost = false;
+  {
+    StopWatch watch(stop, cancel);
+    LeaseKeeper lease(opts, job.id, cancel);
+    summary = rematch_history(store, **eng, req, job.id, cancel);
+    lost = lease.lost();
+  }
+  if (lost) {
+    log_line({{"event", "job_lost"}, {"job", job.id}, {"worker", opts.name}});
+    return;
+  }
+  if (!summary.ok()) {
+    if (summary.error().code() == ErrorCode::cancelled && stop.load()) {
+      (void)jobs.release(job.id, opts.name);
+      ++metrics().jobs_requeued;
+      log_line({{"event", "job_requeued"}, {"job", job.id}, {"worker", opts.name}});
+      return;
+    }
+    return fail(summary.error(), true);
+  }
+  auto done = jobs.complete(job.id, opts.name, [&]() -> Result<int64_t> { return summary->last_entry; });
+  if (!done.ok()) return fail(done.error(), true);
+  if (*done) {
+    ++metrics().jobs_done;
+    log_line({{"event", "job_done"}, {"job", job.id}, {"worker", opts.name}, {"kind", "rematch"},
+              {"generation", summary->generation}, {"images", summary->images}, {"changed", summary->changed},
+              {"skipped", summary->skipped}, {"notified", summary->notified}});
+  }
+}
+
+// A "vuln_update" job: `dagda db update` with the server's feed settings, then
+// the re-match when the data changed. It runs to its end even at shutdown (an
+// update is one transaction; its downloads have their own timeouts).
+void run_vuln_update(const WorkerOptions& opts, state::Store& store, const state::Job& job) {
+  state::Jobs jobs(store.db());
+  json req = json::parse(job.request, nullptr, false);
+  json outcome = {{"started", state::iso_time(state::now_seconds())}};
+  (void)jobs.set_result(job.id, outcome.dump());
+  auto fail = [&](const Error& e) {
+    outcome["finished"] = state::iso_time(state::now_seconds());
+    outcome["error"] = e.render();
+    (void)jobs.set_result(job.id, outcome.dump());
+    (void)jobs.fail(job.id, opts.name, e.render(), false);
+    ++metrics().jobs_failed;
+    log_line({{"event", "job_failed"}, {"job", job.id}, {"worker", opts.name}, {"error", e.render()}});
+  };
+  if (!req.is_object()) return fail(Error(ErrorCode::invalid_input, "the job's request is not a database update"));
+  engine::CancelToken unused;
+  Result<json> result = Error(ErrorCode::internal, "not run");
+  bool lost = false;
+  {
+    LeaseKeeper lease(opts, job.id, unused);
+    result = run_database_update(opts.db, req);
+    lost = lease.lost();
+  }
+  if (lost) {
+    log_line({{"event", "job_lost"}, {"job", job.id}, {"worker", opts.name}});
+    return;
+  }
+  if (!result.ok()) return fail(result.error());
+  result->update(outcome);
+  (*result)["finished"] = state::iso_time(state::now_seconds());
+  auto done = jobs.complete(job.id, opts.name, [&]() -> Result<int64_t> {
+    DAGDA_TRY(jobs.set_result(job.id, result->dump()));
+    return int64_t{0};
+  });
+  if (!done.ok()) return fail(done.error());
+  if (*done) {
+    ++metrics().jobs_done;
+    log_line({{"event", "job_done"}, {"job", job.id}, {"worker", opts.name}, {"kind", "vuln_update"},
+              {"records", (*result)["records"]}, {"generation", (*result)["generation"]}});
+  }
+  if (req.value("rematch", false)) {
+    auto queued = queue_rematch_if_needed(opts.db, notify_from_json(req.value("notify", json::object())));
+    if (!queued.ok()) log_line({{"event", "rematch_error"}, {"error", queued.error().render()}});
+  }
+}
+
 void run_one(const WorkerOptions& opts, state::Store& store, const state::Job& job, const std::atomic<bool>& stop) {
+  if (job.kind == "rematch") return run_rematch(opts, store, job, stop);
+  if (job.kind == "vuln_update") return run_vuln_update(opts, store, job);
   state::Jobs jobs(store.db());
   auto fail = [&](const Error& e, bool retry) {
     (void)jobs.fail(job.id, opts.name, e.render(), retry);
@@ -79,23 +194,17 @@ void run_one(const WorkerOptions& opts, state::Store& store, const state::Job& j
   if (!eng.ok()) return fail(eng.error(), true);
 
   engine::CancelToken cancel;
-  std::atomic<bool> watching{true};
-  std::thread stopper([&] {
-    while (watching.load() && !stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (stop.load()) cancel.cancel();
-  });
   auto started = std::chrono::steady_clock::now();
   Result<ScanResult> result = Error(ErrorCode::internal, "not run");
   bool lost = false;
   {
+    StopWatch watch(stop, cancel);
     LeaseKeeper lease(opts, job.id, cancel);
     engine::Hooks hooks;
     hooks.cancel = &cancel;
     result = (*eng)->scan(req["source"].get<std::string>(), *options, hooks);
     lost = lease.lost();
   }
-  watching = false;
-  stopper.join();
   if (lost) {
     log_line({{"event", "job_lost"}, {"job", job.id}, {"worker", opts.name}});
     return;

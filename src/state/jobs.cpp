@@ -17,6 +17,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   error TEXT NOT NULL, attempts BIGINT NOT NULL, max_attempts BIGINT NOT NULL, worker TEXT NOT NULL,
   lease_until BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS jobs_ready ON jobs (state, id);
+CREATE INDEX IF NOT EXISTS jobs_kind ON jobs (kind, id);
+CREATE TABLE IF NOT EXISTS job_results (job_id BIGINT PRIMARY KEY, result TEXT NOT NULL);
 )sql";
 
 constexpr std::string_view kColumns =
@@ -137,6 +139,31 @@ Result<std::map<std::string, int64_t>> Jobs::counts() {
   std::map<std::string, int64_t> out{{"queued", 0}, {"running", 0}, {"done", 0}, {"failed", 0}};
   for (auto& r : rows) out[as_text(r[0])] = as_int(r[1]);
   return out;
+}
+
+Result<std::optional<Job>> Jobs::latest(const std::string& kind, bool active) {
+  std::vector<Value> p{kind};
+  DAGDA_ASSIGN_OR_RETURN(auto rows, db_.query(fmt::format("SELECT {} FROM jobs WHERE kind = ?{} ORDER BY id DESC "
+                                                          "LIMIT 1",
+                                                          kColumns,
+                                                          active ? " AND state IN ('queued', 'running')" : ""),
+                                              p));
+  if (rows.empty()) return std::optional<Job>{};
+  return std::optional<Job>{from_row(rows[0])};
+}
+
+Status Jobs::set_result(int64_t id, const std::string& result) {
+  std::vector<Value> p{id, result};
+  DAGDA_TRY(db_.query("INSERT INTO job_results (job_id, result) VALUES (?, ?) ON CONFLICT (job_id) DO UPDATE SET "
+                      "result = excluded.result",
+                      p));
+  return Ok{};
+}
+
+Result<std::string> Jobs::result(int64_t id) {
+  std::vector<Value> p{id};
+  DAGDA_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT result FROM job_results WHERE job_id = ?", p));
+  return rows.empty() ? std::string() : as_text(rows[0][0]);
 }
 
 }  // namespace dagda::state

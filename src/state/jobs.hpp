@@ -54,6 +54,12 @@ class Jobs {
   Result<bool> release(int64_t id, const std::string& worker);
   // Jobs per state.
   Result<std::map<std::string, int64_t>> counts();
+  // The newest job of a kind; with `active`, only a queued or running one.
+  Result<std::optional<Job>> latest(const std::string& kind, bool active = false);
+
+  // What a job that makes no history entry produced (JSON), kept beside it.
+  Status set_result(int64_t id, const std::string& result);
+  Result<std::string> result(int64_t id);  // "" when none
 
  private:
   vulndb::sql::Connection& db_;

@@ -265,10 +265,14 @@ Result<std::vector<std::string>> table_names(sql::Connection& c) {
 }
 
 // Tables Dagda creates in a database: the vulnerability tables, the
-// false-positive marks and the state store's ("state_" names).
+// false-positive marks and the state store's ("state_" names, and the
+// server's history, jobs, tokens and the monitor's alerts).
 bool dagda_table(std::string_view name) {
   if (name == "fp_marks" || name.starts_with("state_") || name == T::meta().name || name == T::inputs().name)
     return true;
+  for (std::string_view state : {"api_tokens", "jobs", "job_results", "scan_history", "scan_history_names",
+                                 "monitor_alerts"})
+    if (name == state) return true;
   for (auto t : T::per_input_tables())
     if (t == name) return true;
   return false;
@@ -354,6 +358,10 @@ Result<std::unique_ptr<InputSink>> Store::replace_input(const std::string& input
       DAGDA_TRY(db_->query(fmt::format("DELETE FROM {} WHERE input_id = ?", table), id));
     DAGDA_TRY(db_->query("DELETE FROM inputs WHERE id = ?", id));
   }
+  // The generation moves with the data, in the same transaction.
+  DAGDA_ASSIGN_OR_RETURN(auto bumped, db_->query("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
+                                                 "WHERE key = 'import_generation' RETURNING value"));
+  if (bumped.empty()) DAGDA_TRY(db_->exec("INSERT INTO meta (key, value) VALUES ('import_generation', '1')"));
   DAGDA_ASSIGN_OR_RETURN(auto next, db_->query("SELECT COALESCE(MAX(id), 0) + 1 FROM inputs"));
   int64_t id = sql::as_int(next[0][0]);
   T::InputRow row{id, input, sha256, std::string(feed), std::string(data_date), now_utc()};
@@ -363,6 +371,12 @@ Result<std::unique_ptr<InputSink>> Store::replace_input(const std::string& input
   auto sink = std::make_unique<StoreSink>(*db_, id, std::string(default_source));
   DAGDA_TRY(sink->open());
   return std::unique_ptr<InputSink>(std::move(sink));
+}
+
+Result<int64_t> Store::generation() {
+  DAGDA_ASSIGN_OR_RETURN(auto rows, db_->query("SELECT MAX(CAST(value AS BIGINT)) FROM meta WHERE key = "
+                                               "'import_generation'"));
+  return rows.empty() ? int64_t{0} : sql::as_int(rows[0][0]);
 }
 
 Result<std::vector<SourceStatus>> Store::status() {

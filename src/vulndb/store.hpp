@@ -74,6 +74,10 @@ class Store {
 
   // --- reading: one id ---
   Result<std::vector<SourceStatus>> status();
+  // The import generation: a counter every import that replaced an input's
+  // records raises, in the import's own transaction (0 before the first).
+  // Equal generations hold the same data; a re-match compares them.
+  Result<int64_t> generation();
   // Advisory rows for one package in one namespace (both as normalised).
   Result<std::vector<StoredAffected>> affected(std::string_view ns, std::string_view package);
   // Every namespace's rows for a package name (for `dagda vuln --product`).

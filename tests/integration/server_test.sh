@@ -56,7 +56,9 @@ start_server() {  # start_server LOG ARGS...: a server in the background; SERVER
 }
 # No engine behind DOCKER_HOST for this server: the docker routes answer with their JSON error.
 export DOCKER_HOST="unix://$SCRATCH/no-engine.sock"
+mkdir -p "$SCRATCH/empty-mirror"
 start_server "$SCRATCH/serve.log" --db "$DB" serve --listen "127.0.0.1:$PORT" --workers 2 --allow-path "$IMAGES" \
+  --feed kev --feed-mirror "$SCRATCH/empty-mirror" \
   --read-timeout 2 --max-body 1048576 --lease 5
 MAIN_PID=$SERVER_PID
 wait_for "dagda serve" 30 curl -sf "$BASE/healthz"
@@ -198,8 +200,14 @@ api product-fixed GET "/v1/vuln/products/$(enc "$APKG")/999999" "$READ"; expect 
 api bid GET /v1/vuln/bid/1 "$READ"; error bid 404 not_found
 api bid-bad GET /v1/vuln/bid/x1 "$READ"; error bid-bad 400 invalid_input
 api exploit GET /v1/vuln/exploit/1 "$READ"; error exploit 404 not_found
-api init POST /v1/vuln/init "$ADMIN"; error init 501 not_implemented
-api update POST /v1/vuln/update "$ADMIN"; error update 501 not_implemented
+# A database update job (server_vuln_update_test covers it against a feed server): the feed of
+# this server's --feed-mirror is an empty folder, so the job is done with that feed failed.
+api init POST /v1/vuln/init "$ADMIN"; expect init 202 '.state == "queued" or .state == "running"'
+JOBU=$(jq -r .id "$SCRATCH/init.json")
+api update POST /v1/vuln/update "$ADMIN"; expect update 202 '.id | type == "number"'
+wait_job "$JOBU" "$READ" >/dev/null
+api update-run GET /v1/vuln/update-status "$READ"
+expect update-run 200 ".last_run.job >= $JOBU and (.last_run.feeds // [] | all(.state == \"failed\"))"
 api init-scan POST /v1/vuln/init "$SCAN"; error init-scan 403 forbidden
 api init-status GET /v1/vuln/init-status "$READ"; expect init-status 200 '.status == "ready" and (.sources | length > 0)'
 api update-status GET /v1/vuln/update-status "$READ"; expect update-status 200 '.sources | length > 0'

@@ -12,6 +12,7 @@
 
 #include "state/history.hpp"
 #include "state/jobs.hpp"
+#include "state/rematch.hpp"
 #include "state/tables.hpp"
 #include "state/tokens.hpp"
 #include "support/postgres.hpp"
@@ -300,6 +301,52 @@ TEST_P(StateTest, ParallelWorkersNoJobLostOrDoubled) {
   EXPECT_EQ(job_ids.size(), 60u);
   Jobs jobs(*db_);
   EXPECT_EQ(jobs.counts()->at("done"), 60);
+}
+
+// The re-match mark: set by the first look, moved forward once per generation
+// (queuing one job in the same transaction), never backward.
+TEST_P(StateTest, RematchMarkQueuesOncePerGeneration) {
+  RematchMark mark(*db_);
+  ASSERT_TRUE(mark.ensure_schema().ok());
+  ASSERT_TRUE(Jobs(*db_).ensure_schema().ok());
+  EXPECT_EQ(*mark.generation(), -1);
+  EXPECT_EQ(*mark.advance(3, "{}"), 0);  // the first look only records
+  EXPECT_EQ(*mark.generation(), 3);
+  EXPECT_EQ(*mark.advance(3, "{}"), 0);
+  EXPECT_EQ(*mark.advance(2, "{}"), 0);
+  // Two servers (connections) see generation 4 at once: one job.
+  auto other = connect();
+  RematchMark mark2(*other);
+  std::atomic<int64_t> a{0}, b{0};
+  auto take = [](RematchMark& m, std::atomic<int64_t>& out) {
+    auto r = m.advance(4, R"({"generation":4})");
+    out = r.ok() ? *r : -1;
+  };
+  std::thread t1([&] { take(mark, a); });
+  std::thread t2([&] { take(mark2, b); });
+  t1.join();
+  t2.join();
+  EXPECT_TRUE((a > 0) != (b > 0)) << a << " " << b;
+  auto job = Jobs(*db_).get(std::max(a.load(), b.load()));
+  ASSERT_TRUE(job.ok() && job->has_value());
+  EXPECT_EQ((*job)->kind, "rematch");
+  EXPECT_EQ((*job)->request, R"({"generation":4})");
+  EXPECT_EQ(*mark.generation(), 4);
+  auto latest = Jobs(*db_).latest("rematch", true);
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->id, (*job)->id);
+  EXPECT_FALSE(Jobs(*db_).latest("vuln_update")->has_value());
+}
+
+TEST_P(StateTest, JobResultsAreKeptAndReplaced) {
+  Jobs jobs(*db_);
+  ASSERT_TRUE(jobs.ensure_schema().ok());
+  auto id = jobs.enqueue("vuln_update", "{}", 1);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*jobs.result(*id), "");
+  ASSERT_TRUE(jobs.set_result(*id, R"({"started":"a"})").ok());
+  ASSERT_TRUE(jobs.set_result(*id, R"({"started":"a","finished":"b"})").ok());
+  EXPECT_EQ(*jobs.result(*id), R"({"started":"a","finished":"b"})");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StateTest, ::testing::Values("sqlite", "postgresql"),
