@@ -134,14 +134,35 @@ bool busybox_next(std::string_view a) {
   return a.starts_with(" (");
 }
 
+// "php8.2", "php-fpm8.2" after `prefix`: digits, at most one ".digits", nothing else.
+bool versioned_name(std::string_view base, std::string_view prefix) {
+  if (!starts_with_digits_then(base, prefix)) return false;
+  std::string_view rest = base.substr(prefix.size());
+  size_t i = 0;
+  while (i < rest.size() && is_digit(rest[i])) ++i;
+  if (i == rest.size()) return true;
+  if (rest[i] != '.' || i + 1 == rest.size()) return false;
+  for (++i; i < rest.size(); ++i)
+    if (!is_digit(rest[i])) return false;
+  return true;
+}
+
+// Folders that hold data named like a runtime (dpkg's alternatives/php, bash completions,
+// manual pages), never its binary.
+bool data_folder(std::string_view path) {
+  for (std::string_view p : {"usr/share/", "usr/local/share/", "usr/include/", "var/lib/", "var/cache/", "etc/"})
+    if (path.starts_with(p)) return true;
+  return false;
+}
+
 // The runtime a candidate file may hold, by its name; empty when none.
 std::string_view runtime_of(std::string_view path) {
+  if (data_folder(path)) return {};
   std::string_view base = base_name(path);
   if (base == "node" || base == "nodejs" || base.starts_with("libnode.so")) return "node";
   if (!python_series(base).empty()) return "python";
   if (base == "ruby" || (base.starts_with("libruby") && base.find(".so") != std::string_view::npos)) return "ruby";
-  if (base == "php" || base == "php-fpm" || starts_with_digits_then(base, "php") ||
-      starts_with_digits_then(base, "php-fpm") ||
+  if (base == "php" || base == "php-fpm" || versioned_name(base, "php") || versioned_name(base, "php-fpm") ||
       (base.starts_with("libphp") && base.find(".so") != std::string_view::npos))
     return "php";
   if (base == "release") return "openjdk";

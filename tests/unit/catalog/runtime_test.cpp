@@ -102,6 +102,13 @@ TEST(RuntimeCataloger, NoVersionStringNoPackage) {
   EXPECT_FALSE(is_runtime_candidate("usr/bin/python3-config"));
   EXPECT_FALSE(is_runtime_candidate("usr/lib/libpython3.so.txt"));
   EXPECT_TRUE(is_runtime_candidate("usr/local/lib/libpython3.12d.so"));
+  // Data named like a runtime, which a first scan of deb-fat walked a layer again for.
+  EXPECT_FALSE(is_runtime_candidate("var/lib/dpkg/info/php8.2-cli.md5sums"));
+  EXPECT_FALSE(is_runtime_candidate("var/lib/dpkg/alternatives/php"));
+  EXPECT_FALSE(is_runtime_candidate("usr/share/bash-completion/completions/openssl"));
+  EXPECT_FALSE(is_runtime_candidate("usr/bin/php8.2-cli"));
+  EXPECT_TRUE(is_runtime_candidate("usr/bin/php8.2"));
+  EXPECT_TRUE(is_runtime_candidate("usr/local/sbin/php-fpm8"));
   EXPECT_TRUE(diag.take_all().empty());
 }
 
