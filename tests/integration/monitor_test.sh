@@ -189,7 +189,7 @@ run_dagda wstop_table monitor stop "$BUSY"
 ((RC == 1)) && grep -q "not monitored" "$SCRATCH/wstop_table.err" && pass "stop without a window: a clear error" ||
   { fail "stop without a window: exit $RC"; show_err wstop_table; }
 run_dagda wread monitor start "$BUSY" --token "$READ_TOKEN"
-((RC == 1)) && grep -q "403" "$SCRATCH/wread.err" && grep -q "scope" "$SCRATCH/wread.err" && pass "a read token cannot open a window" ||
+((RC == 2)) && grep -q "needs a token of scope 'scan'" "$SCRATCH/wread.err" && pass "a read token cannot open a window" ||
   { fail "read token: exit $RC"; show_err wread; }
 run_dagda wnone monitor start "$BUSY" --server "http://127.0.0.1:1"
 ((RC == 1)) && grep -q "cannot reach the dagda server" "$SCRATCH/wnone.err" && pass "no server: a clear error" ||

@@ -83,7 +83,9 @@ jq -e --argjson n "$N" '(.entries | length) == $n and ([.entries[].job_id] | uni
 wrong=0
 while read -r i state rid; do
   curl -sf -H "Authorization: Bearer $SCAN" "$BASE/v1/history/$(jq -rn --arg s "$SCRATCH/images/img$i" '$s | @uri')?id=$rid" >"$SCRATCH/r.json" || { wrong=$((wrong + 1)); continue; }
-  got=$(jq -r '[.packages[].name] | sort | join(" ")' "$SCRATCH/r.json")
+  # The apk packages: a tree that lacks busybox's or openssl's record also shows /bin/busybox or
+  # libcrypto as a runtime nobody installed (catalog/runtime.cpp), rightly.
+  got=$(jq -r '[.packages[] | select(.ecosystem == "apk") | .name] | sort | join(" ")' "$SCRATCH/r.json")
   want=$(sed -n 's/^P://p' "$SCRATCH/images/img$i/lib/apk/db/installed" | sort | paste -sd ' ')
   job=$(jq -r --argjson rid "$rid" '.entries[] | select(.id == $rid) | .job_id' "$SCRATCH/history.json")
   if [[ $got != "$want" || $job != "${ids[$i]}" ]]; then
