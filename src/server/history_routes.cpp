@@ -174,8 +174,15 @@ Reply history_diff(const Config& config, const Call& call) {
 
 namespace {
 
-Result<state::FpMark> fp_mark(const Call& call) {
+Result<state::FpMark> fp_mark(const Config& config, const Call& call) {
   DAGDA_ASSIGN_OR_RETURN(auto image, image_param(call));
+  // A mark belongs to the image as its history names it: another name it was seen under (a path
+  // through a symlink, a tag) stands for the image of its latest entry, so that the next check
+  // and the re-match, which apply marks by that name, meet the mark.
+  if (auto store = state_store(config.db); store.ok()) {
+    auto latest = state::History((*store)->db()).list(image, 1);
+    if (latest.ok() && !latest->empty()) image = latest->front().image;
+  }
   state::FpMark m;
   m.image = image;
   m.package = call.params.at("product");
@@ -196,7 +203,7 @@ json mark_json(const state::FpMark& m) {
 }  // namespace
 
 Reply fp_get(const Config& config, const Call& call) {
-  auto m = fp_mark(call);
+  auto m = fp_mark(config, call);
   if (!m.ok()) return error_reply(m.error());
   auto store = state_store(config.db);
   if (!store.ok()) return error_reply(store.error());
@@ -211,7 +218,7 @@ Reply fp_get(const Config& config, const Call& call) {
 }
 
 Reply fp_patch(const Config& config, const Call& call) {
-  auto m = fp_mark(call);
+  auto m = fp_mark(config, call);
   if (!m.ok()) return error_reply(m.error());
   auto store = state_store(config.db);
   if (!store.ok()) return error_reply(store.error());
@@ -220,7 +227,7 @@ Reply fp_patch(const Config& config, const Call& call) {
 }
 
 Reply fp_delete(const Config& config, const Call& call) {
-  auto m = fp_mark(call);
+  auto m = fp_mark(config, call);
   if (!m.ok()) return error_reply(m.error());
   auto store = state_store(config.db);
   if (!store.ok()) return error_reply(store.error());
