@@ -500,8 +500,9 @@ bool under(std::string_view path, std::string_view dir) {
 Result<bool> walk_again(const Image& image, std::vector<LayerIndex>& layers,
                         const std::map<size_t, std::set<std::string, std::less<>>>& want, const WalkOptions& base) {
   bool captured = false;
-  for (auto& [index, paths] : want) {
-    LayerIndex& layer = layers[index];
+  for (const auto& entry : want) {
+    const auto& paths = entry.second;  // a named variable: Clang 14 cannot capture a structured binding
+    LayerIndex& layer = layers[entry.first];
     const LayerSource& src = image.layers[static_cast<size_t>(layer.info.index)];
     if ((!src.open && src.host_dir.empty()) || src.keep) continue;  // a stream read once, or a container's changes
     WalkOptions wo = base;

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <ranges>
 #include <set>
+#include <sstream>
 
 namespace dagda::importers {
 namespace {
@@ -80,8 +81,12 @@ TEST(NodeCoreImporter, RealFilesAndMatching) {
 
   // Every advisory of the core index against every Node.js release there is, as node-semver decides.
   std::set<std::string> releases;
-  for (const auto& line : test::run_command("jq -r '.releases | keys[]' '" + rules_path() + "'") | std::views::split('\n'))
-    if (!line.empty()) releases.emplace(line.begin(), line.end());
+  {
+    // A stream, not std::views::split: Clang 14 with libstdc++ 12 cannot instantiate it.
+    std::istringstream lines(test::run_command("jq -r '.releases | keys[]' '" + rules_path() + "'"));
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty()) releases.insert(line);
+  }
   ASSERT_GT(releases.size(), 600u);
   std::set<std::string> got_pairs;
   for (const auto& a : run.sink.out.affected) {
