@@ -61,6 +61,10 @@ Result<LayerIndex> walk_layer(const Image& image, const LayerSource& layer, cons
   }
 }
 
+// A layer can be walked a second time unless it came in a stream read once (no `open`, no
+// folder) or is a container's changes, whose paths are filtered on the fly.
+bool can_walk_again(const LayerSource& l) { return (l.open || !l.host_dir.empty()) && !l.keep; }
+
 // A container's changes layer keeps only the changed paths, and removes the deleted ones.
 void apply_changes_filter(const LayerSource& src, LayerIndex& l) {
   if (!src.keep) return;
@@ -504,7 +508,7 @@ Result<bool> walk_again(const Image& image, std::vector<LayerIndex>& layers,
     const auto& paths = entry.second;  // a named variable: Clang 14 cannot capture a structured binding
     LayerIndex& layer = layers[entry.first];
     const LayerSource& src = image.layers[static_cast<size_t>(layer.info.index)];
-    if ((!src.open && src.host_dir.empty()) || src.keep) continue;  // a stream read once, or a container's changes
+    if (!can_walk_again(src)) continue;
     WalkOptions wo = base;
     wo.wants = [&paths](std::string_view p) { return paths.contains(p); };
     wo.probe_head = nullptr;
@@ -679,7 +683,7 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
   WalkOptions wo;
   // A layer that cannot be read twice (a stream) keeps now what is wanted only when unowned.
   bool rereadable = true;
-  for (const LayerSource& l : image.layers) rereadable = rereadable && !((!l.open && l.host_dir.empty()) || l.keep);
+  for (const LayerSource& l : image.layers) rereadable = rereadable && can_walk_again(l);
   wo.wants = [cats, lockfiles, rereadable](std::string_view p) {
     if (os_release_wants(p) || (lockfiles && lockfile_wants(p))) return true;
     for (const CatalogerInfo& c : cats)
