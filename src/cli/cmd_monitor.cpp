@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -154,9 +153,7 @@ int run_events(const EventsArgs& args, const GlobalOptions& g) {
   state::AlertQuery q;
   q.container = args.container;
   if (!args.since.empty()) {
-    auto t = monitor::parse_since(args.since, static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                  std::chrono::system_clock::now().time_since_epoch())
-                                                  .count()));
+    auto t = monitor::parse_since(args.since, monitor::unix_now_ns());
     if (!t)
       return report_error(Error(ErrorCode::invalid_input,
                                 "--since: expected an RFC 3339 time, a date, unix seconds or a duration (30s, 15m, 2h, 7d)"));

@@ -2,6 +2,7 @@
 #include "monitor/falco_alerts.hpp"
 
 #include <charconv>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -76,6 +77,12 @@ std::optional<uint64_t> parse_rfc3339_ns(std::string_view s) {
                  sec - offset_s;
   if (secs < 0 || secs > 9'000'000'000LL) return std::nullopt;
   return static_cast<uint64_t>(secs) * 1'000'000'000ull + frac;
+}
+
+uint64_t unix_now_ns() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
 }
 
 std::optional<uint64_t> parse_since(std::string_view s, uint64_t now_ns) {

@@ -29,6 +29,8 @@ std::optional<state::StoredAlert> alert_from_json(const nlohmann::json& j, std::
 
 // "2024-05-07T18:54:19.341081180Z" or "+0000"/"+02:00" offsets; nullopt when malformed.
 std::optional<uint64_t> parse_rfc3339_ns(std::string_view s);
+// Now, in nanoseconds since the Unix epoch: the clock alerts and monitor windows are stamped with.
+uint64_t unix_now_ns();
 // --since: RFC 3339, a date (2024-05-07), unix seconds, or a duration back from `now_ns` (30s, 15m, 2h, 7d).
 std::optional<uint64_t> parse_since(std::string_view s, uint64_t now_ns);
 

@@ -1,6 +1,5 @@
 // /v1/monitor/...: monitor windows on containers (start/stop), the stored alerts, and
 // alerts posted by a Falco the user already runs (its http_output).
-#include <chrono>
 #include <map>
 
 #include <fmt/format.h>
@@ -15,12 +14,6 @@ namespace dagda::server {
 namespace {
 
 using nlohmann::json;
-
-uint64_t now_ns() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
 
 json window_json(const MonitorWindow& w) {
   json j = {{"container", {{"id", w.container_id}, {"name", w.name}}}, {"started", rules::iso8601_utc(w.started_ns)}};
@@ -70,7 +63,7 @@ Reply monitor_events(const Config& config, const Call& call) {
   state::AlertQuery q;
   if (auto it = call.query.find("container"); it != call.query.end()) q.container = it->second;
   if (auto it = call.query.find("since"); it != call.query.end()) {
-    auto t = monitor::parse_since(it->second, now_ns());
+    auto t = monitor::parse_since(it->second, monitor::unix_now_ns());
     if (!t)
       return error_reply(400, "invalid_input",
                          "?since= is an RFC 3339 time, a date, unix seconds or a duration (30s, 15m, 2h, 7d)");

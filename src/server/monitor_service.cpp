@@ -15,12 +15,6 @@
 namespace dagda::server {
 namespace {
 
-uint64_t now_ns() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
-
 Result<net::EngineContainer> inspect(const std::string& container) {
   DAGDA_ASSIGN_OR_RETURN(auto ep, net::engine_from_env());
   net::EngineClient client(std::move(ep));
@@ -105,7 +99,7 @@ Result<MonitorWindow> MonitorService::start(const std::string& container) {
     return Error(ErrorCode::io, "the sensor did not attach within a minute");
   if (!running_)
     return failure_ ? failure_->wrap("the monitor cannot run") : Error(ErrorCode::internal, "the monitor stopped");
-  w.started_ns = now_ns();
+  w.started_ns = monitor::unix_now_ns();
   windows_[w.container_id] = w;
   return w;
 }
@@ -130,7 +124,7 @@ Result<MonitorWindow> MonitorService::stop(const std::string& container) {
   if (it == windows_.end())
     return Error(ErrorCode::not_found, fmt::format("container '{}' is not monitored (no window was started)", container));
   MonitorWindow w = it->second;
-  w.stopped_ns = now_ns();
+  w.stopped_ns = monitor::unix_now_ns();
   windows_.erase(it);
   if (windows_.empty()) stop_sensor_locked(lock);
   return w;
