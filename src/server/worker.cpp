@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -84,47 +85,64 @@ class StopWatch {
   std::thread thread_;
 };
 
+void fail_job(const WorkerOptions& opts, state::Jobs& jobs, const state::Job& job, const Error& e, bool retry) {
+  (void)jobs.fail(job.id, opts.name, e.render(), retry);
+  ++metrics().jobs_failed;
+  log_line({{"event", "job_failed"}, {"job", job.id}, {"worker", opts.name}, {"error", e.render()}});
+}
+
+// Runs `body` holding the job's lease and, given `stop`, cancelling it when the worker stops.
+// nullopt when the lease was lost meanwhile: the job is another worker's now, to be left alone.
+template <typename Body>
+auto run_leased(const WorkerOptions& opts, const state::Job& job, const std::atomic<bool>* stop,
+                engine::CancelToken& cancel, Body&& body) -> std::optional<decltype(body())> {
+  std::optional<decltype(body())> out;
+  bool lost = false;
+  {
+    std::optional<StopWatch> watch;
+    if (stop) watch.emplace(*stop, cancel);
+    LeaseKeeper lease(opts, job.id, cancel);
+    out.emplace(body());
+    lost = lease.lost();
+  }
+  if (!lost) return out;
+  log_line({{"event", "job_lost"}, {"job", job.id}, {"worker", opts.name}});
+  return std::nullopt;
+}
+
+// A job cancelled because its worker is stopping goes back to the queue, for another worker.
+bool requeue_if_stopping(const WorkerOptions& opts, state::Jobs& jobs, const state::Job& job, const Error& e,
+                         const std::atomic<bool>& stop) {
+  if (e.code() != ErrorCode::cancelled || !stop.load()) return false;
+  (void)jobs.release(job.id, opts.name);
+  ++metrics().jobs_requeued;
+  log_line({{"event", "job_requeued"}, {"job", job.id}, {"worker", opts.name}});
+  return true;
+}
+
 // A "rematch" job: every image's latest entry matched again (server/rematch.hpp).
 void run_rematch(const WorkerOptions& opts, state::Store& store, const state::Job& job, const std::atomic<bool>& stop) {
   state::Jobs jobs(store.db());
-  auto fail = [&](const Error& e, bool retry) {
-    (void)jobs.fail(job.id, opts.name, e.render(), retry);
-    ++metrics().jobs_failed;
-    log_line({{"event", "job_failed"}, {"job", job.id}, {"worker", opts.name}, {"error", e.render()}});
-  };
+  auto fail = [&](const Error& e, bool retry) { fail_job(opts, jobs, job, e, retry); };
   json req = json::parse(job.request, nullptr, false);
   if (!req.is_object()) return fail(Error(ErrorCode::invalid_input, "the job's request is not a re-match"), false);
   auto eng = scan_engine(opts.db);
   if (!eng.ok()) return fail(eng.error(), true);
   engine::CancelToken cancel;
-  Result<RematchSummary> summary = Error(ErrorCode::internal, "not run");
-  bool lost = false;
-  {
-    StopWatch watch(stop, cancel);
-    LeaseKeeper lease(opts, job.id, cancel);
-    summary = rematch_history(store, **eng, req, job.id, cancel);
-    lost = lease.lost();
+  auto summary = run_leased(opts, job, &stop, cancel, [&] { return rematch_history(store, **eng, req, job.id, cancel); });
+  if (!summary) return;
+  if (!summary->ok()) {
+    if (requeue_if_stopping(opts, jobs, job, summary->error(), stop)) return;
+    return fail(summary->error(), true);
   }
-  if (lost) {
-    log_line({{"event", "job_lost"}, {"job", job.id}, {"worker", opts.name}});
-    return;
-  }
-  if (!summary.ok()) {
-    if (summary.error().code() == ErrorCode::cancelled && stop.load()) {
-      (void)jobs.release(job.id, opts.name);
-      ++metrics().jobs_requeued;
-      log_line({{"event", "job_requeued"}, {"job", job.id}, {"worker", opts.name}});
-      return;
-    }
-    return fail(summary.error(), true);
-  }
-  auto done = jobs.complete(job.id, opts.name, [&]() -> Result<int64_t> { return summary->last_entry; });
+  const RematchSummary& sum = **summary;
+  auto done = jobs.complete(job.id, opts.name, [&]() -> Result<int64_t> { return sum.last_entry; });
   if (!done.ok()) return fail(done.error(), true);
   if (*done) {
     ++metrics().jobs_done;
     log_line({{"event", "job_done"}, {"job", job.id}, {"worker", opts.name}, {"kind", "rematch"},
-              {"generation", summary->generation}, {"images", summary->images}, {"changed", summary->changed},
-              {"skipped", summary->skipped}, {"notified", summary->notified}});
+              {"generation", sum.generation}, {"images", sum.images}, {"changed", sum.changed},
+              {"skipped", sum.skipped}, {"notified", sum.notified}});
   }
 }
 
@@ -146,17 +164,9 @@ void run_vuln_update(const WorkerOptions& opts, state::Store& store, const state
   };
   if (!req.is_object()) return fail(Error(ErrorCode::invalid_input, "the job's request is not a database update"));
   engine::CancelToken unused;
-  Result<json> result = Error(ErrorCode::internal, "not run");
-  bool lost = false;
-  {
-    LeaseKeeper lease(opts, job.id, unused);
-    result = run_database_update(opts.db, req);
-    lost = lease.lost();
-  }
-  if (lost) {
-    log_line({{"event", "job_lost"}, {"job", job.id}, {"worker", opts.name}});
-    return;
-  }
+  auto leased = run_leased(opts, job, nullptr, unused, [&] { return run_database_update(opts.db, req); });
+  if (!leased) return;
+  Result<json>& result = *leased;
   if (!result.ok()) return fail(result.error());
   result->update(outcome);
   (*result)["finished"] = state::iso_time(state::now_seconds());
@@ -180,11 +190,7 @@ void run_one(const WorkerOptions& opts, state::Store& store, const state::Job& j
   if (job.kind == "rematch") return run_rematch(opts, store, job, stop);
   if (job.kind == "vuln_update") return run_vuln_update(opts, store, job);
   state::Jobs jobs(store.db());
-  auto fail = [&](const Error& e, bool retry) {
-    (void)jobs.fail(job.id, opts.name, e.render(), retry);
-    ++metrics().jobs_failed;
-    log_line({{"event", "job_failed"}, {"job", job.id}, {"worker", opts.name}, {"error", e.render()}});
-  };
+  auto fail = [&](const Error& e, bool retry) { fail_job(opts, jobs, job, e, retry); };
   json req = json::parse(job.request, nullptr, false);
   if (req.is_discarded() || !req.is_object() || !req.contains("source") || !req["source"].is_string())
     return fail(Error(ErrorCode::invalid_input, "the job's request is not a check"), false);
@@ -195,27 +201,15 @@ void run_one(const WorkerOptions& opts, state::Store& store, const state::Job& j
 
   engine::CancelToken cancel;
   auto started = std::chrono::steady_clock::now();
-  Result<ScanResult> result = Error(ErrorCode::internal, "not run");
-  bool lost = false;
-  {
-    StopWatch watch(stop, cancel);
-    LeaseKeeper lease(opts, job.id, cancel);
+  auto scanned = run_leased(opts, job, &stop, cancel, [&] {
     engine::Hooks hooks;
     hooks.cancel = &cancel;
-    result = (*eng)->scan(req["source"].get<std::string>(), *options, hooks);
-    lost = lease.lost();
-  }
-  if (lost) {
-    log_line({{"event", "job_lost"}, {"job", job.id}, {"worker", opts.name}});
-    return;
-  }
+    return (*eng)->scan(req["source"].get<std::string>(), *options, hooks);
+  });
+  if (!scanned) return;
+  Result<ScanResult>& result = *scanned;
   if (!result.ok()) {
-    if (result.error().code() == ErrorCode::cancelled && stop.load()) {
-      (void)jobs.release(job.id, opts.name);
-      ++metrics().jobs_requeued;
-      log_line({{"event", "job_requeued"}, {"job", job.id}, {"worker", opts.name}});
-      return;
-    }
+    if (requeue_if_stopping(opts, jobs, job, result.error(), stop)) return;
     return fail(result.error(), result.error().code() == ErrorCode::io);
   }
   auto record = history_record(*result, req["source"].get<std::string>(), req.value("options", json::object()).dump(),
