@@ -6,7 +6,7 @@
 //   patched (node-semver ranges), description, overview, ref, severity, and sometimes
 //   cvss/cvss_score. One Vulnerability "NSWG-CORE-N" (its CVE when it has exactly one,
 //   the advisory an alias) and one Affected per CVE whose constraint is `vulnerable` without
-//   the `patched` versions (affected_constraint below) and whose fixes are the lower bounds of
+//   the `patched` versions (subtract_patched below) and whose fixes are the lower bounds of
 //   `patched` (the nodejs importer reads the same advisories one file each, for the npm
 //   package "node").
 // - node-version-audit's rules-v1.json: `cves` (id, baseScore, publishedDate,
@@ -22,6 +22,7 @@
 #include <map>
 
 #include "importers/feed_util.hpp"
+#include "importers/node_advisory.hpp"
 #include "version/comparator.hpp"
 #include "version/negate.hpp"
 #include "vulndb/namespace.hpp"
@@ -52,18 +53,6 @@ int detect(std::string_view /*path*/, std::string_view head) {
   if (!after.starts_with(":") || !skip_space(after.substr(1)).starts_with("{")) return 0;
   if (contains(h, "\"module_name\"")) return 0;  // the npm index: not Node.js itself
   return contains(h, "\"vulnerable\"") && contains(h, "\"cve\"") ? 3 : 0;
-}
-
-void add_rows(vulndb::Affected a, const std::vector<std::string>& cve_ids, const std::string& id,
-              vulndb::Sink& sink) {
-  std::vector<std::string> ids = cve_ids;
-  if (ids.empty()) ids.push_back(id);
-  for (const auto& c : ids) {
-    vulndb::Affected one = a;
-    one.vuln_id = c;
-    if (ids.size() == 1 && c != id) one.aliases = {id};
-    sink.add(std::move(one));
-  }
 }
 
 // A release line: the major, or for 0.x the minor too.
@@ -157,7 +146,7 @@ std::optional<std::pair<Triple, Triple>> xrange(std::string_view alt) {
   return std::make_pair(Triple{*M, *m, 0}, Triple{*M, *m + 1, 0});
 }
 
-std::string affected_constraint(std::string_view vulnerable, std::string_view patched) {
+std::string subtract_patched(std::string_view vulnerable, std::string_view patched) {
   std::vector<Piece> pieces = unpatched(patched);
   std::string out;
   auto add = [&](std::string term) {
@@ -228,20 +217,9 @@ Status parse_core_index(const Entry& e, element root, vulndb::Sink& sink, Diagno
     a.advisory_id = v.id;
     a.severity = v.severity;
     a.published = v.published;
-    std::string range = affected_constraint(trim(jstr(o, "vulnerable")), trim(jstr(o, "patched")));
-    a.fixes = version::lower_bounds(trim(jstr(o, "patched")));
-    if (a.fixes.size() == 1) {
-      a.fixed_version = a.fixes[0];
-      a.fixes.clear();
-    }
-    std::string id = v.id;
-    sink.add(std::move(v));
-    if (range.empty()) {
-      diag.warn("node-core.no-range", id + ": no vulnerable version range: no affected range recorded", where(e));
-      continue;
-    }
-    a.constraint = range;
-    add_rows(std::move(a), cve_ids, id, sink);
+    std::string_view patched = trim(jstr(o, "patched"));
+    add_node_advisory(std::move(v), std::move(a), subtract_patched(trim(jstr(o, "vulnerable")), patched), patched,
+                      cve_ids, "node-core", e, sink, diag);
   }
   return ok_status();
 }
@@ -342,6 +320,36 @@ Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
 }
 
 }  // namespace
+
+std::string node_affected_constraint(std::string_view vulnerable, std::string_view patched) {
+  return subtract_patched(vulnerable, patched);
+}
+
+void add_node_advisory(vulndb::Vulnerability v, vulndb::Affected a, const std::string& range, std::string_view patched,
+                       const std::vector<std::string>& cve_ids, std::string_view feed, const Entry& e,
+                       vulndb::Sink& sink, Diagnostics& diag) {
+  a.fixes = version::lower_bounds(patched);
+  if (a.fixes.size() == 1) {
+    a.fixed_version = a.fixes[0];
+    a.fixes.clear();
+  }
+  std::string id = v.id;
+  sink.add(std::move(v));
+  if (range.empty()) {
+    diag.warn(fmt::format("{}.no-range", feed), id + ": no vulnerable version range: no affected range recorded",
+              where(e));
+    return;
+  }
+  a.constraint = range;
+  std::vector<std::string> ids = cve_ids;
+  if (ids.empty()) ids.push_back(id);
+  for (const auto& c : ids) {
+    vulndb::Affected one = a;
+    one.vuln_id = c;
+    if (ids.size() == 1 && c != id) one.aliases = {id};
+    sink.add(std::move(one));
+  }
+}
 
 extern const ImporterInfo node_core{
     "node-core",

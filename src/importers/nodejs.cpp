@@ -8,11 +8,12 @@
 // several vulnerabilities: one row per CVE, the CVEs related to it. vuln/core/N.json (cve,
 // vulnerable, patched, ref, overview, severity): Node.js itself, recorded as
 // the package "node" in namespace "npm" (its versions are semver and the npm
-// package "node" carries the same version numbers), id "NSWG-CORE-N".
+// package "node" carries the same version numbers), id "NSWG-CORE-N", with
+// `vulnerable` less the `patched` versions as constraint (node_advisory.hpp).
 // index.json files are generated aggregates of the others and are not claimed;
 // vuln/deps/ (dependency assessments without versions) neither.
 #include "importers/feed_util.hpp"
-#include "version/negate.hpp"
+#include "importers/node_advisory.hpp"
 #include "vulndb/namespace.hpp"
 
 namespace dagda::importers::feeds {
@@ -92,8 +93,8 @@ Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
     if (auto ref = jstr(o, "ref"); !ref.empty()) v.references.emplace_back(ref);
     v.severity = vulndb::normalize_severity(jstr(o, "severity"));
     a.package = "node";
-    range = std::string(trim(jstr(o, "vulnerable")));
     patched = std::string(trim(jstr(o, "patched")));
+    range = node_affected_constraint(trim(jstr(o, "vulnerable")), patched);
   } else {
     return entry_error(
         e, "not a Node.js security-wg advisory: neither \"module_name\" (npm) nor \"vulnerable\" (core)");
@@ -110,25 +111,7 @@ Status parse(const Entry& e, vulndb::Sink& sink, Diagnostics& diag) {
   a.advisory_id = v.id;
   a.severity = v.severity;
   a.published = v.published;
-  a.fixes = version::lower_bounds(patched);
-  if (a.fixes.size() == 1) {
-    a.fixed_version = a.fixes[0];
-    a.fixes.clear();
-  }
-  std::string id = v.id;
-  sink.add(std::move(v));
-  if (range.empty()) {
-    diag.warn("nodejs.no-range", id + ": no vulnerable version range: no affected range recorded", where(e));
-    return ok_status();
-  }
-  a.constraint = range;
-  if (cve_ids.empty()) cve_ids.push_back(id);
-  for (auto& c : cve_ids) {
-    vulndb::Affected one = a;
-    one.vuln_id = c;
-    if (cve_ids.size() == 1 && c != id) one.aliases = {id};
-    sink.add(std::move(one));
-  }
+  add_node_advisory(std::move(v), std::move(a), range, patched, cve_ids, "nodejs", e, sink, diag);
   return ok_status();
 }
 

@@ -39,7 +39,9 @@ TEST(NodejsImporter, RealDatabase) {
       EXPECT_EQ(v.cvss[0].vector, "CVSS:3.0/AV:A/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:N");
       EXPECT_DOUBLE_EQ(v.cvss[0].score, 6.8);
     }
-  // vuln/core/1.json: CVE-2017-1000381, node 8.x || 7.x || 4.x || 6.x || 5.x
+  // vuln/core/1.json: CVE-2017-1000381, vulnerable 8.x || 7.x || 4.x || 6.x || 5.x, patched
+  // ^8.1.4 || ^7.10.1 || ^4.8.4 || ^6.11.1: a patched release is not affected, and 5.x,
+  // never patched, is affected throughout.
   seen = false;
   for (const auto& a : run.sink.out.affected)
     if (a.advisory_id == "NSWG-CORE-1") {
@@ -49,6 +51,11 @@ TEST(NodejsImporter, RealDatabase) {
       EXPECT_EQ(a.severity, "high");
       EXPECT_TRUE(*npm->satisfies("8.1.3", a.constraint));
       EXPECT_FALSE(*npm->satisfies("9.0.0", a.constraint));
+      for (const char* patched : {"8.1.4", "8.9.0", "7.10.1", "6.11.1", "4.8.4"})
+        EXPECT_FALSE(*npm->satisfies(patched, a.constraint)) << patched << " against " << a.constraint;
+      for (const char* open : {"7.10.0", "6.11.0", "4.8.3", "5.12.0"})
+        EXPECT_TRUE(*npm->satisfies(open, a.constraint)) << open << " against " << a.constraint;
+      EXPECT_EQ(a.fixes, (std::vector<std::string>{"8.1.4", "7.10.1", "4.8.4", "6.11.1"}));
     }
   EXPECT_TRUE(seen);
 }
