@@ -30,7 +30,7 @@ done
 [[ -n $REP ]] || { echo "the check did not finish" >&2; exit 1; }
 IMGENC=$(jq -rn --arg s "$IMG" '$s | @uri')
 CVE=CVE-2019-10206  # in the imported v3.10/main.yaml
-for path in "/v1/history/$IMGENC" "/v1/history/$IMGENC?id=$REP" "/v1/vuln/cve/$CVE" /healthz; do
+for path in "/v1/history/$IMGENC" "/v1/history/$IMGENC?id=$REP" "/v1/vuln/cve/$CVE" /v1/vuln/products/musl/1.1.22-r2 /healthz; do
   echo "== GET $path"
   wrk -t2 -c64 -d"${SECS}s" --latency -H "Authorization: Bearer $TOKEN" "$B$path" | grep -E "Requests/sec|50%|99%|Non-2xx"
 done

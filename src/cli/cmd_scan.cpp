@@ -2,12 +2,13 @@
 //   [--ignorefile FILE] [--vex FILE] [--exit-code N] [--show-suppressed] [--scanners LIST] [--secret-config FILE]
 // dagda fp add|list|remove IMAGE|'*' PACKAGE[:VERSION] [VULN_ID]
 // With --server URL (or DAGDA_SERVER): the check runs on the server (POST /v1/check, then
-// GET /v1/jobs/<id> until it ends) and its report is printed here; fp marks are set there.
+// GET /v1/jobs/<id> until it ends) and its report is printed here; fp marks are set and listed there.
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -193,16 +194,13 @@ Result<state::FpMark> fp_mark(const FpArgs& a) {
   return m;
 }
 
-// PATCH or DELETE /v1/history/<image>/fp/<product>[/<version>]: the server marks a package or
-// one of its versions, never a single vulnerability.
+// PATCH or DELETE /v1/history/<image>/fp/<product>[/<version>][?vuln=ID].
 int remote_fp(const FpArgs& a, const state::FpMark& m, std::string_view method) {
-  if (!m.vuln_id.empty())
-    return report_error(Error(ErrorCode::invalid_input,
-                              "VULN_ID has no meaning with --server: the server marks a package or a version of it"));
   auto server = a.remote.open();
   if (!server.ok()) return report_error(server.error());
   std::string path = fmt::format("/v1/history/{}/fp/{}", client::segment(m.image), client::segment(m.package));
   if (!m.version.empty()) path += "/" + client::segment(m.version);
+  if (!m.vuln_id.empty()) path += "?vuln=" + client::segment(m.vuln_id);
   auto r = server->call(method, path, "scan");
   if (!r.ok()) {
     if (method == "DELETE" && r.error().code() == ErrorCode::not_found)
@@ -210,6 +208,40 @@ int remote_fp(const FpArgs& a, const state::FpMark& m, std::string_view method) 
     return report_error(r.error());
   }
   return kExitOk;
+}
+
+void print_marks(const std::vector<state::FpMark>& marks) {
+  for (auto& m : marks)
+    std::puts(fmt::format("{}\t{}{}\t{}\t{}", m.image, m.package, m.version.empty() ? "" : ":" + m.version,
+                          m.vuln_id.empty() ? "*" : m.vuln_id, m.created_at)
+                  .c_str());
+}
+
+// GET /v1/fp or /v1/history/<image>/fp: the server's marks, listed as locally.
+Result<std::vector<state::FpMark>> remote_marks(const FpArgs& a) {
+  DAGDA_ASSIGN_OR_RETURN(auto server, a.remote.open());
+  std::string path = a.image.empty() ? "/v1/fp" : fmt::format("/v1/history/{}/fp", client::segment(a.image));
+  DAGDA_ASSIGN_OR_RETURN(auto answer, server.call_json("GET", path, "read"));
+  auto bad = [&](std::string_view why) {
+    return Error(ErrorCode::corrupt, fmt::format("the server's marks ({}): {}", server.url(), why));
+  };
+  if (!answer.is_object() || !answer.contains("marks") || !answer["marks"].is_array()) return bad("no \"marks\" list");
+  std::vector<state::FpMark> out;
+  for (const auto& j : answer["marks"]) {
+    auto text = [&](const char* key, bool nullable) -> std::optional<std::string> {
+      if (!j.is_object() || !j.contains(key)) return std::nullopt;
+      const auto& v = j[key];
+      if (v.is_string()) return v.get<std::string>();
+      if (nullable && v.is_null()) return std::string();
+      return std::nullopt;
+    };
+    auto image = text("image", false), product = text("product", false), version = text("version", true),
+         vuln = text("vulnerability", true), created = text("created_at", false);
+    if (!image || !product || !version || !vuln || !created) return bad("a mark without image, product, version, "
+                                                                        "vulnerability or created_at");
+    out.push_back({*image, *product, *version, *vuln, *created});
+  }
+  return out;
 }
 
 }  // namespace
@@ -282,19 +314,16 @@ void add_scan(CLI::App& app, Cli& cli) {
   CLI::App* fls = fp->add_subcommand("list", "List marks (of one image, or all)");
   fls->add_option("image", fa->image, "Only this image's marks");
   fls->callback([fa, &cli] {
-    if (fa->remote.remote())
-      return void(cli.exit_code = report_error(Error(
-                      ErrorCode::unsupported,
-                      "fp list has no server route yet; with --server, GET /v1/history/IMAGE/fp/PACKAGE shows the "
-                      "marks of one package")));
-    auto store = state::Store::open(cli.global.db, true);
-    if (!store.ok()) return void(cli.exit_code = report_error(store.error()));
-    auto marks = (*store)->list_fp(fa->image);
+    Result<std::vector<state::FpMark>> marks = std::vector<state::FpMark>{};
+    if (fa->remote.remote()) {
+      marks = remote_marks(*fa);
+    } else {
+      auto store = state::Store::open(cli.global.db, true);
+      if (!store.ok()) return void(cli.exit_code = report_error(store.error()));
+      marks = (*store)->list_fp(fa->image);
+    }
     if (!marks.ok()) return void(cli.exit_code = report_error(marks.error()));
-    for (auto& m : *marks)
-      std::puts(fmt::format("{}\t{}{}\t{}\t{}", m.image, m.package, m.version.empty() ? "" : ":" + m.version,
-                            m.vuln_id.empty() ? "*" : m.vuln_id, m.created_at)
-                    .c_str());
+    print_marks(*marks);
   });
 }
 

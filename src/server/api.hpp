@@ -64,6 +64,7 @@ struct Route {
   int ok_status = 200;
   std::vector<QueryParam> query = {};
   std::string_view body = {};  // what the request body is, when it has one
+  std::string_view schema = {};  // the success answer's schema in openapi_schemas(), when it has one
 };
 
 std::span<const Route> routes();
@@ -77,6 +78,8 @@ const Route* find_route(std::string_view method, const std::vector<std::string>&
 
 // The OpenAPI 3 document of routes().
 nlohmann::json openapi_document();
+// Its components/schemas (openapi_schemas.cpp).
+nlohmann::json openapi_schemas();
 
 // Counters for /metrics, shared by the HTTP threads.
 struct Metrics {

@@ -28,6 +28,7 @@ Reply history_all(const Config&, const Call&);
 Reply history_image(const Config&, const Call&);
 Reply history_post(const Config&, const Call&);
 Reply history_diff(const Config&, const Call&);
+Reply fp_list(const Config&, const Call&);
 Reply fp_get(const Config&, const Call&);
 Reply fp_patch(const Config&, const Call&);
 Reply fp_delete(const Config&, const Call&);

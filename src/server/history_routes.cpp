@@ -174,21 +174,30 @@ Reply history_diff(const Config& config, const Call& call) {
 
 namespace {
 
-Result<state::FpMark> fp_mark(const Config& config, const Call& call) {
+// A mark belongs to the image as its history names it: another name it was seen under (a path
+// through a symlink, a tag) stands for the image of its latest entry, so that the next check
+// and the re-match, which apply marks by that name, meet the mark.
+Result<std::string> marked_image(const Config& config, const Call& call) {
   DAGDA_ASSIGN_OR_RETURN(auto image, image_param(call));
-  // A mark belongs to the image as its history names it: another name it was seen under (a path
-  // through a symlink, a tag) stands for the image of its latest entry, so that the next check
-  // and the re-match, which apply marks by that name, meet the mark.
   if (auto store = state_store(config.db); store.ok()) {
     auto latest = state::History((*store)->db()).list(image, 1);
     if (latest.ok() && !latest->empty()) image = latest->front().image;
   }
+  return image;
+}
+
+// The mark a request names: image, product, optional version, and `?vuln=` for one vulnerability only.
+Result<state::FpMark> fp_mark(const Config& config, const Call& call) {
   state::FpMark m;
-  m.image = image;
+  DAGDA_ASSIGN_OR_RETURN(m.image, marked_image(config, call));
   m.package = call.params.at("product");
   if (auto it = call.params.find("version"); it != call.params.end()) m.version = it->second;
-  if (m.package.size() > 512 || m.version.size() > 512)
-    return Error(ErrorCode::invalid_input, "a product or version is at most 512 bytes");
+  if (auto it = call.query.find("vuln"); it != call.query.end()) {
+    if (it->second.empty()) return Error(ErrorCode::invalid_input, "?vuln= names a vulnerability id");
+    m.vuln_id = it->second;
+  }
+  if (m.package.size() > 512 || m.version.size() > 512 || m.vuln_id.size() > 512)
+    return Error(ErrorCode::invalid_input, "a product, version or vulnerability id is at most 512 bytes");
   return m;
 }
 
@@ -211,9 +220,28 @@ Reply fp_get(const Config& config, const Call& call) {
   if (!marks.ok()) return error_reply(marks.error());
   json out = json::array();
   for (auto& x : *marks)
-    if (x.package == m->package && (m->version.empty() || x.version == m->version)) out.push_back(mark_json(x));
+    if (x.package == m->package && (m->version.empty() || x.version == m->version) &&
+        (m->vuln_id.empty() || x.vuln_id == m->vuln_id))
+      out.push_back(mark_json(x));
   if (out.empty())
     return error_reply(404, "not_found", fmt::format("{} is not marked as a false positive in {}", m->package, m->image));
+  return json_reply(200, {{"marks", out}});
+}
+
+// Every mark (GET /v1/fp), or an image's (GET /v1/history/<image>/fp), as `dagda fp list` lists them.
+Reply fp_list(const Config& config, const Call& call) {
+  std::string image;
+  if (call.params.contains("image")) {
+    auto named = marked_image(config, call);
+    if (!named.ok()) return error_reply(named.error());
+    image = std::move(*named);
+  }
+  auto store = state_store(config.db);
+  if (!store.ok()) return error_reply(store.error());
+  auto marks = (*store)->list_fp(image);
+  if (!marks.ok()) return error_reply(marks.error());
+  json out = json::array();
+  for (auto& x : *marks) out.push_back(mark_json(x));
   return json_reply(200, {{"marks", out}});
 }
 

@@ -12,6 +12,10 @@ namespace {
 
 using nlohmann::json;
 
+constexpr std::string_view kEcosystem =
+    "only this ecosystem's rows: npm, pypi, maven, gem, composer, golang, cargo, nuget, or DISTRO:RELEASE (debian:12)";
+constexpr std::string_view kVuln =
+    "one vulnerability id: the mark covers only it (default: every vulnerability of the product)";
 constexpr std::string_view kFormat = "report format: json (dagda.scan/v1, default), sarif or cyclonedx";
 
 const std::vector<Route>& table() {
@@ -21,14 +25,16 @@ const std::vector<Route>& table() {
       {"GET", "/metrics", "admin", "Prometheus text metrics", get_metrics},
       {"GET", "/v1/openapi.json", "read", "This OpenAPI document", get_openapi},
       {"GET", "/v1/vuln/cve/{id}", "read", "A vulnerability: every source's record, exploits, KEV, EPSS, BugTraq",
-       vuln_cve},
+       vuln_cve, 200, {}, {}, "VulnById"},
       {"GET", "/v1/vuln/advisory/{id}", "read", "An advisory (DSA, USN, GHSA...) and the packages it covers",
-       vuln_advisory},
-      {"GET", "/v1/vuln/products/{product}", "read", "The vulnerabilities recorded for a package", vuln_product},
+       vuln_advisory, 200, {}, {}, "VulnById"},
+      {"GET", "/v1/vuln/products/{product}", "read", "The vulnerabilities recorded for a package", vuln_product, 200,
+       {{"ecosystem", kEcosystem}}, {}, "VulnProduct"},
       {"GET", "/v1/vuln/products/{product}/{version}", "read",
-       "The vulnerabilities affecting one version of a package", vuln_product},
-      {"GET", "/v1/vuln/bid/{bid}", "read", "A BugTraq entry", vuln_bid},
-      {"GET", "/v1/vuln/exploit/{id}", "read", "An Exploit-DB entry", vuln_exploit},
+       "The vulnerabilities affecting one version of a package", vuln_product, 200, {{"ecosystem", kEcosystem}}, {},
+       "VulnProduct"},
+      {"GET", "/v1/vuln/bid/{bid}", "read", "A BugTraq entry", vuln_bid, 200, {}, {}, "VulnBugtraqEntry"},
+      {"GET", "/v1/vuln/exploit/{id}", "read", "An Exploit-DB entry", vuln_exploit, 200, {}, {}, "VulnExploitEntry"},
       {"POST", "/v1/vuln/init", "admin",
        "Queue a database update (`dagda db update` with the server's feed settings); 202 with the job", vuln_init,
        202, {}, "optional: {\"force\": true} (no conditional requests; unchanged files imported again)"},
@@ -60,17 +66,20 @@ const std::vector<Route>& table() {
       {"GET", "/v1/history/{image}/diff", "read", "Findings added and removed between two entries", history_diff, 200,
        {{"from", "the older entry's id (default: the one before the latest)"},
         {"to", "the newer entry's id (default: the latest)"}}},
+      {"GET", "/v1/fp", "read", "Every false-positive mark, of every image", fp_list},
+      {"GET", "/v1/history/{image}/fp", "read", "The false-positive marks of an image", fp_list},
       {"GET", "/v1/history/{image}/fp/{product}", "read", "The false-positive marks of a product in an image",
-       fp_get},
+       fp_get, 200, {{"vuln", kVuln}}},
       {"PATCH", "/v1/history/{image}/fp/{product}", "scan", "Mark a product as a false positive in an image",
-       fp_patch},
-      {"DELETE", "/v1/history/{image}/fp/{product}", "scan", "Remove a product's false-positive mark", fp_delete},
+       fp_patch, 200, {{"vuln", kVuln}}},
+      {"DELETE", "/v1/history/{image}/fp/{product}", "scan", "Remove a product's false-positive mark", fp_delete, 200,
+       {{"vuln", kVuln}}},
       {"GET", "/v1/history/{image}/fp/{product}/{version}", "read",
-       "The false-positive marks of a product version in an image", fp_get},
+       "The false-positive marks of a product version in an image", fp_get, 200, {{"vuln", kVuln}}},
       {"PATCH", "/v1/history/{image}/fp/{product}/{version}", "scan",
-       "Mark a product version as a false positive in an image", fp_patch},
+       "Mark a product version as a false positive in an image", fp_patch, 200, {{"vuln", kVuln}}},
       {"DELETE", "/v1/history/{image}/fp/{product}/{version}", "scan",
-       "Remove a product version's false-positive mark", fp_delete},
+       "Remove a product version's false-positive mark", fp_delete, 200, {{"vuln", kVuln}}},
       {"GET", "/v1/docker/images", "read", "The images of the engine behind DOCKER_HOST", docker_images},
       {"GET", "/v1/docker/containers", "read", "The containers of that engine", docker_containers},
       {"GET", "/v1/docker/events", "read", "That engine's events in a time window", docker_events, 200,
@@ -114,16 +123,6 @@ bool matches(const Route& r, const std::vector<std::string>& segments, std::map<
   }
   params = std::move(got);
   return true;
-}
-
-json error_schema() {
-  return {{"type", "object"},
-          {"required", {"error"}},
-          {"properties",
-           {{"error",
-             {{"type", "object"},
-              {"required", {"code", "message"}},
-              {"properties", {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}}}}}};
 }
 
 }  // namespace
@@ -182,9 +181,10 @@ json openapi_document() {
                            {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
     json responses = json::object();
     std::string ok = std::to_string(r.ok_status);
-    json ok_content = r.pattern == "/metrics"
-                          ? json{{"text/plain", {{"schema", {{"type", "string"}}}}}}
-                          : json{{"application/json", {{"schema", {{"type", "object"}}}}}};
+    json ok_schema = r.schema.empty() ? json{{"type", "object"}}
+                                      : json{{"$ref", "#/components/schemas/" + std::string(r.schema)}};
+    json ok_content = r.pattern == "/metrics" ? json{{"text/plain", {{"schema", {{"type", "string"}}}}}}
+                                              : json{{"application/json", {{"schema", ok_schema}}}};
     if (r.ok_status == 501)
       responses["501"] = {{"description", "Not served by this version"},
                           {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
@@ -209,7 +209,7 @@ json openapi_document() {
           {"paths", std::move(paths)},
           {"components",
            {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
-            {"schemas", {{"Error", error_schema()}}}}}};
+            {"schemas", openapi_schemas()}}}};
 }
 
 }  // namespace dagda::server

@@ -1,91 +1,29 @@
-// /v1/vuln/...: the knowledge base, as `dagda vuln` shows it.
+// /v1/vuln/...: the knowledge base, answered with the document `dagda vuln --json` prints.
 #include <fmt/format.h>
 
+#include "match/vuln_query.hpp"
 #include "server/handlers.hpp"
 #include "server/handles.hpp"
 #include "state/jobs.hpp"
 #include "state/tables.hpp"
-#include "vulndb/evaluate.hpp"
 
 namespace dagda::server {
 namespace {
 
 using nlohmann::json;
 
-json record_json(const vulndb::StoredVulnerability& s) {
-  const vulndb::Vulnerability& v = s.vuln;
-  json cvss = json::array();
-  for (auto& c : v.cvss)
-    cvss.push_back({{"version", c.version}, {"vector", c.vector}, {"score", c.score}, {"severity", c.severity},
-                    {"source", c.source}});
-  return {{"source", s.source},     {"id", v.id},           {"aliases", v.aliases},
-          {"summary", v.summary},   {"description", v.description}, {"published", v.published},
-          {"modified", v.modified}, {"severity", v.severity},       {"cvss", cvss},
-          {"cwes", v.cwes},         {"references", v.references},   {"withdrawn", v.withdrawn}};
-}
-
-json affected_json(const vulndb::StoredAffected& s) {
-  const vulndb::Affected& a = s.affected;
-  return {{"source", s.source},
-          {"advisory", a.advisory_id},
-          {"vulnerability", a.vuln_id},
-          {"namespace", a.ns},
-          {"package", a.package},
-          {"status", vulndb::to_string(a.status)},
-          {"fixed_version", a.fixed_version.empty() ? json(nullptr) : json(a.fixed_version)},
-          {"range", vulndb::describe_range(a)},
-          {"severity", a.severity}};
-}
-
-json exploit_json(const vulndb::Exploit& e) {
-  return {{"id", e.id},     {"title", e.title},       {"date", e.date}, {"author", e.author},
-          {"type", e.type}, {"platform", e.platform}, {"cves", e.cves}};
-}
-
-json bugtraq_json(const vulndb::BugtraqEntry& b) {
-  return {{"bid", b.bid},         {"title", b.title},   {"class", b.vuln_class}, {"published", b.published},
-          {"updated", b.updated}, {"credit", b.credit}, {"url", b.url},          {"remote", b.remote},
-          {"local", b.local},     {"cves", b.cves},     {"vulnerable", b.vulnerable}};
-}
-
 Result<vulndb::Store*> knowledge(const Config& config) {
   DAGDA_ASSIGN_OR_RETURN(auto* e, scan_engine(config.db));
   return &e->vulndb();
 }
 
-Reply by_id(const Config& config, const Call& call, bool advisory) {
+// The document `dagda vuln --json` prints (match/vuln_query.hpp), from the server's database.
+Reply answer(const Config& config, const VulnQuery& query) {
   auto db = knowledge(config);
   if (!db.ok()) return error_reply(db.error());
-  const std::string& id = call.params.at("id");
-  auto records = (*db)->vulnerability(id);
-  if (!records.ok()) return error_reply(records.error());
-  auto affected = (*db)->affected_by_id(id);
-  if (!affected.ok()) return error_reply(affected.error());
-  if (records->empty() && affected->empty())
-    return error_reply(404, "not_found", fmt::format("{} is not in the database", id));
-  json out = {{"schema", "dagda.vuln/v1"}, {"query", {{advisory ? "advisory" : "cve", id}}}};
-  out["records"] = json::array();
-  for (auto& r : *records) out["records"].push_back(record_json(r));
-  out["affected"] = json::array();
-  for (auto& a : *affected) out["affected"].push_back(affected_json(a));
-  if (!advisory) {
-    out["exploits"] = json::array();
-    if (auto ex = (*db)->exploits_for(id); ex.ok())
-      for (auto& e : *ex) out["exploits"].push_back(exploit_json(e));
-    out["bugtraq"] = json::array();
-    if (auto bt = (*db)->bugtraq_for(id); bt.ok())
-      for (auto& b : *bt) out["bugtraq"].push_back(bugtraq_json(b));
-    if (auto kev = (*db)->kev(id); kev.ok() && kev->has_value())
-      out["kev"] = {{"date_added", (*kev)->date_added}, {"due_date", (*kev)->due_date},
-                    {"ransomware", (*kev)->ransomware}, {"required_action", (*kev)->required_action}};
-    else
-      out["kev"] = nullptr;
-    if (auto epss = (*db)->epss(id); epss.ok() && epss->has_value())
-      out["epss"] = {{"score", (*epss)->score}, {"percentile", (*epss)->percentile}, {"date", (*epss)->date}};
-    else
-      out["epss"] = nullptr;
-  }
-  return json_reply(200, out);
+  auto doc = vuln_document(**db, query);
+  if (!doc.ok()) return error_reply(doc.error());
+  return json_reply(200, *doc);
 }
 
 Result<int64_t> number(const std::string& s) {
@@ -96,50 +34,31 @@ Result<int64_t> number(const std::string& s) {
 
 }  // namespace
 
-Reply vuln_cve(const Config& c, const Call& call) { return by_id(c, call, false); }
-Reply vuln_advisory(const Config& c, const Call& call) { return by_id(c, call, true); }
-
-Reply vuln_product(const Config& config, const Call& call) {
-  auto db = knowledge(config);
-  if (!db.ok()) return error_reply(db.error());
-  const std::string& product = call.params.at("product");
-  auto it = call.params.find("version");
-  auto rows = (*db)->affected_any_namespace(product);
-  if (!rows.ok()) return error_reply(rows.error());
-  json out = {{"schema", "dagda.vuln/v1"}, {"query", {{"product", product}}}, {"affected", json::array()}};
-  if (it != call.params.end()) out["query"]["version"] = it->second;
-  for (auto& r : *rows) {
-    json j = affected_json(r);
-    if (it != call.params.end()) {
-      auto verdict = vulndb::evaluate(r.affected, it->second);
-      if (!verdict.ok() || !verdict->affected) continue;
-      j["match"] = {{"rule", verdict->rule}, {"comparator", verdict->comparator}};
-    }
-    out["affected"].push_back(std::move(j));
-  }
-  return json_reply(200, out);
+Reply vuln_cve(const Config& c, const Call& call) {
+  return answer(c, {.kind = VulnQuery::Kind::cve, .id = call.params.at("id")});
 }
 
-Reply vuln_bid(const Config& config, const Call& call) {
+Reply vuln_advisory(const Config& c, const Call& call) {
+  return answer(c, {.kind = VulnQuery::Kind::advisory, .id = call.params.at("id")});
+}
+
+Reply vuln_product(const Config& c, const Call& call) {
+  VulnQuery q{.kind = VulnQuery::Kind::product, .product = call.params.at("product")};
+  if (auto it = call.params.find("version"); it != call.params.end()) q.version = it->second;
+  if (auto it = call.query.find("ecosystem"); it != call.query.end()) q.ecosystem = it->second;
+  return answer(c, q);
+}
+
+Reply vuln_bid(const Config& c, const Call& call) {
   auto n = number(call.params.at("bid"));
   if (!n.ok()) return error_reply(n.error());
-  auto db = knowledge(config);
-  if (!db.ok()) return error_reply(db.error());
-  auto b = (*db)->bugtraq(*n);
-  if (!b.ok()) return error_reply(b.error());
-  if (!b->has_value()) return error_reply(404, "not_found", fmt::format("BID {} is not in the database", *n));
-  return json_reply(200, bugtraq_json(**b));
+  return answer(c, {.kind = VulnQuery::Kind::bugtraq, .number = *n});
 }
 
-Reply vuln_exploit(const Config& config, const Call& call) {
+Reply vuln_exploit(const Config& c, const Call& call) {
   auto n = number(call.params.at("id"));
   if (!n.ok()) return error_reply(n.error());
-  auto db = knowledge(config);
-  if (!db.ok()) return error_reply(db.error());
-  auto e = (*db)->exploit(*n);
-  if (!e.ok()) return error_reply(e.error());
-  if (!e->has_value()) return error_reply(404, "not_found", fmt::format("exploit {} is not in the database", *n));
-  return json_reply(200, exploit_json(**e));
+  return answer(c, {.kind = VulnQuery::Kind::exploit, .number = *n});
 }
 
 Reply vuln_init(const Config& config, const Call& call) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A server that answers the dagda client (agent, --server) badly, for remote_test.sh:
-the last segment of the request path (the agent's --name) picks the answer. Every
+the last segment of the request path (the agent's --name, vuln's id) picks the answer,
+or the one before a last "fp" (fp list's image). Every
 answer is one a broken or hostile server could give; the client must turn each into
 one clear error line, without a crash or a hang."""
 import json
@@ -31,7 +32,8 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         if n:
             self.rfile.read(n)
-        mode = unquote(urlparse(self.path).path.rstrip("/").split("/")[-1])
+        segments = urlparse(self.path).path.rstrip("/").split("/")
+        mode = unquote(segments[-2] if segments[-1] == "fp" else segments[-1])
         if mode == "history":  # the agent's first request, checking the server and the token
             self.send(200, json.dumps({"entries": []}).encode())
         elif mode == "notjson":
@@ -54,6 +56,18 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b'{"schema": "dagda.scan/v1", "findings": [')
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
+        elif mode == "vulnbadschema":
+            self.send(200, json.dumps({"schema": "other/v9", "query": {"cve": mode}}).encode())
+        elif mode == "vulnwrongtypes":
+            doc = {"schema": "dagda.vuln/v1", "query": {"cve": mode}, "records": [{"copies": 1, "published": "", "withdrawn": False, "source": 7, "id": []}],
+                   "exploits": [], "kev": [], "epss": [], "bugtraq": [], "affected": [], "related_advisories": []}
+            self.send(200, json.dumps(doc).encode())
+        elif mode == "vulnmissing":
+            self.send(200, json.dumps({"schema": "dagda.vuln/v1", "query": {"product": mode}}).encode())
+        elif mode == "markswrong":
+            self.send(200, json.dumps({"marks": [{"image": 1, "product": None}]}).encode())
+        elif mode == "marksnone":
+            self.send(200, json.dumps({"entries": []}).encode())
         elif mode == "oddstatus":
             self.send(418, json.dumps({"error": {"code": "teapot", "message": "\x1b[31mred\x1b[0m"}}).encode())
         else:

@@ -14,7 +14,10 @@ need_test_images
 LAYERED="docker-archive:$IMAGES/layered.docker.tar"
 
 DB=$SCRATCH/state.db
-"$DAGDA" --db "$DB" db import "$SECDB/v3.7/main.yaml" "$DATA/vulndb/debian-dsa-dla" >/dev/null 2>"$SCRATCH/import.err" ||
+# With KEV, EPSS, Exploit-DB, BugTraq and NVD records for the vuln queries.
+"$DAGDA" --db "$DB" db import "$SECDB/v3.7/main.yaml" "$DATA/vulndb/debian-dsa-dla" "$DATA/vulndb/cisa-kev" \
+  "$DATA/vulndb/exploitdb-cve-mapping" "$DATA/vulndb/bugtraq" "$DATA/vulndb/epss" \
+  "$DATA/vulndb/nvd-samples/nvdcve-1.1-osvdev-669.json" >/dev/null 2>"$SCRATCH/import.err" ||
   { cat "$SCRATCH/import.err"; fatal "db import failed"; }
 tok() { "$DAGDA" --db "$DB" token create "$1" --scope "$2" 2>>"$SCRATCH/token.err"; }
 SCAN=$(tok ci scan)
@@ -170,8 +173,24 @@ grep -q "^agent-host/alpine	$PKG:$VER	\*	" "$SCRATCH/fp-list.out" && pass "the r
 run_dagda agent-fp agent "$ALPINE" --name agent-host/alpine --format json "${R[@]}"
 jq -e --arg p "$PKG" '([.findings[] | select(.package.name == $p)] | length == 0) and ([.suppressed[] | select(.suppression.kind == "fp")] | length > 0)' \
   "$SCRATCH/agent-fp.out" >/dev/null && pass "the mark hides $PKG in the next agent report" || fail "agent report after fp add"
-fails fp-vuln 2 "VULN_ID has no meaning" fp add agent-host/alpine "$PKG" CVE-1 "${R[@]}"
-fails fp-list-remote 1 "no server route" fp list agent-host/alpine "${R[@]}"
+# A mark on one vulnerability; fp list (one image, every image) prints what the local one prints.
+VID=$(jq -r '.findings[0].id' "$SCRATCH/local-alpine.out")
+run_dagda fp-add-vuln fp add agent-host/alpine "$PKG" "$VID" "${R[@]}"
+[[ $RC == 0 ]] && pass "remote fp add with VULN_ID" || fail "remote fp add $PKG $VID exited $RC: $(cat "$SCRATCH/fp-add-vuln.err")"
+for img in agent-host/alpine ""; do
+  # shellcheck disable=SC2086
+  run_dagda fll --db "$DB" fp list $img
+  cp "$SCRATCH/fll.out" "$SCRATCH/fp-list-local.out"
+  # shellcheck disable=SC2086
+  run_dagda flr fp list $img --server "$URL" --token "$READ"
+  if [[ $RC == 0 ]] && grep -q "	$PKG	$VID	" "$SCRATCH/flr.out" && grep -q "	$PKG:$VER	\*	" "$SCRATCH/flr.out" &&
+    cmp -s "$SCRATCH/fp-list-local.out" "$SCRATCH/flr.out"; then pass "remote fp list ${img:-(every image)} = local ($(wc -l <"$SCRATCH/flr.out") marks)"
+  else fail "remote fp list ${img:-(every image)} (exit $RC)"; diff "$SCRATCH/fp-list-local.out" "$SCRATCH/flr.out" | head -6 || true; fi
+done
+run_dagda fp-rm-vuln fp remove agent-host/alpine "$PKG" "$VID" "${R[@]}"
+[[ $RC == 0 ]] && ! "$DAGDA" --db "$DB" fp list agent-host/alpine | grep -q "	$VID	" && pass "remote fp remove with VULN_ID" ||
+  fail "remote fp remove $PKG $VID exited $RC"
+fails fp-rm-vuln-again 1 "no such mark" fp remove agent-host/alpine "$PKG" "$VID" "${R[@]}"
 fails fp-add-read 2 "needs a token of scope 'scan'" fp add agent-host/alpine "$PKG" --server "$URL" --token "$READ"
 run_dagda fp-rm fp remove agent-host/alpine "$PKG:$VER" "${R[@]}"
 [[ $RC == 0 ]] && pass "remote fp remove" || fail "remote fp remove exited $RC"
@@ -179,22 +198,70 @@ run_dagda fp-list2 --db "$DB" fp list agent-host/alpine
 [[ ! -s $SCRATCH/fp-list2.out ]] && pass "the mark is gone locally too" || fail "fp list after remove: $(cat "$SCRATCH/fp-list2.out")"
 fails fp-rm-again 1 "no such mark" fp remove agent-host/alpine "$PKG:$VER" "${R[@]}"
 
-# vuln: the same records and affected rows as the local query.
+# vuln: the server answers the document the local query prints (--json), and the text is the
+# local text, byte for byte.
+LOG4SHELL=CVE-2021-44228  # KEV, EPSS, Exploit-DB, and Debian's DSA-5020-1 / DLA-2842-1
+NVD_CVE=$(jq -r '.CVE_Items[0].cve.CVE_data_meta.ID' "$DATA/vulndb/nvd-samples/nvdcve-1.1-osvdev-669.json")  # an NVD record with CVSS and CWE
+EDB=$(jq -r --arg c "$LOG4SHELL" '.[$c][0]' "$DATA/vulndb/exploitdb-cve-mapping/exploitdb_mapping_cve.json")
+BID=$(head -n1 "$DATA/vulndb/bugtraq/biddb-sample.jsonl" | jq -r .bugtraq_id)
+run_dagda vl-log4shell --db "$DB" vuln --cve "$LOG4SHELL" --json
+jq -e '(.kev | length) == 1 and (.epss | length) == 1 and (.exploits | length) > 0 and (.related_advisories | index("DSA-5020-1")) != null' \
+  "$SCRATCH/vl-log4shell.out" >/dev/null && pass "local vuln $LOG4SHELL: KEV, EPSS, exploits, related advisories" ||
+  fail "local vuln $LOG4SHELL lacks KEV, EPSS or exploits: $(head -c 300 "$SCRATCH/vl-log4shell.out")"
+run_dagda vl-nvd --db "$DB" vuln --cve "$NVD_CVE" --json
+jq -e '(.records[0].cvss | length) > 0 and (.records[0].cwes | length) > 0' "$SCRATCH/vl-nvd.out" >/dev/null &&
+  pass "local vuln $NVD_CVE: an NVD record with CVSS and CWE" || fail "local vuln $NVD_CVE: $(head -c 300 "$SCRATCH/vl-nvd.out")"
 CVE=CVE-2019-14697  # musl's, in the imported v3.7/main.yaml
-vuln_rows() { jq -r '[(.records // [])[] | [.source, .id]] + [(.affected // [])[] | [.source, .advisory, .vulnerability, .namespace, .package, .status, (.fixed_version // "")]] | .[] | @tsv' "$1" | sort -u; }
-for q in "--cve $CVE" "--advisory $CVE" "--product musl" "--product musl --version 1.1.18-r3"; do
-  # shellcheck disable=SC2086
-  run_dagda vl --db "$DB" vuln $q --json
-  vuln_rows "$SCRATCH/vl.out" >"$SCRATCH/vl.rows"
-  # shellcheck disable=SC2086
-  run_dagda vr vuln $q --json --server "$URL" --token "$READ"
-  vuln_rows "$SCRATCH/vr.out" >"$SCRATCH/vr.rows"
-  if [[ $RC == 0 && -s $SCRATCH/vl.rows ]] && cmp -s "$SCRATCH/vl.rows" "$SCRATCH/vr.rows"; then pass "remote vuln $q: the local rows ($(wc -l <"$SCRATCH/vl.rows"))"
-  else fail "remote vuln $q (exit $RC)"; diff "$SCRATCH/vl.rows" "$SCRATCH/vr.rows" | head -6 || true; fi
+for q in "--cve $LOG4SHELL" "--cve $NVD_CVE" "--cve $CVE" "--advisory DSA-5020-1" "--product musl" \
+  "--product musl --version 1.1.18-r3" "--product musl --ecosystem alpine:3.7" "--product apache-log4j2 --version 2.15.0-1~deb10u1" \
+  "--exploit $EDB" "--bid $BID"; do
+  for json in "" --json; do
+    # shellcheck disable=SC2086
+    run_dagda vl --db "$DB" vuln $q $json
+    LRC=$RC
+    cp "$SCRATCH/vl.out" "$SCRATCH/vuln-local.out"
+    # shellcheck disable=SC2086
+    run_dagda vr vuln $q $json --server "$URL" --token "$READ"
+    if [[ $RC == 0 && $LRC == 0 && -s $SCRATCH/vr.out ]] && cmp -s "$SCRATCH/vuln-local.out" "$SCRATCH/vr.out"; then
+      pass "remote vuln $q ${json:-(text)} = local ($(wc -l <"$SCRATCH/vr.out") lines)"
+    else fail "remote vuln $q ${json:-(text)} (exit $RC, local $LRC)"; diff "$SCRATCH/vuln-local.out" "$SCRATCH/vr.out" | head -6 || true; fi
+  done
 done
-fails vuln-text 1 "add --json" vuln --cve "$CVE" --server "$URL" --token "$READ"
-fails vuln-eco 2 "--ecosystem has no meaning" vuln --product musl --ecosystem alpine:3.7 --json --server "$URL" --token "$READ"
-fails vuln-none 1 "404 not_found" vuln --cve CVE-1999-99999 --json --server "$URL" --token "$READ"
+# The answers are the shapes the OpenAPI document states (its component schemas, validated with jsonschema).
+curl -sf -H "Authorization: Bearer $READ" "$URL/v1/openapi.json" >"$SCRATCH/openapi.json" || fail "GET /v1/openapi.json"
+vuln_get() { curl -s -H "Authorization: Bearer $READ" "$URL/v1/vuln/$1" >"$SCRATCH/$2.json"; }
+vuln_get "cve/$LOG4SHELL" VulnById && vuln_get "advisory/DSA-5020-1" VulnById-advisory &&
+  vuln_get "products/musl/1.1.18-r3" VulnProduct && vuln_get "exploit/$EDB" VulnExploitEntry && vuln_get "bid/$BID" VulnBugtraqEntry
+if python3 - "$SCRATCH" <<'PY' >"$SCRATCH/schemas.out" 2>&1; then pass "vuln answers match the OpenAPI schemas"; else fail "schemas: $(tail -5 "$SCRATCH/schemas.out")"; fi
+import json, sys, jsonschema
+d = sys.argv[1]
+doc = json.load(open(d + "/openapi.json"))
+schemas = doc["components"]["schemas"]
+def to_jsonschema(s):  # OpenAPI 3.0's nullable as JSON Schema, refs into one definitions table
+    if isinstance(s, dict):
+        out = {k: to_jsonschema(v) for k, v in s.items() if k != "nullable"}
+        if s.get("nullable"):
+            out["type"] = [s["type"], "null"]
+        if "$ref" in out:
+            out["$ref"] = out["$ref"].replace("#/components/schemas/", "#/definitions/")
+        return out
+    if isinstance(s, list):
+        return [to_jsonschema(x) for x in s]
+    return s
+defs = to_jsonschema(schemas)
+for name, file in [("VulnById", "VulnById"), ("VulnById", "VulnById-advisory"), ("VulnProduct", "VulnProduct"),
+                   ("VulnExploitEntry", "VulnExploitEntry"), ("VulnBugtraqEntry", "VulnBugtraqEntry")]:
+    answer = json.load(open(d + "/" + file + ".json"))
+    jsonschema.validate(answer, {"$ref": "#/definitions/" + name, "definitions": defs})
+    print(file, "ok")
+# Each vuln route names its schema.
+for path, ops in doc["paths"].items():
+    if path.startswith("/v1/vuln/") and "init" not in path and "update" not in path:
+        ref = ops["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.split("/")[-1] in schemas, path
+PY
+fails vuln-none 1 "404 not_found" vuln --cve CVE-1999-99999 --server "$URL" --token "$READ"
+fails vuln-bad-eco 2 "400 invalid_input.*unknown ecosystem" vuln --product musl --ecosystem nosuch --server "$URL" --token "$READ"
 fails vuln-down 1 "cannot reach the dagda server" vuln --cve "$CVE" --json --server "http://127.0.0.1:$DOWN" --token "$READ"
 
 # A job that never runs (a server without workers, on a database of its own): --timeout bounds the wait.
@@ -227,6 +294,13 @@ hostile wrongtypes 1 "'id' is not a string"
 hostile deep 1 "the server's report: not JSON" json
 hostile cut 1 "cannot reach the dagda server.*cut short"
 hostile oddstatus 1 "418 teapot: .x1b"
+H=(--server "http://127.0.0.1:$HPORT" --token x)
+fails hostile-vuln-schema 1 "not a dagda.vuln/v1 document" vuln --cve vulnbadschema "${H[@]}"
+fails hostile-vuln-types 1 "not a dagda.vuln/v1 document.*type must be" vuln --cve vulnwrongtypes "${H[@]}"
+fails hostile-vuln-missing 1 "not a dagda.vuln/v1 document" vuln --product vulnmissing "${H[@]}"
+fails hostile-vuln-deep 1 "not JSON" vuln --cve deep "${H[@]}"
+fails hostile-marks-wrong 1 "the server's marks.*a mark without" fp list markswrong "${H[@]}"
+fails hostile-marks-none 1 "the server's marks.*no \"marks\" list" fp list marksnone "${H[@]}"
 DAGDA=$DAGDA_REAL
 
 # TLS: a server with a certificate of our own CA, trusted with --cacert, refused without.

@@ -7,7 +7,8 @@
 # of origin "rematch" whose diff holds the new findings, and POSTs the webhook to
 # this test's own listener. Then fp marks
 # (findings removed, not announced), their removal (announced at once), and
-# imports that change nothing for the images (no entry, no webhook).
+# imports that change nothing for the images (no entry, no webhook); last, --notify-severity
+# high against a gain of medium findings (not announced) and one with a high finding (announced).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/services.sh"
 DATA=${DAGDA_TESTDATA:-${DAGDA_TESTDATA_DEFAULT:-$DAGDA_SOURCE_DIR/../shared/data}}
@@ -18,6 +19,20 @@ IMG="$ROOTFS/alpine-minirootfs-3.7.3-x86_64.tar.gz"
 # A second image the imports below do not touch.
 OTHER="$ROOTFS/alpine-minirootfs-3.10.3-x86_64.tar.gz"
 DB=$SCRATCH/state.db
+
+# A third image for --notify-severity: a folder with jquery 3.4.0 (two medium findings in
+# GitLab's npm advisories) and ms 0.7.0 (one high), installed by npm; each package's advisories
+# are imported on their own from the real GitLab archive.
+command -v npm >/dev/null || fatal "npm is required (scripts/install-deps.sh test)"
+APP=$(realpath "$SCRATCH")/app
+mkdir -p "$APP"
+(cd "$APP" && echo '{"name":"dagda-rematch-test","version":"1.0.0","private":true}' >package.json &&
+  npm install --no-audit --no-fund --loglevel=error jquery@3.4.0 ms@0.7.0 >/dev/null) ||
+  fatal "npm install failed (is the npm registry reachable?)"
+GITLAB=$SCRATCH/gitlab
+mkdir -p "$GITLAB"
+tar -xJf "$DATA/vulndb/gitlab-advisories-community-2022-05-23.tar.xz" -C "$GITLAB" \
+  advisories-community/npm/jquery advisories-community/npm/ms || fatal "cannot extract the GitLab npm advisories"
 
 import() {  # import FILE...: dagda db import into the scratch database
   "$DAGDA" --db "$DB" db import "$@" >/dev/null 2>"$SCRATCH/import.err" || { cat "$SCRATCH/import.err"; fatal "db import $* failed"; }
@@ -40,7 +55,7 @@ BASE="http://127.0.0.1:$PORT"
 # serve LOG PORT SEVERITY: a server re-matching every second, announcing findings at or above SEVERITY.
 # (The secdb files rate nothing and the NVD files here lack 2019: these findings are of severity unknown.)
 serve() {
-  "$DAGDA" --db "$DB" serve --listen "127.0.0.1:$2" --workers 1 --allow-path "$ROOTFS" --rematch-interval 1 \
+  "$DAGDA" --db "$DB" serve --listen "127.0.0.1:$2" --workers 1 --allow-path "$ROOTFS" --allow-path "$APP" --rematch-interval 1 \
     --notify-url "$HOOK_URL" --notify-severity "$3" 2>>"$1" &
   SERVER_PIDS+=($!)
   at_exit "kill -9 $! 2>/dev/null || true"
@@ -201,6 +216,37 @@ sleep 2  # both servers have looked at the generation again since
 import "$SECDB/v3.5/main.yaml"
 sleep 2
 [[ $(queued) == 6 ]] && pass "an unchanged import is not a new generation" || fail "an unchanged import queued a re-match"
+
+# 6. --notify-severity high: a gain of medium findings only is recorded but not announced; a
+# gain that holds a high one is announced, with the findings at or above high only.
+for pid in "${SERVER_PIDS[@]}"; do kill -TERM "$pid"; done
+for pid in "${SERVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+SERVER_PIDS=()
+serve "$SCRATCH/serve1.log" "$PORT" high
+serve "$SCRATCH/serve2.log" "$PORT2" high
+wait_for "dagda serve (high)" 30 curl -sf "$BASE/healthz"
+wait_for "the second dagda serve (high)" 30 curl -sf "http://127.0.0.1:$PORT2/healthz"
+A1=$(check_image "fs:$APP")
+[[ $(entries "fs:$APP") == 1 ]] && get "/v1/history/$(enc "fs:$APP")?id=$A1" | jq -e '.findings | length == 0' >/dev/null &&
+  pass "the npm folder: one entry, no findings yet" || fail "the npm folder's first entry"
+HOOKS_BEFORE=$(hooks)
+import "$GITLAB/advisories-community/npm/jquery"
+if wait_entries "fs:$APP" 2; then pass "jquery's advisories: a re-match entry"; else fail "no re-match entry after jquery's advisories"; fi
+get "/v1/history/$(enc "fs:$APP")/diff" >"$SCRATCH/diff-medium.json"
+jq -e '(.added | length == 2) and all(.added[]; .severity == "medium" and .package == "jquery")' "$SCRATCH/diff-medium.json" >/dev/null &&
+  pass "the gain: $(jq -c '[.added[] | .id + " " + .severity]' "$SCRATCH/diff-medium.json")" || fail "medium diff: $(head -c 400 "$SCRATCH/diff-medium.json")"
+sleep 1
+(($(hooks) == HOOKS_BEFORE)) && pass "a medium-only gain is not announced at --notify-severity high" || fail "a webhook for a medium-only gain"
+import "$GITLAB/advisories-community/npm/ms"
+if wait_entries "fs:$APP" 3; then pass "ms's advisories: a re-match entry"; else fail "no re-match entry after ms's advisories"; fi
+get "/v1/history/$(enc "fs:$APP")/diff" >"$SCRATCH/diff-high.json"
+E7=$(get "/v1/history/$(enc "fs:$APP")" | jq -r '.entries[0].id')
+wait_hooks $((HOOKS_BEFORE + 1)) || true
+LAST=$(printf '%03d' $((HOOKS_BEFORE + 1)))
+if (($(hooks) == HOOKS_BEFORE + 1)) && jq -e '[.added[] | select(.severity == "high")] | length == 1' "$SCRATCH/diff-high.json" >/dev/null &&
+  jq -e --argjson id "$E7" '.history_id == $id and .severity == "high" and ([.findings[] | [.id, .package, .severity]] == [["CVE-2015-8315", "ms", "high"]])' \
+    "$HOOKS/$LAST.json" >/dev/null; then pass "a gain with a high finding is announced: $(jq -c '[.findings[] | .id + " " + .severity]' "$HOOKS/$LAST.json")"
+else fail "webhook at high: $(hooks) hooks (before $HOOKS_BEFORE); $(head -c 400 "$HOOKS/$LAST.json" 2>/dev/null)"; fi
 
 # Bad settings are refused before the server starts.
 set +e

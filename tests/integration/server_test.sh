@@ -148,6 +148,15 @@ api fp-get GET "/v1/history/$IMG/fp/$(enc "$PKG")/$(enc "$VER")" "$READ"; expect
 api fp-get-p GET "/v1/history/$IMG/fp/$(enc "$PKG")" "$READ"; expect fp-get-p 200 '.marks | length == 1'
 api fp-patch-p PATCH "/v1/history/$IMG/fp/$(enc "$PKG")" "$SCAN"; expect fp-patch-p 200
 api fp-del-p DELETE "/v1/history/$IMG/fp/$(enc "$PKG")" "$SCAN"; expect fp-del-p 200 '.removed == 1'
+# The marks of an image, and of every image; a mark on one vulnerability (?vuln=).
+api fp-list GET "/v1/history/$IMG/fp" "$READ"; expect fp-list 200 ".marks | length == 1 and .[0].product == \"$PKG\" and .[0].version == \"$VER\""
+api fp-list-all GET /v1/fp "$READ"; expect fp-list-all 200 "[.marks[] | select(.product == \"$PKG\")] | length == 1"
+api fp-list-none GET "/v1/history/no-such-image/fp" "$READ"; expect fp-list-none 200 '.marks == []'
+api fp-vuln PATCH "/v1/history/$IMG/fp/$(enc "$PKG")?vuln=CVE-2019-0001" "$SCAN"; expect fp-vuln 200 '.marked.vulnerability == "CVE-2019-0001"'
+api fp-vuln-get GET "/v1/history/$IMG/fp/$(enc "$PKG")?vuln=CVE-2019-0001" "$READ"; expect fp-vuln-get 200 '.marks | length == 1'
+api fp-vuln-other GET "/v1/history/$IMG/fp/$(enc "$PKG")?vuln=CVE-2019-0002" "$READ"; error fp-vuln-other 404 not_found
+api fp-vuln-empty PATCH "/v1/history/$IMG/fp/$(enc "$PKG")?vuln=" "$SCAN"; error fp-vuln-empty 400 invalid_input
+api fp-vuln-del DELETE "/v1/history/$IMG/fp/$(enc "$PKG")?vuln=CVE-2019-0001" "$SCAN"; expect fp-vuln-del 200 '.removed == 1'
 api check2 POST "/v1/check/images/$IMG" "$SCAN"; expect check2 202
 JOB2=$(jq -r .id "$SCRATCH/check2.json")
 REP2=$(wait_job "$JOB2" "$READ" | jq -r .report_id)
