@@ -37,6 +37,7 @@ struct RunArgs {
   std::string sensor = "auto";
   bool no_vulns = false;
   bool no_store = false;
+  std::string record;
 };
 
 int run_monitor(const RunArgs& args, const GlobalOptions& g) {
@@ -74,6 +75,7 @@ int run_monitor(const RunArgs& args, const GlobalOptions& g) {
   opts.match_vulns = !args.no_vulns;
   opts.hostname = host;
   opts.stop = &g_stop;
+  opts.record = args.record;
   bool write_failed = false;
   opts.on_alert = [&](const rules::Alert& a) {
     nlohmann::json j = a.to_json();
@@ -243,6 +245,8 @@ void add_monitor(CLI::App& app, Cli& cli) {
   run->add_flag("--no-vulns", args->no_vulns,
                 "Do not match images against the database (dagda.pkg.vulns and dagda.pkg.kev stay unknown)");
   run->add_flag("--no-store", args->no_store, "Do not store the alerts in the state store (--db)");
+  run->add_option("--record", args->record,
+                  "Also write every event the rules saw to FILE, one JSON object a line (dagda.events/v1)");
   run->callback([args, &cli] { cli.exit_code = run_monitor(*args, cli.global); });
 
   auto in_path = std::make_shared<std::string>();
