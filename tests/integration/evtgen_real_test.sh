@@ -38,6 +38,9 @@
 # - disallowed_ssh_connection_non_standard_port reaches 203.0.113.10 (TEST-NET-3): there is no
 #   route out of this machine, so the connect is non-blocking and the rule fires on its
 #   EINPROGRESS (or its success, if a route answers), as Falco's `outbound` macro allows.
+# The monitor also records what it evaluated (--record); `monitor replay` of that recording with
+# the same rules must print the same alerts, and damaged or huge recordings are refused under a
+# 2 GiB address-space limit (prlimit --as) with the file, the line and what is wrong.
 # Needs root, podman and eBPF (CI runs as root). Labelled heavy.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -73,7 +76,8 @@ for _ in $(seq 100); do [[ -S $SOCK ]] && break; sleep 0.1; done
 [[ -S $SOCK ]] || fatal "podman system service did not start"
 export DOCKER_HOST=unix://$SOCK
 
-"$DAGDA" monitor run --rules "$RULES" --json --no-store --no-vulns \
+REC=$SCRATCH/recording.jsonl
+"$DAGDA" monitor run --rules "$RULES" --json --no-store --no-vulns --record "$REC" \
   --container "$PLAIN" --container "$PRIV" --container "$QUIET" >"$SCRATCH/mon.out" 2>"$SCRATCH/mon.err" &
 MON=$!
 for _ in $(seq 300); do
@@ -249,6 +253,39 @@ done
 
 n=$(jq -c --arg c "${QUIET_ID:0:12}" 'select(.output_fields["container.id"] == $c)' "$OUT" | wc -l)
 ((n == 0)) && pass "the quiet container produced no alert" || fail "the quiet container produced $n alerts"
+# The recording, replayed with the same rules, gives the same alerts (their text outputs).
+run_dagda replay monitor replay "$REC" --rules "$RULES" --json
+if ((RC == 0)) && cmp -s <(jq -r .output "$OUT" | sort) <(jq -r .output "$SCRATCH/replay.out" | sort); then
+  pass "monitor replay of the recording gives the $(wc -l <"$OUT") alerts of the live run"
+else
+  fail "monitor replay: exit $RC, $(wc -l <"$SCRATCH/replay.out") alerts against $(wc -l <"$OUT") live"
+  show_err replay
+fi
+# Damaged and huge recordings: refused, named, in bounded memory.
+command -v prlimit >/dev/null || fatal "prlimit (util-linux) is required"
+head -c 3000 "$REC" >"$SCRATCH/truncated.jsonl"
+{ head -1 "$REC"; head -c $((64 << 20)) /dev/zero | tr '\0' 'x'; echo; } >"$SCRATCH/long.jsonl"
+{ head -1 "$REC"; head -c 500000 /dev/zero | tr '\0' '['; echo; } >"$SCRATCH/nested.jsonl"
+{ head -1 "$REC"; sed -n 2p "$REC" | jq -c '.type = "no_such_call"'; } >"$SCRATCH/unknown.jsonl"
+hostile() {
+  local name=$1 want=$2
+  RC=0
+  prlimit --as=$((2 << 30)) timeout 60 "$DAGDA" monitor replay "$SCRATCH/$name.jsonl" >"$SCRATCH/$name.out" \
+    2>"$SCRATCH/$name.err" || RC=$?
+  if ((RC == 1)) && grep -q "$name.jsonl:[0-9]*: .*$want" "$SCRATCH/$name.err"; then
+    pass "replay of a $name recording: exit 1, $(head -1 "$SCRATCH/$name.err" | sed 's/.*recording[^:]*:/line /')"
+  else
+    fail "replay of a $name recording: exit $RC"
+    show_err "$name"
+  fi
+}
+hostile truncated "not a JSON value"
+hostile long "line longer than"
+hostile nested "nested deeper"
+hostile unknown "unknown event type"
+cp "$TESTDATA/falco/alerts/elastic-integrations-falco-alerts-subset.jsonl" "$SCRATCH/falco.jsonl"
+hostile falco "not a dagda.events/v1 recording"
+
 files=$(find "$SUITE" -name '*.yaml' | wc -l)
 echo "# evtgen files reproduced with real processes: ${#FILES_SEEN[@]} of $files"
 ((${#FILES_SEEN[@]} == files)) && pass "every file of the suite has a case reproduced" ||
