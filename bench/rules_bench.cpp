@@ -1,10 +1,12 @@
 // Events per second through the rule engine, with Dagda's default rules and
-// with Falco's falco_rules.yaml (../shared/data/falco/rules). There is no
-// sensor yet, so no recorded events either: the events are SYNTHETIC, a fixed
-// mix of what a container's workload does most (reads and closes, library
-// opens, execs from a shell, a file written under /tmp, a connection to a
-// database port), built as a sensor would fill them. Most of them meet few or
-// no rules, which is what the event-type index is for.
+// with Falco's falco_rules.yaml (../shared/data/falco/rules), on one core.
+// BM_DefaultRules / BM_FalcoRules run SYNTHETIC events: a fixed mix of what a
+// container's workload does most (reads and closes, library opens, execs from a
+// shell, a file written under /tmp, a connection to a database port), built as a
+// sensor would fill them. BM_Recorded* replay RECORDED events: the recording
+// (dagda.events/v1, `dagda monitor run --record FILE`) named by
+// DAGDA_EVENTS_RECORDING, made by bench/record_workload.sh from a real workload;
+// without it they are skipped with a message. Reading the recording is not timed.
 #include <benchmark/benchmark.h>
 
 #include <fcntl.h>
@@ -12,11 +14,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "rules/engine.hpp"
 #include "rules/event_types.hpp"
+#include "rules/recording.hpp"
 
 namespace {
 
@@ -106,46 +111,86 @@ struct Workload {
   }
 };
 
-void run(benchmark::State& state, const std::vector<RuleFile>& files) {
+void run_events(benchmark::State& state, const std::vector<RuleFile>& files, const std::vector<Event>& events) {
   LoadResult r = load_rules(files);
   if (!r.ok() || !r.ruleset) {
     state.SkipWithError("the rules do not load");
     return;
   }
-  Workload w;
   Engine eng(r.ruleset, {.hostname = "bench"});
   std::vector<Alert> alerts;
-  for (const Event& e : w.events) eng.process(e, alerts);
+  for (const Event& e : events) eng.process(e, alerts);
+  std::map<std::string, size_t> by_rule;
+  for (const auto& a : alerts) ++by_rule[a.rule];
   std::string fired;
-  for (const auto& a : alerts) fired += (fired.empty() ? "" : ", ") + a.rule;
+  for (const auto& [rule, n] : by_rule) fired += (fired.empty() ? "" : ", ") + rule + (n > 1 ? " x" + std::to_string(n) : "");
   state.SetLabel(fired.empty() ? "no alert" : "alerts: " + fired);
   const double per_pass = static_cast<double>(alerts.size());
   alerts.clear();
   size_t n = 0;
   for (auto _ : state) {
-    for (const Event& e : w.events) eng.process(e, alerts);
-    n += w.events.size();
+    for (const Event& e : events) eng.process(e, alerts);
+    n += events.size();
     alerts.clear();
   }
   state.SetItemsProcessed(static_cast<int64_t>(n));
   state.counters["rules"] = static_cast<double>(r.ruleset->rules().size());
   state.counters["alerts_per_pass"] = per_pass;
-  state.counters["events_per_pass"] = static_cast<double>(w.events.size());
+  state.counters["events_per_pass"] = static_cast<double>(events.size());
 }
 
-void BM_DefaultRules(benchmark::State& state) { run(state, {default_rules()}); }
-BENCHMARK(BM_DefaultRules);
+const std::vector<Event>& synthetic() {
+  static const Workload w;
+  return w.events;
+}
 
-void BM_FalcoRules(benchmark::State& state) {
+std::optional<RuleFile> falco_rules(benchmark::State& state) {
   const char* dir = std::getenv("DAGDA_TESTDATA");
   std::string path = std::string(dir ? dir : DAGDA_TESTDATA_DEFAULT) + "/falco/rules/falco_rules.yaml";
   auto f = read_rule_file(path);
   if (!f.ok()) {
     state.SkipWithError(("cannot read " + path).c_str());
-    return;
+    return std::nullopt;
   }
-  run(state, {*f});
+  return *f;
+}
+
+// The recording named by DAGDA_EVENTS_RECORDING, read once; null (and the benchmark skipped) without one.
+const Recording* recording(benchmark::State& state) {
+  static const auto rec = []() -> std::optional<dagda::Result<Recording>> {
+    const char* path = std::getenv("DAGDA_EVENTS_RECORDING");
+    if (!path || !*path) return std::nullopt;
+    return read_recording_file(path);
+  }();
+  if (!rec) {
+    state.SkipWithError("no recording: set DAGDA_EVENTS_RECORDING (bench/record_workload.sh makes one)");
+    return nullptr;
+  }
+  if (!rec->ok()) {
+    state.SkipWithError(rec->error().render().c_str());
+    return nullptr;
+  }
+  state.counters["processes"] = static_cast<double>((*rec)->processes());
+  return &**rec;
+}
+
+void BM_DefaultRules(benchmark::State& state) { run_events(state, {default_rules()}, synthetic()); }
+BENCHMARK(BM_DefaultRules);
+
+void BM_FalcoRules(benchmark::State& state) {
+  if (auto f = falco_rules(state)) run_events(state, {*f}, synthetic());
 }
 BENCHMARK(BM_FalcoRules);
+
+void BM_RecordedDefaultRules(benchmark::State& state) {
+  if (const Recording* r = recording(state)) run_events(state, {default_rules()}, r->events);
+}
+BENCHMARK(BM_RecordedDefaultRules);
+
+void BM_RecordedFalcoRules(benchmark::State& state) {
+  if (const Recording* r = recording(state))
+    if (auto f = falco_rules(state)) run_events(state, {*f}, r->events);
+}
+BENCHMARK(BM_RecordedFalcoRules);
 
 }  // namespace

@@ -1,6 +1,8 @@
 // dagda monitor run [--rules FILE]... [--container ID]... [--json]: watches the
 // system's processes with the eBPF sensor (or the reduced fallback), prints
 // alerts as Falco does and stores them in the state store.
+// dagda monitor replay FILE [--rules FILE]... [--json]: a recording (run --record)
+// evaluated again, e.g. against other rules.
 // dagda monitor ingest FILE|-: stores alerts Falco wrote (json_output, http_output).
 // dagda monitor events [--container ID] [--since T] [--json]: the stored alerts.
 // dagda monitor start|stop CONTAINER [--server URL] [--token T]: a monitor window
@@ -22,6 +24,7 @@
 #include "monitor/falco_alerts.hpp"
 #include "monitor/monitor.hpp"
 #include "rules/engine.hpp"
+#include "rules/recording.hpp"
 #include "state/events.hpp"
 
 namespace dagda::cli {
@@ -36,6 +39,7 @@ struct RunArgs {
   std::string sensor = "auto";
   bool no_vulns = false;
   bool no_store = false;
+  std::string record;
 };
 
 int run_monitor(const RunArgs& args, const GlobalOptions& g) {
@@ -73,6 +77,7 @@ int run_monitor(const RunArgs& args, const GlobalOptions& g) {
   opts.match_vulns = !args.no_vulns;
   opts.hostname = host;
   opts.stop = &g_stop;
+  opts.record = args.record;
   bool write_failed = false;
   opts.on_alert = [&](const rules::Alert& a) {
     nlohmann::json j = a.to_json();
@@ -103,6 +108,46 @@ int run_monitor(const RunArgs& args, const GlobalOptions& g) {
   print_stderr_line(fmt::format("monitor stopped: sensor {}, {} events, {} alerts, {} events dropped", st->sensor,
                                 st->events, st->alerts, st->dropped));
   if (write_failed) return report_error(Error(ErrorCode::io, "cannot write to standard output"));
+  return kExitOk;
+}
+
+struct ReplayArgs {
+  std::string file;
+  std::vector<std::string> rules;
+  bool json = false;
+};
+
+int run_replay(const ReplayArgs& args, const GlobalOptions& g) {
+  std::vector<rules::RuleFile> files;
+  if (args.rules.empty()) files.push_back(rules::default_rules());
+  for (const auto& path : args.rules) {
+    auto f = rules::read_rule_file(path);
+    if (!f.ok()) return report_error(f.error());
+    files.push_back(std::move(*f));
+  }
+  rules::LoadResult loaded = rules::load_rules(files);
+  for (const auto& p : loaded.problems)
+    if (p.severity == rules::Severity::error || g.verbose) print_stderr_line(p.render());
+  if (!loaded.ok())
+    return report_error(Error(ErrorCode::invalid_input, fmt::format("the rules did not load ({} errors)", loaded.errors())));
+  auto rec = rules::read_recording_file(args.file);
+  if (!rec.ok()) return report_error(rec.error());
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  rules::Engine engine(loaded.ruleset, {.hostname = host});
+  std::vector<rules::Alert> alerts;
+  uint64_t count = 0;
+  for (const auto& e : rec->events) {
+    alerts.clear();
+    engine.process(e, alerts);
+    for (const auto& a : alerts) {
+      ++count;
+      std::string line = args.json ? a.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : a.output;
+      line += '\n';
+      if (!write_stdout(line).ok()) return report_error(Error(ErrorCode::io, "cannot write to standard output"));
+    }
+  }
+  if (!g.quiet) print_stderr_line(fmt::format("replayed {} events: {} alerts", rec->events.size(), count));
   return kExitOk;
 }
 
@@ -240,7 +285,17 @@ void add_monitor(CLI::App& app, Cli& cli) {
   run->add_flag("--no-vulns", args->no_vulns,
                 "Do not match images against the database (dagda.pkg.vulns and dagda.pkg.kev stay unknown)");
   run->add_flag("--no-store", args->no_store, "Do not store the alerts in the state store (--db)");
+  run->add_option("--record", args->record,
+                  "Also write every event the rules saw to FILE, one JSON object a line (dagda.events/v1)");
   run->callback([args, &cli] { cli.exit_code = run_monitor(*args, cli.global); });
+
+  auto rp = std::make_shared<ReplayArgs>();
+  CLI::App* replay = cmd->add_subcommand(
+      "replay", "Evaluate the events of a recording (monitor run --record) again and print the alerts");
+  replay->add_option("file", rp->file, "A recording (dagda.events/v1 JSON lines)")->required();
+  replay->add_option("--rules", rp->rules, "Falco rule file (YAML); repeat to load several; default: Dagda's rules");
+  replay->add_flag("--json", rp->json, "Alerts as JSON lines, in Falco's json_output shape");
+  replay->callback([rp, &cli] { cli.exit_code = run_replay(*rp, cli.global); });
 
   auto in_path = std::make_shared<std::string>();
   CLI::App* ingest = cmd->add_subcommand(

@@ -91,6 +91,8 @@ void ContainerTable::look_up(ContainerEntry& e) {
     e.c.host_network = net == "host";
     e.c.host_ipc = ipc == "host";
   }
+  if (auto st = j.find("State"); st != j.end() && st->is_object())
+    if (auto pid = st->find("Pid"); pid != st->end() && pid->is_number_integer()) e.init_pid = pid->get<int64_t>();
   if (auto gd = j.find("GraphDriver"); gd != j.end() && gd->is_object())
     if (auto d = gd->find("Data"); d != gd->end() && d->is_object()) e.upper_dir = str(*d, "UpperDir");
   e.complete = true;

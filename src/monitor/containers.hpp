@@ -26,6 +26,7 @@ std::optional<CgroupMatch> container_from_cgroup(std::string_view leaf, std::str
 struct ContainerEntry {
   rules::Container c;
   std::string upper_dir;  // the overlay's writable layer on the host ("" unknown)
+  int64_t init_pid = 0;   // host pid of the container's first process (State.Pid; 0 unknown)
   uint64_t looked_up_ns = 0;
   bool complete = false;  // the engine answered
 };

@@ -34,7 +34,7 @@ class EbpfSensor final : public Sensor {
   std::string name() const override { return "ebpf"; }
   std::string coverage() const override {
     return "eBPF (tp_btf): exec, exit, open/openat/openat2/creat, connect, accept, bind, listen, socket, setuid "
-           "family, ptrace, memfd_create, unlink, rename, link, symlink, mount, chmod";
+           "family, ptrace, memfd_create, unlink, rename, link, symlink, mount, chmod, dup of a socket";
   }
 
   Status load() {

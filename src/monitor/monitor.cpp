@@ -22,6 +22,7 @@
 #include "monitor/procs.hpp"
 #include "monitor/sensor.hpp"
 #include "rules/event_types.hpp"
+#include "rules/recording.hpp"
 
 namespace dagda::monitor {
 namespace {
@@ -40,9 +41,11 @@ std::string readlink_str(const std::string& path) {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
-// name of an id in a passwd or group file (first and third fields).
-std::string name_in(const std::string& file, uint32_t id) {
+// name of an id in a passwd or group file (first and third fields); nullopt when the file
+// cannot be read.
+std::optional<std::string> name_in(const std::string& file, uint32_t id) {
   std::ifstream in(file);
+  if (!in) return std::nullopt;
   std::string line;
   for (int n = 0; n < 10000 && std::getline(in, line); ++n) {
     auto c1 = line.find(':');
@@ -53,7 +56,7 @@ std::string name_in(const std::string& file, uint32_t id) {
     if (c3 == std::string::npos) continue;
     if (line.substr(c2 + 1, c3 - c2 - 1) == std::to_string(id)) return line.substr(0, c1);
   }
-  return {};
+  return std::string();
 }
 
 rules::IpAddr ip_from(unsigned family, const unsigned char* bytes) {
@@ -70,8 +73,10 @@ rules::IpAddr ip_from(unsigned family, const unsigned char* bytes) {
 
 class Monitor {
  public:
-  Monitor(const MonitorOptions& opts, std::unique_ptr<Sensor> sensor, std::unique_ptr<net::EngineClient> engine)
+  Monitor(const MonitorOptions& opts, std::unique_ptr<Sensor> sensor, std::unique_ptr<net::EngineClient> engine,
+          std::unique_ptr<rules::RecordingWriter> recorder)
       : opts_(opts),
+        recorder_(std::move(recorder)),
         sensor_(std::move(sensor)),
         containers_(std::move(engine)),
         facts_(opts.db, opts.match_vulns),
@@ -93,6 +98,7 @@ class Monitor {
     };
     while (!opts_.stop || !opts_.stop->load()) {
       DAGDA_TRY(sensor_->poll(200, h));
+      if (record_error_) return *record_error_;
       uint64_t now = clock_ns(CLOCK_BOOTTIME);
       if (now - last_sweep > 1'000'000'000ull) {
         last_sweep = now;
@@ -104,6 +110,10 @@ class Monitor {
       }
     }
     st.dropped = sensor_->dropped();
+    if (recorder_) {
+      st.recorded = recorder_->written();
+      DAGDA_TRY(recorder_->close());
+    }
     return st;
   }
 
@@ -122,6 +132,7 @@ class Monitor {
       return;
     }
     rules::Process& p = pe->p;
+    if (r.kind == DG_KIND_EXEC) p.exe_writable = exe_writable(r.tgid, p);
     if (r.kind == DG_KIND_EXEC && ce) {
       if (!ce->upper_dir.empty() && !p.exe_from_memfd && !p.exepath.empty()) {
         struct stat sb{};
@@ -147,6 +158,9 @@ class Monitor {
       case DG_KIND_SYSCALL: ok = syscall_event(r, p); break;
       default: break;
     }
+    if (ok && recorder_ && !record_error_) {
+      if (auto w = recorder_->write(ev_); !w.ok()) record_error_ = w.error();
+    }
     if (ok) {
       alerts_.clear();
       engine_.process(ev_, alerts_);
@@ -166,18 +180,44 @@ class Monitor {
     return false;
   }
 
+  // User and group names from the container's own files, read through /proc/PID/root of the
+  // process, else of the container's first process (a short-lived process may be gone by the
+  // time its event is read). Names that could not be read are not cached.
   void fill_user(rules::Process& p, const ContainerEntry* ce, int64_t pid) {
     std::string key = fmt::format("{}:{}:{}", ce ? ce->c.id : "", p.uid, p.gid);
     auto it = users_.find(key);
     if (it == users_.end()) {
-      std::string root = ce ? fmt::format("/proc/{}/root", pid) : "";
-      std::string user = p.uid == 0 ? "root" : name_in(root + "/etc/passwd", p.uid);
-      std::string group = p.gid == 0 ? "root" : name_in(root + "/etc/group", p.gid);
+      auto lookup = [&](const char* file, uint32_t id) -> std::optional<std::string> {
+        if (id == 0) return std::string("root");
+        if (!ce) return name_in(std::string("/") + file, id);
+        if (auto n = name_in(fmt::format("/proc/{}/root/{}", pid, file), id)) return n;
+        if (ce->init_pid > 0) return name_in(fmt::format("/proc/{}/root/{}", ce->init_pid, file), id);
+        return std::nullopt;
+      };
+      auto user = lookup("etc/passwd", p.uid);
+      auto group = lookup("etc/group", p.gid);
+      if (!user || !group) {
+        p.user_name = user.value_or("");
+        p.group_name = group.value_or("");
+        return;
+      }
       if (users_.size() > 10000) users_.clear();
-      it = users_.emplace(key, std::make_pair(user, group)).first;
+      it = users_.emplace(key, std::make_pair(*user, *group)).first;
     }
     p.user_name = it->second.first;
     p.group_name = it->second.second;
+  }
+
+  // Whether the process's user may write its executable (an anonymous memfd always), judged
+  // from the mode and owner of the file /proc/PID/exe points to.
+  static bool exe_writable(int64_t pid, const rules::Process& p) {
+    if (p.exe_from_memfd) return true;
+    struct stat sb{};
+    if (::stat(fmt::format("/proc/{}/exe", pid).c_str(), &sb) != 0) return false;
+    if (p.uid == 0) return true;
+    if (sb.st_uid == p.uid) return (sb.st_mode & S_IWUSR) != 0;
+    if (sb.st_gid == p.gid) return (sb.st_mode & S_IWGRP) != 0;
+    return (sb.st_mode & S_IWOTH) != 0;
   }
 
   bool set_type(std::string_view name) {
@@ -200,6 +240,7 @@ class Monitor {
     for (const auto& a : p.args) args += (args.empty() ? "" : " ") + a;
     arg("args", args);
     arg("filename", cstr(r.path, sizeof r.path));
+    arg("flags", exe_flags_text(p));
     return true;
   }
 
@@ -298,6 +339,7 @@ class Monitor {
       arg("flags", rules::render_open_flags(flags), flags);
       arg("mode", fmt::format("0{:o}", mode), mode);
       file_fd(full, r.ret, (flags & O_DIRECTORY) != 0);
+      if (path != full) fd_.nameraw = path;
     } else if (n == "connect") {
       socket_fd(r, false, false, i64(a[0]));
       arg("fd", std::to_string(i64(a[0])), i64(a[0]));
@@ -308,8 +350,14 @@ class Monitor {
       socket_fd(r, true, true, i64(a[0]));
       arg("fd", std::to_string(i64(a[0])), i64(a[0]));
       if (n == "listen") arg("backlog", std::to_string(i64(a[1])), i64(a[1]));
+    } else if (n == "dup" || n == "dup2" || n == "dup3") {
+      // The new descriptor names the same file; the sensor describes it when it is a socket.
+      if (r.ret >= 0 && (r.flags & DG_FLAG_SOCK)) socket_fd(r, false, false, r.ret);
+      arg("oldfd", std::to_string(i64(a[0])), i64(a[0]));
+      if (n != "dup") arg("newfd", std::to_string(i64(a[1])), i64(a[1]));
+      if (n == "dup3") arg("flags", std::to_string(a[2]), i64(a[2]));
     } else if (n == "socket") {
-      arg("domain", std::to_string(a[0]), i64(a[0]));
+      arg("domain", socket_family_name(a[0]), i64(a[0]));
       arg("type", std::to_string(a[1]), i64(a[1]));
       arg("proto", std::to_string(a[2]), i64(a[2]));
     } else if (n.starts_with("set")) {
@@ -385,6 +433,8 @@ class Monitor {
   }
 
   const MonitorOptions& opts_;
+  std::unique_ptr<rules::RecordingWriter> recorder_;
+  std::optional<Error> record_error_;
   std::unique_ptr<Sensor> sensor_;
   ProcessTable procs_;
   ContainerTable containers_;
@@ -430,7 +480,13 @@ Result<MonitorStats> run_monitor(const MonitorOptions& opts) {
       engine.reset();
     }
   }
-  Monitor m(opts, std::move(sensor), std::move(engine));
+  std::unique_ptr<rules::RecordingWriter> recorder;
+  if (!opts.record.empty()) {
+    auto w = rules::RecordingWriter::open(opts.record);
+    if (!w.ok()) return w.error();
+    recorder = std::move(*w);
+  }
+  Monitor m(opts, std::move(sensor), std::move(engine), std::move(recorder));
   if (opts.on_notice) opts.on_notice("monitor ready");
   return m.run();
 }

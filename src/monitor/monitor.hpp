@@ -23,6 +23,7 @@ struct MonitorOptions {
   std::string db;                       // matched against for dagda.pkg.vulns/kev; empty: the default
   bool match_vulns = true;
   std::string hostname;
+  std::string record;  // non-empty: every event evaluated is also written there (rules/recording.hpp)
   std::function<void(const rules::Alert&)> on_alert;
   std::function<void(const std::string&)> on_notice;  // progress and warnings for stderr
   const std::atomic<bool>* stop = nullptr;
@@ -31,6 +32,7 @@ struct MonitorOptions {
 struct MonitorStats {
   std::string sensor;
   uint64_t events = 0, alerts = 0, dropped = 0;
+  uint64_t recorded = 0;  // events written to MonitorOptions::record
 };
 
 // Runs until *stop turns true; fails when no sensor can be attached.

@@ -2,6 +2,8 @@
 #include "monitor/procs.hpp"
 
 #include <cstring>
+#include <iterator>
+#include <string>
 #include <vector>
 
 #include "monitor/procfs.hpp"
@@ -68,6 +70,28 @@ std::string join_path(const std::string& dir, const std::string& path) {
   std::string out;
   for (const auto& p : parts) out += "/" + p;
   return out.empty() ? "/" : out;
+}
+
+std::string exe_flags_text(const rules::Process& p) {
+  std::string out;
+  auto add = [&](bool on, const char* name) {
+    if (!on) return;
+    if (!out.empty()) out += '|';
+    out += name;
+  };
+  add(p.exe_writable, "EXE_WRITABLE");
+  add(p.exe_upper_layer, "EXE_UPPER_LAYER");
+  add(p.exe_from_memfd, "EXE_FROM_MEMFD");
+  add(p.exe_lower_layer, "EXE_LOWER_LAYER");
+  return out.empty() ? "0" : out;
+}
+
+std::string socket_family_name(uint64_t family) {
+  static const char* const names[] = {"AF_UNSPEC", "AF_UNIX",    "AF_INET",  "AF_AX25",    "AF_IPX",    "AF_APPLETALK",
+                                      "AF_NETROM", "AF_BRIDGE",  "AF_ATMPVC", "AF_X25",    "AF_INET6",  "AF_ROSE",
+                                      "AF_DECnet", "AF_NETBEUI", "AF_SECURITY", "AF_KEY",  "AF_NETLINK", "AF_PACKET"};
+  if (family < std::size(names)) return names[family];
+  return std::to_string(family);
 }
 
 ProcEntry* ProcessTable::lookup_or_read(int64_t pid, int depth) {

@@ -41,4 +41,10 @@ class ProcessTable {
 // below the directory, "." and ".." parts are resolved lexically.
 std::string join_path(const std::string& dir, const std::string& path);
 
+// Falco's spelling of an execve's `flags` argument: EXE_WRITABLE, EXE_UPPER_LAYER,
+// EXE_FROM_MEMFD, EXE_LOWER_LAYER joined by '|' in that order ("0" when none).
+std::string exe_flags_text(const rules::Process& p);
+// Falco's spelling of a socket's address family: "AF_INET", "AF_PACKET", ... (the number when unknown).
+std::string socket_family_name(uint64_t family);
+
 }  // namespace dagda::monitor

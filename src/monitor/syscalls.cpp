@@ -12,7 +12,8 @@ constexpr TracedCall kCalls[] = {
     {119, "setresgid"}, {122, "setfsuid"},   {123, "setfsgid"},   {101, "ptrace"},     {319, "memfd_create"},
     {87, "unlink"},     {263, "unlinkat"},   {82, "rename"},      {264, "renameat"},   {316, "renameat2"},
     {86, "link"},       {265, "linkat"},     {88, "symlink"},     {266, "symlinkat"},  {165, "mount"},
-    {90, "chmod"},      {91, "fchmod"},      {268, "fchmodat"},   {452, "fchmodat2"},
+    {90, "chmod"},      {91, "fchmod"},      {268, "fchmodat"},   {452, "fchmodat2"},  {32, "dup"},
+    {33, "dup2"},       {292, "dup3"},
 };
 }  // namespace
 

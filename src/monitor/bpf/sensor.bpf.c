@@ -191,6 +191,8 @@ static __always_inline struct file *fd_file(struct task_struct *t, long fd) {
 static __always_inline void read_sock(struct dg_event *e, struct task_struct *t, long fd) {
   struct file *f = fd_file(t, fd);
   if (!f) return;
+  /* Only a socket's private_data is a struct socket (dup can name any file). */
+  if ((BPF_CORE_READ(f, f_inode, i_mode) & 0170000) != 0140000) return;
   struct socket *so = BPF_CORE_READ(f, private_data);
   if (!so) return;
   struct sock *sk = BPF_CORE_READ(so, sk);
@@ -288,6 +290,16 @@ int BPF_PROG(dg_sys_exit, struct pt_regs *regs, long ret) {
     case 43:  /* accept */
     case 288: /* accept4 */
       if (ret >= 0) read_sock(e, t, ret);
+      break;
+    case 32:  /* dup */
+    case 33:  /* dup2 */
+    case 292: /* dup3 */
+      /* Shells dup files all the time; only a socket made a new descriptor is reported. */
+      if (ret >= 0) read_sock(e, t, ret);
+      if (!(e->flags & DG_FLAG_SOCK)) {
+        bpf_ringbuf_discard(e, 0);
+        return 0;
+      }
       break;
     default:
       break;

@@ -87,6 +87,19 @@ TEST(Paths, JoinResolvesDots) {
   EXPECT_EQ(v[2], "c");
 }
 
+TEST(Render, FalcoSpellingsOfExecFlagsAndSocketFamilies) {
+  rules::Process p;
+  EXPECT_EQ(exe_flags_text(p), "0");
+  p.exe_writable = p.exe_from_memfd = true;
+  EXPECT_EQ(exe_flags_text(p), "EXE_WRITABLE|EXE_FROM_MEMFD");
+  p.exe_from_memfd = false;
+  p.exe_upper_layer = true;
+  EXPECT_EQ(exe_flags_text(p), "EXE_WRITABLE|EXE_UPPER_LAYER");
+  EXPECT_EQ(socket_family_name(17), "AF_PACKET");
+  EXPECT_EQ(socket_family_name(10), "AF_INET6");
+  EXPECT_EQ(socket_family_name(999), "999");
+}
+
 TEST(FalcoAlerts, Rfc3339) {
   EXPECT_EQ(parse_rfc3339_ns("2024-05-07T18:54:19.341081180Z"), 1715108059341081180ull);
   EXPECT_EQ(parse_rfc3339_ns("2024-05-07T18:54:19.341081180+0000"), 1715108059341081180ull);
