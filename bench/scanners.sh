@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Scan time with each scanner on and off (issue 15): `dagda scan --scanners vuln` against
 # vuln,secret / vuln,config / vuln,secret,config / secret,config, on the same image, each run
-# with an empty cache directory (the layers are read every time; with secret or config the
-# per-layer cache is bypassed anyway). One warm-up run, then RUNS runs of each, alternating;
-# prints the median wall time and peak RSS and the ratio to the vuln-only scan.
+# with an empty cache directory (the layers are read every time). Then the default scanners
+# (no --scanners) cold, with an empty cache, and warm, with the cache a scan of the same image
+# filled (the layers and the scanners' results are taken from it). One warm-up run, then RUNS
+# runs of each, alternating; prints the median wall time and peak RSS and the ratio to the
+# vuln-only scan.
 #
 #   bench/scanners.sh [--runs N] [--dagda PATH] [--db FILE] [--images DIR] [IMAGE...]
 #
@@ -36,12 +38,18 @@ done
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-SETS=(vuln vuln,secret vuln,config vuln,secret,config secret,config)
+SETS=(vuln vuln,secret vuln,config vuln,secret,config secret,config default default-warm)
 
-one() {  # one IMAGE SET N: appends "wall rss" to $WORK/IMAGE.SET
+one() {  # one IMAGE SET: appends "wall rss" to $WORK/IMAGE.SET
+  local args=(--scanners "$2")
+  [[ $2 == default* ]] && args=()
   rm -rf "$WORK/cache"
+  if [[ $2 == default-warm ]]; then
+    env DAGDA_CACHE_DIR="$WORK/cache" "$DAGDA" --quiet --db "$DB" scan "docker-archive:$IMAGES/$1.docker.tar" \
+      -f json -o "$WORK/out.json"
+  fi
   /usr/bin/time -f '%e %M' -o "$WORK/t" env DAGDA_CACHE_DIR="$WORK/cache" \
-    "$DAGDA" --quiet --db "$DB" scan "docker-archive:$IMAGES/$1.docker.tar" --scanners "$2" -f json -o "$WORK/out.json"
+    "$DAGDA" --quiet --db "$DB" scan "docker-archive:$IMAGES/$1.docker.tar" "${args[@]}" -f json -o "$WORK/out.json"
   cat "$WORK/t" >>"$WORK/$1.$2"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

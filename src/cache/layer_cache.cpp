@@ -29,6 +29,8 @@ namespace {
 
 constexpr std::string_view kMagic = "DAGDALC1";
 constexpr std::string_view kEnd = "DAGDAEND";
+constexpr std::string_view kScanMagic = "DAGDASC1";
+constexpr uint64_t kMaxScanEntry = 512ull << 20;
 constexpr uint64_t kMaxRecords = 20000;  // verified-file records and metadata kept at most
 
 // ---- the running build's GNU build id ----
@@ -255,6 +257,32 @@ Result<LayerIndex> decode_layer(std::string_view bytes, std::string_view key, co
   return out;
 }
 
+std::string encode_scan(std::string_view results, std::string_view key) {
+  std::string out;
+  put_str(out, kScanMagic);
+  put_str(out, key);
+  put_u64(out, results.size());
+  out.append(results);
+  put_u64(out, crc64(0, out));
+  out.append(kEnd);
+  return out;
+}
+
+std::optional<std::string> decode_scan(std::string_view bytes, std::string_view key) {
+  if (bytes.size() < 8 + kEnd.size() || bytes.substr(bytes.size() - kEnd.size()) != kEnd) return std::nullopt;
+  std::string_view body = bytes.substr(0, bytes.size() - kEnd.size() - 8);
+  uint64_t want = 0;
+  std::memcpy(&want, bytes.data() + body.size(), 8);
+  if (crc64(0, body) != want) return std::nullopt;
+  Cursor c(body);
+  std::string magic, stored_key;
+  uint64_t n = 0;
+  if (!c.str(&magic) || magic != kScanMagic || !c.str(&stored_key) || stored_key != key || !c.u64(&n) ||
+      n != c.left())
+    return std::nullopt;
+  return std::string(body.substr(c.pos()));
+}
+
 LayerCache::LayerCache(std::string root, std::string version, uint64_t max_bytes)
     : root_(std::move(root)), version_(std::move(version)), max_bytes_(max_bytes) {}
 
@@ -292,6 +320,31 @@ void LayerCache::store(const std::string& diff_id, const LayerIndex& layer) {
   std::string key = version_ + "\n" + diff_id;
   bool ok = write_atomic(root_ + "/layers", entry_path(diff_id),
                          [&](const std::function<Status(std::string_view)>& sink) { return encode_to(layer, key, sink); });
+  if (ok) trim();
+}
+
+std::string LayerCache::scan_path(const std::string& key, const std::string& diff_id) const {
+  return root_ + "/scans/" + hex_name(version_ + "\n" + key + "\n" + diff_id);
+}
+
+std::optional<std::string> LayerCache::load_scan(const std::string& key, const std::string& diff_id) {
+  std::string path = scan_path(key, diff_id);
+  auto bytes = read_small(path, kMaxScanEntry);
+  if (!bytes) return std::nullopt;
+  auto r = decode_scan(*bytes, version_ + "\n" + key + "\n" + diff_id);
+  if (!r) {
+    ::unlink(path.c_str());  // damaged: rebuilt by this scan
+    return std::nullopt;
+  }
+  touch(path);
+  return r;
+}
+
+void LayerCache::store_scan(const std::string& key, const std::string& diff_id, std::string_view results) {
+  std::string bytes = encode_scan(results, version_ + "\n" + key + "\n" + diff_id);
+  if (bytes.size() > kMaxScanEntry) return;
+  bool ok = write_atomic(root_ + "/scans", scan_path(key, diff_id),
+                         [&](const std::function<Status(std::string_view)>& sink) { return sink(bytes); });
   if (ok) trim();
 }
 
@@ -342,6 +395,7 @@ void LayerCache::put(const std::string& key, std::string_view value) {
 void LayerCache::trim() {
   auto files = list_files(root_ + "/layers");
   for (DirFile& f : list_files(root_ + "/inventories")) files.push_back(std::move(f));
+  for (DirFile& f : list_files(root_ + "/scans")) files.push_back(std::move(f));
   uint64_t total = 0;
   for (const DirFile& f : files) total += f.size;
   if (total <= max_bytes_) return;
@@ -364,6 +418,11 @@ Result<CacheStatus> cache_status(const std::string& root) {
     ++s.inventory_entries;
     s.inventory_bytes += f.size;
   }
+  for (const DirFile& f : list_files(root + "/scans")) {
+    if (f.path.find("/.") != std::string::npos) continue;
+    ++s.scan_entries;
+    s.scan_bytes += f.size;
+  }
   for (const char* sub : {"/verified", "/meta"})
     for (const DirFile& f : list_files(root + sub)) {
       ++s.other_entries;
@@ -374,7 +433,7 @@ Result<CacheStatus> cache_status(const std::string& root) {
 
 Result<uint64_t> cache_clean(const std::string& root) {
   uint64_t n = 0;
-  for (const char* sub : {"/layers", "/inventories", "/verified", "/meta"}) {
+  for (const char* sub : {"/layers", "/inventories", "/scans", "/verified", "/meta"}) {
     for (const DirFile& f : list_files(root + sub)) {
       if (::unlink(f.path.c_str()) == 0)
         ++n;

@@ -39,6 +39,12 @@ class LayerCache final : public MetaCache {
   // Keeps a layer walked and verified. Failures are silent: the cache is an optimisation.
   void store(const std::string& diff_id, const LayerIndex& layer);
 
+  // The scanners' results for the layer `diff_id` (LayerWatch::save's bytes) under `key` (what they
+  // depend on: the rules); nullopt when absent or damaged (removed then). Kept beside the layer's
+  // entry, bounded with it.
+  std::optional<std::string> load_scan(const std::string& key, const std::string& diff_id);
+  void store_scan(const std::string& key, const std::string& diff_id, std::string_view results);
+
   // Whether the host bytes named `identity` were verified to be the layer `diff_id`.
   bool verified(const std::string& identity, const std::string& diff_id);
   void mark_verified(const std::string& identity, const std::string& diff_id);
@@ -54,9 +60,14 @@ class LayerCache final : public MetaCache {
 
  private:
   std::string entry_path(const std::string& diff_id) const;
+  std::string scan_path(const std::string& key, const std::string& diff_id) const;
   std::string root_, version_;
   uint64_t max_bytes_;
 };
+
+// A layer's scanner results with a trailing checksum, and back (nullopt when damaged).
+std::string encode_scan(std::string_view results, std::string_view key);
+std::optional<std::string> decode_scan(std::string_view bytes, std::string_view key);
 
 // Serialises a walked layer (entries, captured contents, warnings) with a trailing checksum, and
 // reads it back; the inverse of each other. Exposed for tests and the fuzz target.
@@ -68,6 +79,7 @@ struct CacheStatus {
   std::string dir;
   uint64_t layer_entries = 0, layer_bytes = 0;
   uint64_t inventory_entries = 0, inventory_bytes = 0;  // catalogers' results per chain of layers
+  uint64_t scan_entries = 0, scan_bytes = 0;  // the secret and config scanners' results per layer
   uint64_t other_entries = 0, other_bytes = 0;  // verified-file records and metadata
   uint64_t max_bytes = kDefaultMaxBytes;
 };

@@ -27,6 +27,7 @@
 #include "common/digest.hpp"
 #include "common/fs.hpp"
 #include "layers/layer_fs.hpp"
+#include "layers/tee_sink.hpp"
 
 namespace dagda {
 namespace {
@@ -90,6 +91,7 @@ LayerIndex clone_layer(const LayerIndex& l) {
 // cancel flag.
 Result<std::vector<LayerIndex>> walk_layers(Image& image, const WalkOptions& base, const InventoryOptions& opts,
                                             cache::LayerCache* lc) {
+  const LayerWatch* watch = opts.watch.get();
   const size_t n = image.layers.size();
   std::vector<std::optional<LayerIndex>> done(n);
   if (lc) {
@@ -99,12 +101,18 @@ Result<std::vector<LayerIndex>> walk_layers(Image& image, const WalkOptions& bas
       if (diff.empty() || l.keep) continue;
       // A host file's layer is taken from the cache only when that file is unchanged since it was verified.
       bool trusted = l.content_addressed || lc->verified(l.identity, diff);
-      if (trusted) done[i] = lc->load(diff, l.info);
+      if (!trusted) continue;
+      // With a watch, a layer is taken from the cache only when the watch's results for it are there too.
+      std::optional<std::string> results;
+      if (watch && !(results = lc->load_scan(watch->key, diff))) continue;
+      done[i] = lc->load(diff, l.info);
+      if (done[i] && watch && !watch->restore(l.info, *results)) done[i].reset();
     }
   }
   auto remember = [&](const LayerSource& l, const LayerIndex& idx) {
     if (!lc || l.info.diff_id.empty() || l.keep) return;
     lc->store(l.info.diff_id, idx);
+    if (watch) lc->store_scan(watch->key, l.info.diff_id, watch->save(l.info));
     lc->mark_verified(l.identity, l.info.diff_id);
   };
 
@@ -124,9 +132,15 @@ Result<std::vector<LayerIndex>> walk_layers(Image& image, const WalkOptions& bas
       DAGDA_ASSIGN_OR_RETURN(LayerIndex idx, walk_tar_layer(*a.tar, info, base));
       std::string diff = a.diff_id.empty() && a.actual_hex ? "sha256:" + *a.actual_hex : a.diff_id;
       bool placed = false;
+      std::string results;  // the watch saw the layer once: its copies get the same results
       for (size_t i = 0; i < n; ++i) {
         if (done[i] || image.layers[i].info.diff_id != diff) continue;
-        if (!placed) remember(image.layers[i], idx);
+        if (!placed) {
+          remember(image.layers[i], idx);
+          if (watch) results = watch->save(info);
+        } else if (watch) {
+          watch->restore(image.layers[i].info, results);
+        }
         LayerIndex copy = clone_layer(idx);
         copy.info = image.layers[i].info;
         done[i] = std::move(copy);
@@ -159,6 +173,7 @@ Result<std::vector<LayerIndex>> walk_layers(Image& image, const WalkOptions& bas
         cv.notify_all();
         return;
       }
+      if (watch) watch->drop(src.info);
       WalkOptions mine = wo;
       if (src.keep) mine.wants = [&wo, &src](std::string_view p) { return src.keep(p) && wo.wants(p); };
       auto r = walk_layer(image, src, mine);
@@ -647,6 +662,32 @@ std::unique_ptr<cache::LayerCache> open_layer_cache(const InventoryOptions& opts
       opts.cache_max_bytes ? opts.cache_max_bytes : cache::kDefaultMaxBytes);
 }
 
+// The walk's observer: the caller's, the watch's, or both.
+std::function<std::unique_ptr<ContentSink>(const LayerInfo&, const EntryMeta&)> observer_of(const InventoryOptions& opts) {
+  if (!opts.watch) return opts.observe;
+  if (!opts.observe) return opts.watch->observe;
+  return [a = opts.observe, b = opts.watch->observe](const LayerInfo& l, const EntryMeta& e) {
+    return tee_sinks(a(l, e), b(l, e));
+  };
+}
+
+// With a memo and a watch: every layer's watch results from the cache, or none (then the layers are walked).
+bool restore_all(const Image& image, const LayerWatch* watch, cache::LayerCache& lc) {
+  if (!watch) return true;
+  std::vector<std::string> results;
+  for (const LayerSource& l : image.layers) {
+    auto r = lc.load_scan(watch->key, l.info.diff_id);
+    if (!r) return false;
+    results.push_back(std::move(*r));
+  }
+  for (size_t i = 0; i < image.layers.size(); ++i)
+    if (!watch->restore(image.layers[i].info, results[i])) {
+      for (size_t k = 0; k < i; ++k) watch->drop(image.layers[k].info);
+      return false;
+    }
+  return true;
+}
+
 // The inventory of `image` from the catalogers' results of an earlier scan of the same layers.
 Inventory inventory_from_memo(const Image& image, cache::Memo m) {
   Inventory inv;
@@ -721,9 +762,10 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
     }
   if (!all_markers) wo.probe_markers.clear();
   wo.spill_dir = opts.spill_dir.empty() ? cache_dir() + "/tmp" : opts.spill_dir;
-  wo.observe = opts.observe;
+  wo.observe = observer_of(opts);
   // The cache key must describe this walk; fs: sources read lockfiles whatever the option says.
-  // An observer must see every layer's files, so the layers are walked, not taken from the cache.
+  // An observer must see every layer's files, so the layers are walked, not taken from the cache;
+  // a watch keeps its results per layer, so its layers may be.
   std::unique_ptr<cache::LayerCache> lc;
   if (opts.use_cache && !opts.observe)
     lc = std::make_unique<cache::LayerCache>(
@@ -744,7 +786,8 @@ Result<Inventory> build_inventory(Image image, const InventoryOptions& opts) {
       trusted = trusted && (l.content_addressed || lc->verified(l.identity, l.info.diff_id));
     }
     if (!memo_key.empty() && trusted)
-      if (auto m = cache::load_memo(lc->root(), memo_key); m && m->layer_bytes.size() == image.layers.size()) {
+      if (auto m = cache::load_memo(lc->root(), memo_key);
+          m && m->layer_bytes.size() == image.layers.size() && restore_all(image, opts.watch.get(), *lc)) {
         // A streamed source may still need its stream for the image's own facts (an engine image whose
         // config is not cached): it is read, but no layer is walked.
         if (image.stream_layers) {

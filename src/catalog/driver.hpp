@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "common/result.hpp"
@@ -11,6 +12,21 @@
 #include "source/image.hpp"
 
 namespace dagda {
+
+// A watcher of the layer walk whose results are kept per layer in the per-layer cache, beside
+// the layer's own entry (the secret and configuration scanners). A layer whose entry and whose
+// watch results are both cached is not read: its results are handed back with `restore`.
+struct LayerWatch {
+  std::string key;  // what the results depend on (the rules, their options): part of their cache key
+  std::function<std::unique_ptr<ContentSink>(const LayerInfo& layer, const EntryMeta& entry)> observe;
+  // The results of one layer, as observed, encoded for the cache.
+  std::function<std::string(const LayerInfo& layer)> save;
+  // Takes `bytes` (from save) as the layer's results, replacing any it holds; false, and nothing
+  // taken, when they cannot be read.
+  std::function<bool(const LayerInfo& layer, std::string_view bytes)> restore;
+  // Forgets what is held for a layer (before it is walked after all).
+  std::function<void(const LayerInfo& layer)> drop;
+};
 
 struct InventoryOptions {
   SourceOptions source;
@@ -40,9 +56,12 @@ struct InventoryOptions {
   bool use_cache = true;
   std::string cache_dir;         // empty: cache_dir() ($DAGDA_CACHE_DIR, $XDG_CACHE_HOME/dagda)
   uint64_t cache_max_bytes = 0;  // 0: the default bound (--cache-max-size)
-  // Sees every entry of every layer as it is walked (WalkOptions::observe): the secret and
-  // configuration scanners. When set, no layer is taken from the per-layer cache.
+  // Sees every entry of every layer as it is walked (WalkOptions::observe). When set, no layer
+  // is taken from the per-layer cache. `watch` (the secret and configuration scanners) also
+  // observes the walk but keeps its results per layer, so that layers still come from the
+  // cache; the two can be set together.
   std::function<std::unique_ptr<ContentSink>(const LayerInfo& layer, const EntryMeta& entry)> observe;
+  std::shared_ptr<const LayerWatch> watch;
 };
 
 // Opens SOURCE, walks every layer once (in parallel), merges them, detects the

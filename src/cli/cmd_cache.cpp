@@ -36,19 +36,21 @@ void add_cache(CLI::App& app, Cli& cli) {
                                   {"layer_bytes", s->layer_bytes},
                                   {"inventories", s->inventory_entries},
                                   {"inventory_bytes", s->inventory_bytes},
+                                  {"scanner_results", s->scan_entries},
+                                  {"scanner_result_bytes", s->scan_bytes},
                                   {"records", s->other_entries},
                                   {"record_bytes", s->other_bytes},
                                   {"default_max_bytes", cache::kDefaultMaxBytes}};
       cli.exit_code = out(j.dump(2) + "\n");
       return;
     }
-    cli.exit_code = out(fmt::format("cache directory: {}\nlayers: {} ({})\ninventories: {} ({})\nother records: {} ({})\n"
+    cli.exit_code = out(fmt::format("cache directory: {}\nlayers: {} ({})\ninventories: {} ({})\nscanner results: {} ({})\nother records: {} ({})\n"
                                     "size bound: {} (default; --cache-max-size on scan and sbom)\n",
                                     s->dir, s->layer_entries, mib(s->layer_bytes), s->inventory_entries,
-                                    mib(s->inventory_bytes), s->other_entries,
+                                    mib(s->inventory_bytes), s->scan_entries, mib(s->scan_bytes), s->other_entries,
                                     mib(s->other_bytes), mib(cache::kDefaultMaxBytes)));
   });
-  CLI::App* clean = sub->add_subcommand("clean", "Remove every cached layer and record");
+  CLI::App* clean = sub->add_subcommand("clean", "Remove every cached layer, result and record");
   clean->callback([&cli] {
     auto n = cache::cache_clean(cache_dir());
     if (!n.ok()) return void(cli.exit_code = report_error(n.error()));

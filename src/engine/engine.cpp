@@ -37,8 +37,9 @@ Result<Inventory> read_inventory(const std::string& source, InventoryOptions opt
   return inv;
 }
 
-Result<scanners::Selection> selection_of(const ScanOptions& opts) {
-  scanners::Selection sel;  // the default: vuln
+// `fallback`: the selection when none is asked for.
+Result<scanners::Selection> selection_of(const ScanOptions& opts, const scanners::Selection& fallback) {
+  scanners::Selection sel = fallback;
   if (!opts.scanners.empty()) {
     DAGDA_ASSIGN_OR_RETURN(sel, scanners::parse_selection(opts.scanners));
   }
@@ -80,19 +81,20 @@ Result<std::string> Engine::retirejs_repository(const std::string& file) {
 }
 
 Result<ScanResult> Engine::scan(const std::string& source, const ScanOptions& opts, const Hooks& hooks) {
-  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts));
+  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts, scanners::default_selection()));
   DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create({sel, opts.secret_config}));
   InventoryOptions io = opts.inventory;
   if (io.retirejs_repository.empty() && !io.os_only) {
     DAGDA_ASSIGN_OR_RETURN(io.retirejs_repository, retirejs_repository(opts.retirejs_file));
   }
-  if (image_scan->watches_layers()) io.observe = image_scan->observer();
+  io.watch = image_scan->layer_watch();
   DAGDA_ASSIGN_OR_RETURN(Inventory inv, read_inventory(source, std::move(io), opts.cache_dir, hooks));
   return finish(std::move(inv), opts, hooks, sel, *image_scan);
 }
 
 Result<ScanResult> Engine::match(Inventory inventory, const ScanOptions& opts, const Hooks& hooks) {
-  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts));
+  // An inventory read elsewhere brings no layers to look into: vulnerabilities unless asked otherwise.
+  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts, scanners::Selection{.vuln = true}));
   DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create({sel, opts.secret_config}));
   return finish(std::move(inventory), opts, hooks, sel, *image_scan);
 }

@@ -53,7 +53,8 @@ struct SbomOptions {
 
 struct ScanOptions {
   // The scanners to run (--scanners): "vuln,secret,config,malware", any subset; empty: the
-  // default, vuln only (docs/scanners.md).
+  // default (scanners::default_selection(): vuln,secret,config) for `scan`, vuln for `match`
+  // (an inventory read elsewhere has no layers to look into); docs/scanners.md.
   std::string scanners;
   std::string secret_config;  // custom secret rules and allow-lists (YAML); empty: none
   InventoryOptions inventory;

@@ -5,8 +5,10 @@
 
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
+#include "cache/codec.hpp"
 #include "inventory/package.hpp"
 
 namespace dagda::scanners {
@@ -93,49 +95,102 @@ void env_secrets(const SecretScanner& secrets, std::string_view text, bool pair,
 }  // namespace
 
 void FsWatch::see(const LayerInfo& layer, const EntryMeta& e) {
-  const int l = layer.index;
   std::lock_guard lock(mu_);
+  Layer& l = layers_[layer.index];
   switch (e.kind) {
     case LayerEntry::Kind::whiteout:
-      hidden_.emplace_back(l, std::string(e.path));
+      l.whiteouts.emplace_back(e.path);
       return;
     case LayerEntry::Kind::opaque:
-      opaque_.emplace_back(l, std::string(e.path));
+      l.opaques.emplace_back(e.path);
       return;
     case LayerEntry::Kind::dir:
       return;
     default:
       break;
   }
-  paths_.emplace_back(l, std::hash<std::string_view>{}(e.path));
+  l.paths.push_back(std::hash<std::string_view>{}(e.path));
   if (e.kind != LayerEntry::Kind::file) return;
-  if (e.mode & 06000) candidates_.push_back({l, std::string(e.path), e.mode, 1});
-  if (e.mode & 0002) candidates_.push_back({l, std::string(e.path), e.mode, 2});
-  if (!cache_dir_of(e.path).empty()) candidates_.push_back({l, std::string(e.path), e.mode, 3});
+  if (e.mode & 06000) l.candidates.push_back({std::string(e.path), e.mode, 1});
+  if (e.mode & 0002) l.candidates.push_back({std::string(e.path), e.mode, 2});
+  if (!cache_dir_of(e.path).empty()) l.candidates.push_back({std::string(e.path), e.mode, 3});
+}
+
+void FsWatch::save(int layer, std::string& out) const {
+  std::lock_guard lock(mu_);
+  auto it = layers_.find(layer);
+  static const Layer kEmpty;
+  const Layer& l = it == layers_.end() ? kEmpty : it->second;
+  cache::put_u64(out, l.candidates.size());
+  for (const Candidate& c : l.candidates) {
+    cache::put_str(out, c.path);
+    cache::put_u32(out, c.mode);
+    cache::put_u8(out, static_cast<uint8_t>(c.what));
+  }
+  for (const auto* list : {&l.whiteouts, &l.opaques}) {
+    cache::put_u64(out, list->size());
+    for (const std::string& p : *list) cache::put_str(out, p);
+  }
+  cache::put_u64(out, l.paths.size());
+  for (uint64_t h : l.paths) cache::put_u64(out, h);
+}
+
+bool FsWatch::restore(int layer, std::string_view bytes) {
+  cache::Cursor c(bytes);
+  Layer l;
+  uint64_t n = 0;
+  if (!c.u64(&n) || n > c.left() / 9) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    Candidate k;
+    uint8_t what = 0;
+    if (!c.str(&k.path) || !c.u32(&k.mode) || !c.u8(&what) || what < 1 || what > 3) return false;
+    k.what = what;
+    l.candidates.push_back(std::move(k));
+  }
+  for (auto* list : {&l.whiteouts, &l.opaques}) {
+    if (!c.u64(&n) || n > c.left() / 4) return false;
+    for (uint64_t i = 0; i < n; ++i)
+      if (!c.str(&list->emplace_back())) return false;
+  }
+  if (!c.u64(&n) || n != c.left() / 8 || c.left() % 8) return false;
+  l.paths.resize(static_cast<size_t>(n));
+  for (uint64_t& h : l.paths) c.u64(&h);
+  std::lock_guard lock(mu_);
+  layers_[layer] = std::move(l);
+  return true;
+}
+
+void FsWatch::drop(int layer) {
+  std::lock_guard lock(mu_);
+  layers_.erase(layer);
 }
 
 std::vector<Finding> FsWatch::findings(const Inventory& inv) const {
   std::lock_guard lock(mu_);
   std::vector<Finding> out;
-  if (candidates_.empty()) return out;
+  bool any = false;
+  for (const auto& [index, l] : layers_) any = any || !l.candidates.empty();
+  if (!any) return out;
   // The last layer that wrote each path, and that hid each path.
   std::unordered_map<uint64_t, int> last_write;
-  for (auto [l, h] : paths_) {
-    auto [it, fresh] = last_write.emplace(h, l);
-    if (!fresh) it->second = std::max(it->second, l);
-  }
   std::map<std::string, int, std::less<>> whiteout, opaque;
-  for (auto& [l, p] : hidden_) whiteout[p] = std::max(whiteout[p], l);
-  for (auto& [l, p] : opaque_) opaque[p] = std::max(opaque[p], l);
-  auto present = [&](const Candidate& c) {
-    if (last_write.at(std::hash<std::string_view>{}(c.path)) > c.layer) return false;
+  for (const auto& [index, l] : layers_) {
+    for (uint64_t h : l.paths) {
+      auto [it, fresh] = last_write.emplace(h, index);
+      if (!fresh) it->second = std::max(it->second, index);
+    }
+    for (const std::string& p : l.whiteouts) whiteout[p] = std::max(whiteout[p], index);
+    for (const std::string& p : l.opaques) opaque[p] = std::max(opaque[p], index);
+  }
+  auto present = [&](const Candidate& c, int layer) {
+    if (last_write.at(std::hash<std::string_view>{}(c.path)) > layer) return false;
     std::string_view p = c.path;
     for (;;) {
-      if (auto w = whiteout.find(p); w != whiteout.end() && w->second > c.layer) return false;
+      if (auto w = whiteout.find(p); w != whiteout.end() && w->second > layer) return false;
       size_t slash = p.rfind('/');
       if (slash == std::string_view::npos) break;
       p = p.substr(0, slash);
-      if (auto o = opaque.find(p); o != opaque.end() && o->second > c.layer) return false;
+      if (auto o = opaque.find(p); o != opaque.end() && o->second > layer) return false;
     }
     return true;
   };
@@ -165,18 +220,19 @@ std::vector<Finding> FsWatch::findings(const Inventory& inv) const {
     return {};
   };
   std::map<std::string_view, std::pair<size_t, int>> caches;  // dir -> (files, last layer)
-  for (const Candidate& c : candidates_) {
-    if (!present(c)) continue;
-    if (c.what == 3) {
-      auto& [n, l] = caches[cache_dir_of(c.path)];
-      ++n;
-      l = std::max(l, c.layer);
-      continue;
+  for (const auto& [index, layer] : layers_)
+    for (const Candidate& c : layer.candidates) {
+      if (!present(c, index)) continue;
+      if (c.what == 3) {
+        auto& [n, l] = caches[cache_dir_of(c.path)];
+        ++n;
+        l = std::max(l, index);
+        continue;
+      }
+      if (owned(c.path)) continue;
+      out.push_back(finding(c.what == 1 ? kSetuid : kWritable, c.path, layer_id(index), 0,
+                            fmt::format("mode {:04o}", c.mode)));
     }
-    if (owned(c.path)) continue;
-    out.push_back(finding(c.what == 1 ? kSetuid : kWritable, c.path, layer_id(c.layer), 0,
-                          fmt::format("mode {:04o}", c.mode)));
-  }
   for (auto& [dir, nl] : caches)
     out.push_back(finding(kCache, std::string(dir), layer_id(nl.second), 0, fmt::format("{} files", nl.first)));
   return out;

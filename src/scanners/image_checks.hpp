@@ -4,10 +4,10 @@
 // Dockerfile found in a directory source. Each check has a stable id (docs/scanners.md).
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "inventory/inventory.hpp"
@@ -19,7 +19,8 @@ namespace dagda::scanners {
 
 // Watches the walk for what the filesystem checks need: the candidates (setuid/setgid,
 // world-writable, package cache files) and, per layer, what could hide them later (the same
-// path written again, a whiteout, an opaque directory). Thread-safe.
+// path written again, a whiteout, an opaque directory). Thread-safe. A layer's part can be
+// saved and restored (the per-layer cache).
 class FsWatch {
  public:
   void see(const LayerInfo& layer, const EntryMeta& e);
@@ -27,19 +28,25 @@ class FsWatch {
   // (the distribution's own setuid programs) are not reported.
   std::vector<Finding> findings(const Inventory& inv) const;
 
+  // Appends what layer `layer` showed to `out`; `restore` takes it back (false when damaged:
+  // nothing is taken); `drop` forgets the layer.
+  void save(int layer, std::string& out) const;
+  bool restore(int layer, std::string_view bytes);
+  void drop(int layer);
+
  private:
   struct Candidate {
-    int layer;
     std::string path;
     uint32_t mode;
     int what;  // 1 setuid/setgid, 2 world-writable, 3 package cache
   };
+  struct Layer {
+    std::vector<Candidate> candidates;
+    std::vector<std::string> whiteouts, opaques;
+    std::vector<uint64_t> paths;  // hashes of the paths written, to see later writes
+  };
   mutable std::mutex mu_;
-  std::vector<Candidate> candidates_;
-  std::unordered_map<std::string, std::vector<int>> later_;  // candidate path -> layers that wrote it
-  std::vector<std::pair<int, std::string>> hidden_;          // (layer, whiteout or opaque path)
-  std::vector<std::pair<int, std::string>> opaque_;
-  std::vector<std::pair<int, uint64_t>> paths_;  // (layer, hash of a file path), to see later writes
+  std::map<int, Layer> layers_;
 };
 
 // The checks on the image config and history. `secrets`, when set, finds secrets in Env and

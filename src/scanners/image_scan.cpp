@@ -6,18 +6,61 @@
 #include <mutex>
 #include <set>
 
+#include "cache/codec.hpp"
+#include "layers/tee_sink.hpp"
 #include "scanners/image_checks.hpp"
 #include "scanners/secret.hpp"
 
 namespace dagda::scanners {
 namespace {
 
-// A file's hits, with where they were.
-struct FileHits {
-  int layer;
-  std::string path;
-  std::vector<SecretHit> hits;
+// What the secret scanner and the Dockerfile checks found in one layer's files.
+struct LayerFinds {
+  std::vector<std::pair<std::string, std::vector<SecretHit>>> files;  // (path, hits)
+  std::vector<std::pair<std::string, std::string>> dockerfiles;       // (path, text)
+  uint64_t truncated = 0;  // files cut at the secret scanner's per-file bound
 };
+
+// The cache's form of a layer's results: its LayerFinds, then the FsWatch part.
+void encode_finds(const LayerFinds& f, std::string& out) {
+  cache::put_u64(out, f.truncated);
+  cache::put_u64(out, f.files.size());
+  for (const auto& [path, hits] : f.files) {
+    cache::put_str(out, path);
+    cache::put_u64(out, hits.size());
+    for (const SecretHit& h : hits) {
+      for (const std::string* v : {&h.rule, &h.title, &h.severity, &h.evidence, &h.secret_digest}) cache::put_str(out, *v);
+      cache::put_u64(out, h.line);
+    }
+  }
+  cache::put_u64(out, f.dockerfiles.size());
+  for (const auto& [path, text] : f.dockerfiles) {
+    cache::put_str(out, path);
+    cache::put_str(out, text);
+  }
+}
+
+bool decode_finds(cache::Cursor& c, LayerFinds& f) {
+  uint64_t n = 0;
+  if (!c.u64(&f.truncated) || !c.u64(&n) || n > c.left() / 12) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    auto& [path, hits] = f.files.emplace_back();
+    uint64_t nh = 0;
+    if (!c.str(&path) || !c.u64(&nh) || nh > c.left() / 28) return false;
+    for (uint64_t k = 0; k < nh; ++k) {
+      SecretHit& h = hits.emplace_back();
+      for (std::string* v : {&h.rule, &h.title, &h.severity, &h.evidence, &h.secret_digest})
+        if (!c.str(v)) return false;
+      if (!c.u64(&h.line)) return false;
+    }
+  }
+  if (!c.u64(&n) || n > c.left() / 8) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    auto& [path, text] = f.dockerfiles.emplace_back();
+    if (!c.str(&path) || !c.str(&text)) return false;
+  }
+  return true;
+}
 
 // A Dockerfile's text, for the config checks (read whole: they are small).
 class DockerfileSink final : public ContentSink {
@@ -42,30 +85,6 @@ class DockerfileSink final : public ContentSink {
   bool too_big_ = false;
 };
 
-// Both sinks for one file: each stops on its own.
-class TeeSink final : public ContentSink {
- public:
-  TeeSink(std::unique_ptr<ContentSink> a, std::unique_ptr<ContentSink> b) : a_(std::move(a)), b_(std::move(b)) {}
-  bool feed(std::string_view chunk) override {
-    step(a_, chunk);
-    step(b_, chunk);
-    return a_ || b_;
-  }
-  void finish() override {
-    if (a_) a_->finish();
-    if (b_) b_->finish();
-  }
-
- private:
-  static void step(std::unique_ptr<ContentSink>& s, std::string_view chunk) {
-    if (s && !s->feed(chunk)) {
-      s->finish();
-      s.reset();
-    }
-  }
-  std::unique_ptr<ContentSink> a_, b_;
-};
-
 Finding secret_finding(const SecretHit& h, std::string target, std::string layer) {
   Finding f;
   f.kind = std::string(kKindSecret);
@@ -85,10 +104,10 @@ Finding secret_finding(const SecretHit& h, std::string target, std::string layer
 struct ImageScan::State {
   ImageScanOptions opts;
   std::unique_ptr<SecretScanner> secrets;
+  std::string rules_digest;
   FsWatch fs;
   std::mutex mu;
-  std::vector<FileHits> file_hits;
-  std::vector<std::tuple<int, std::string, std::string>> dockerfiles;  // (layer, path, text)
+  std::map<int, LayerFinds> layers;  // by layer index
 };
 
 ImageScan::ImageScan(std::unique_ptr<State> s) : s_(std::move(s)) {}
@@ -103,34 +122,75 @@ Result<std::unique_ptr<ImageScan>> ImageScan::create(const ImageScanOptions& opt
       DAGDA_ASSIGN_OR_RETURN(config, load_secret_config(opts.secret_config));
     }
     DAGDA_ASSIGN_OR_RETURN(s->secrets, SecretScanner::create(config));
+    s->rules_digest = secret_rules_digest(config);
   }
   return std::unique_ptr<ImageScan>(new ImageScan(std::move(s)));
 }
 
 bool ImageScan::watches_layers() const { return s_->opts.selection.secret || s_->opts.selection.config; }
 
-std::function<std::unique_ptr<ContentSink>(const LayerInfo&, const EntryMeta&)> ImageScan::observer() {
+std::shared_ptr<const LayerWatch> ImageScan::layer_watch() {
+  if (!watches_layers()) return nullptr;
   State* s = s_.get();
-  return [s](const LayerInfo& layer, const EntryMeta& e) -> std::unique_ptr<ContentSink> {
+  auto w = std::make_shared<LayerWatch>();
+  w->key = fmt::format("image-scan-1 secret={} config={} rules={}", s->opts.selection.secret, s->opts.selection.config,
+                       s->rules_digest);
+  w->observe = [s](const LayerInfo& layer, const EntryMeta& e) -> std::unique_ptr<ContentSink> {
     if (s->opts.selection.config) s->fs.see(layer, e);
     if (e.kind != LayerEntry::Kind::file) return nullptr;
     std::unique_ptr<ContentSink> secret, dockerfile;
     const int index = layer.index;
     if (s->opts.selection.secret) {
-      secret = s->secrets->sink(std::string(e.path), [s, index, path = std::string(e.path)](std::vector<SecretHit> hits) {
-        std::lock_guard lock(s->mu);
-        s->file_hits.push_back({index, path, std::move(hits)});
-      });
+      secret = s->secrets->sink(
+          std::string(e.path),
+          [s, index, path = std::string(e.path)](std::vector<SecretHit> hits) {
+            std::lock_guard lock(s->mu);
+            s->layers[index].files.emplace_back(path, std::move(hits));
+          },
+          [s, index] {
+            std::lock_guard lock(s->mu);
+            ++s->layers[index].truncated;
+          });
     }
     if (s->opts.selection.config && is_dockerfile(e.path)) {
       dockerfile = std::make_unique<DockerfileSink>([s, index, path = std::string(e.path)](std::string text) {
         std::lock_guard lock(s->mu);
-        s->dockerfiles.emplace_back(index, path, std::move(text));
+        s->layers[index].dockerfiles.emplace_back(path, std::move(text));
       });
     }
-    if (secret && dockerfile) return std::make_unique<TeeSink>(std::move(secret), std::move(dockerfile));
-    return secret ? std::move(secret) : std::move(dockerfile);
+    return tee_sinks(std::move(secret), std::move(dockerfile));
   };
+  w->save = [s](const LayerInfo& layer) {
+    std::string finds, fs;
+    {
+      std::lock_guard lock(s->mu);
+      auto it = s->layers.find(layer.index);
+      encode_finds(it == s->layers.end() ? LayerFinds{} : it->second, finds);
+    }
+    s->fs.save(layer.index, fs);
+    std::string out;
+    cache::put_str(out, finds);
+    cache::put_str(out, fs);
+    return out;
+  };
+  w->restore = [s](const LayerInfo& layer, std::string_view bytes) {
+    cache::Cursor c(bytes);
+    std::string finds_bytes, fs_bytes;
+    if (!c.str(&finds_bytes) || !c.str(&fs_bytes) || c.left() != 0) return false;
+    cache::Cursor fc(finds_bytes);
+    LayerFinds finds;
+    if (!decode_finds(fc, finds) || fc.left() != 0) return false;
+    if (!s->fs.restore(layer.index, fs_bytes)) return false;
+    std::lock_guard lock(s->mu);
+    s->layers[layer.index] = std::move(finds);
+    return true;
+  };
+  w->drop = [s](const LayerInfo& layer) {
+    s->fs.drop(layer.index);
+    std::lock_guard lock(s->mu);
+    s->layers.erase(layer.index);
+  };
+  return w;
 }
 
 std::vector<Finding> ImageScan::finish(const Inventory& inv, std::vector<Warning>& warnings) {
@@ -143,8 +203,9 @@ std::vector<Finding> ImageScan::finish(const Inventory& inv, std::vector<Warning
   const Selection& sel = s_->opts.selection;
   if (sel.secret) {
     std::lock_guard lock(s_->mu);
-    for (const FileHits& fh : s_->file_hits)
-      for (const SecretHit& h : fh.hits) out.push_back(secret_finding(h, fh.path, layer_id(fh.layer)));
+    for (const auto& [index, layer] : s_->layers)
+      for (const auto& [path, hits] : layer.files)
+        for (const SecretHit& h : hits) out.push_back(secret_finding(h, path, layer_id(index)));
     // The image config and history: a secret found in Env and again in the history step that set it
     // is one finding (the Env one).
     std::set<std::string> seen;
@@ -173,7 +234,9 @@ std::vector<Finding> ImageScan::finish(const Inventory& inv, std::vector<Warning
           out.push_back(secret_finding(h, fmt::format("image history: step {}", i + 1),
                                        st.history[i].layer >= 0 ? layer_id(st.history[i].layer) : ""));
     }
-    if (uint64_t n = s_->secrets->truncated_files())
+    uint64_t n = 0;
+    for (const auto& [index, layer] : s_->layers) n += layer.truncated;
+    if (n)
       warnings.push_back({"secret.file-truncated",
                           fmt::format("{} file{} larger than the secret scanner's per-file bound {} scanned in "
                                       "{} first bytes only",
@@ -183,11 +246,12 @@ std::vector<Finding> ImageScan::finish(const Inventory& inv, std::vector<Warning
     for (Finding& f : settings_findings(inv.source, sel.secret ? nullptr : s_->secrets.get())) out.push_back(std::move(f));
     for (Finding& f : s_->fs.findings(inv)) out.push_back(std::move(f));
     std::lock_guard lock(s_->mu);
-    for (auto& [layer, path, text] : s_->dockerfiles)
-      // A Dockerfile's ENV/ARG values are checked here whatever runs: the secret scanner reads the
-      // file too, but its generic password rule covers configuration files only.
-      for (Finding& f : dockerfile_findings(text, path, layer_id(layer), s_->secrets.get()))
-        out.push_back(std::move(f));
+    for (const auto& [index, layer] : s_->layers)
+      for (const auto& [path, text] : layer.dockerfiles)
+        // A Dockerfile's ENV/ARG values are checked here whatever runs: the secret scanner reads the
+        // file too, but its generic password rule covers configuration files only.
+        for (Finding& f : dockerfile_findings(text, path, layer_id(index), s_->secrets.get()))
+          out.push_back(std::move(f));
   }
   std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.kind, a.target, a.line, a.id, a.layer) < std::tie(b.kind, b.target, b.line, b.id, b.layer);

@@ -1,7 +1,8 @@
 // scanners/image_scan.hpp: the scanners that are not package matching (secret, config),
 // run over one image: they watch the layer walk (every entry, every file's bytes, deleted
 // ones included) and then read the image config and history. Their results are findings
-// of their own kind, with the layer that held what they found.
+// of their own kind, with the layer that held what they found. What they found in each layer is
+// kept in the per-layer cache, so that a rescan reads no layer again.
 #pragma once
 
 #include <functional>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/driver.hpp"
 #include "common/result.hpp"
 #include "inventory/inventory.hpp"
 #include "layers/layer_index.hpp"
@@ -29,8 +31,11 @@ class ImageScan {
 
   // Whether the layer walk must be watched (secret or config selected).
   bool watches_layers() const;
-  // The walk observer (InventoryOptions::observe); thread-safe; valid while this object lives.
-  std::function<std::unique_ptr<ContentSink>(const LayerInfo&, const EntryMeta&)> observer();
+  // The walk's watch (InventoryOptions::watch): it observes the walk, thread-safe, and saves and
+  // restores each layer's results for the per-layer cache, keyed by the scanners selected and
+  // the rule set (built-in rules and --secret-config). Null when no layer needs watching; valid
+  // while this object lives.
+  std::shared_ptr<const LayerWatch> layer_watch();
   // After the walk: every finding, from the files and from the image config and history.
   // `inv` gives the layers' diff ids and the files OS packages own.
   std::vector<Finding> finish(const Inventory& inv, std::vector<Warning>& warnings);

@@ -1,6 +1,7 @@
 #include "scanners/secret.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -16,6 +17,10 @@
 
 namespace dagda::scanners {
 namespace {
+
+// Raised by hand when the scanning code changes what a rule set finds (the rules' own text is in
+// the digest already): cached per-layer results made by an older scanner are then not used.
+constexpr std::string_view kSecretRulesVersion = "secret-rules-1";
 
 // Where credentials live in config files (the generic "password = ..." rule runs only there).
 constexpr std::string_view kConfigFiles =
@@ -289,8 +294,9 @@ void SecretScanner::scan_env(std::string_view entry, std::vector<SecretHit>& out
 // One file: windows of the stream, scanned as they fill, the overlap kept between them.
 class SecretSink final : public ContentSink {
  public:
-  SecretSink(const SecretScanner& s, std::string path, std::function<void(std::vector<SecretHit>)> done)
-      : s_(s), path_(std::move(path)), done_(std::move(done)) {}
+  SecretSink(const SecretScanner& s, std::string path, std::function<void(std::vector<SecretHit>)> done,
+             std::function<void()> truncated)
+      : s_(s), path_(std::move(path)), done_(std::move(done)), truncated_(std::move(truncated)) {}
 
   bool feed(std::string_view chunk) override {
     if (seen_ == 0) {
@@ -304,6 +310,7 @@ class SecretSink final : public ContentSink {
     if (buf_.size() >= s_.limits_.window + s_.limits_.overlap) scan_window(false);
     if (seen_ >= s_.limits_.max_file_bytes) {
       s_.truncated_.fetch_add(1);
+      if (truncated_) truncated_();
       return false;
     }
     return true;
@@ -330,16 +337,33 @@ class SecretSink final : public ContentSink {
   const SecretScanner& s_;
   std::string path_;
   std::function<void(std::vector<SecretHit>)> done_;
+  std::function<void()> truncated_;
   std::string buf_;
   uint64_t seen_ = 0, line_ = 1;
   std::vector<SecretHit> hits_;
   std::set<std::string> seen_hits_;
 };
 
-std::unique_ptr<ContentSink> SecretScanner::sink(std::string path,
-                                                 std::function<void(std::vector<SecretHit>)> done) const {
+std::unique_ptr<ContentSink> SecretScanner::sink(std::string path, std::function<void(std::vector<SecretHit>)> done,
+                                                 std::function<void()> truncated) const {
   if (!scans_path(path)) return nullptr;
-  return std::make_unique<SecretSink>(*this, std::move(path), std::move(done));
+  return std::make_unique<SecretSink>(*this, std::move(path), std::move(done), std::move(truncated));
+}
+
+std::string secret_rules_digest(const SecretConfig& config, const SecretLimits& limits) {
+  std::string text = fmt::format("{}\nlimits {} {} {}\n", kSecretRulesVersion, limits.max_file_bytes, limits.window,
+                                 limits.overlap);
+  auto add_rule = [&](const SecretRule& r) {
+    text += fmt::format("rule {}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\n", r.id, r.title, r.severity,
+                        fmt::join(r.keywords, "\x1e"), r.regex, r.min_entropy, r.path, r.placeholders,
+                        r.exact_keywords);
+  };
+  for (const SecretRule& r : builtin_secret_rules()) add_rule(r);
+  text += "custom\n";
+  for (const SecretRule& r : config.rules) add_rule(r);
+  text += fmt::format("disable {}\nallow_paths {}\nallow_values {}\n", fmt::join(config.disable, "\x1e"),
+                      fmt::join(config.allow_paths, "\x1e"), fmt::join(config.allow_values, "\x1e"));
+  return sha256_hex(text);
 }
 
 Result<SecretConfig> load_secret_config(const std::string& file) {

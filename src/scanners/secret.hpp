@@ -70,8 +70,10 @@ class SecretScanner {
   void scan(std::string_view text, std::string_view path, uint64_t first_line, std::vector<SecretHit>& out) const;
   // An image config Env entry "KEY=value": the rules, then the key's name (a password, a token).
   void scan_env(std::string_view entry, std::vector<SecretHit>& out) const;
-  // A sink for one file of a layer; `done` receives its hits (none: not called).
-  std::unique_ptr<ContentSink> sink(std::string path, std::function<void(std::vector<SecretHit>)> done) const;
+  // A sink for one file of a layer; `done` receives its hits (none: not called); `truncated` is
+  // called when the file is cut at max_file_bytes.
+  std::unique_ptr<ContentSink> sink(std::string path, std::function<void(std::vector<SecretHit>)> done,
+                                    std::function<void()> truncated = {}) const;
 
   // Files cut at max_file_bytes so far (a warning counts them).
   uint64_t truncated_files() const { return truncated_.load(); }
@@ -84,6 +86,10 @@ class SecretScanner {
   mutable std::atomic<uint64_t> truncated_{0};
   friend class SecretSink;
 };
+
+// What the findings of a scanner made from `config` with `limits` depend on: the built-in rules'
+// version and definitions, the custom rules, the disabled ids and the allow-lists (a digest).
+std::string secret_rules_digest(const SecretConfig& config, const SecretLimits& limits = {});
 
 // The secret as it may be shown: its first characters when it is long, then stars.
 std::string mask_secret(std::string_view secret);

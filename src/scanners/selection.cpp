@@ -4,6 +4,8 @@
 
 namespace dagda::scanners {
 
+Selection default_selection() { return Selection{.vuln = true, .secret = true, .config = true, .malware = false}; }
+
 Result<Selection> parse_selection(std::string_view list) {
   Selection s{false, false, false, false};
   size_t start = 0;

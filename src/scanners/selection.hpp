@@ -9,12 +9,13 @@
 
 namespace dagda::scanners {
 
-// The default is vulnerabilities only, for now: secret and config scanning bypass the
-// per-layer cache (their results are not cached yet), so as a default they would turn every
-// warm scan into a cold walk of all layers (docs/scanners.md).
 struct Selection {
-  bool vuln = true, secret = false, config = false, malware = false;
+  bool vuln = false, secret = false, config = false, malware = false;
 };
+
+// The scanners a scan of an image runs when --scanners is not given: vuln, secret and config
+// (docs/scanners.md). The one place the default is decided.
+Selection default_selection();
 
 // "vuln,secret,config,malware" in any order and subset; an unknown or empty name is an error.
 Result<Selection> parse_selection(std::string_view list);

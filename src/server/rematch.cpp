@@ -1,10 +1,12 @@
 #include "server/rematch.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "client/scan_report.hpp"
 #include "match/finding.hpp"
 #include "net/http.hpp"
 #include "server/handles.hpp"
@@ -95,6 +97,18 @@ Result<RematchSummary> rematch_history(state::Store& store, engine::Engine& eng,
     engine::Hooks hooks;
     hooks.cancel = &cancel;
     DAGDA_ASSIGN_OR_RETURN(auto result, eng.match(std::move(*inventory), *options, hooks));
+    // A re-match concerns vulnerabilities: what the other scanners found in the image's layers
+    // (the stored inventory has none to look into) is carried over from the entry as it was.
+    auto before = client::read_scan_report(old->report_json, fmt::format("history entry {}", old->id));
+    if (!before.ok()) {
+      skip(before.error().render());
+      continue;
+    }
+    for (Finding& f : before->findings)
+      if (f.kind != kKindVuln) result.findings.push_back(std::move(f));
+    for (const std::string& name : before->scanners)
+      if (std::find(result.scanners.begin(), result.scanners.end(), name) == result.scanners.end())
+        result.scanners.push_back(name);
     DAGDA_ASSIGN_OR_RETURN(auto record, history_record(result, old->image, old->policy, "rematch"));
     record.digest = old->digest;
     record.names = old->names;

@@ -188,3 +188,33 @@ image_config_json() {
   config=$(tar -xOf "$1" manifest.json | jq -r '.[0].Config')
   tar -xOf "$1" "$config"
 }
+
+# traced_dagda NAME FILE ARGS...: run_dagda under strace (LeakSanitizer cannot run under ptrace);
+# BYTES = how many bytes dagda read from FILE (with read or pread), to show a layer was not read.
+traced_dagda() {
+  local name=$1 file=$2
+  shift 2
+  command -v strace >/dev/null || fatal "strace is required"
+  local root=${DAGDA_ENV_ROOT:-$SCRATCH/env}
+  mkdir -p "$root/home" "$root/cache" "$root/tmp"
+  RC=0
+  strace -f -qq -e trace=openat,read,pread64 -o "$SCRATCH/$name.strace" \
+    env HOME="$root/home" XDG_CACHE_HOME="$root/home/.cache" XDG_DATA_HOME="$root/home/.local/share" \
+    XDG_CONFIG_HOME="$root/home/.config" DAGDA_CACHE_DIR="$root/cache" TMPDIR="$root/tmp" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    timeout -k 10 "$DAGDA_TIMEOUT" "$DAGDA" "$@" >"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err" || RC=$?
+  BYTES=$(python3 - "$SCRATCH/$name.strace" "$(realpath "$file")" <<'PY'
+import re, sys
+fds, total = set(), 0
+for line in open(sys.argv[1]):
+    m = re.search(r'openat\(AT_FDCWD, "([^"]*)".*\) = (\d+)$', line)
+    if m:
+        (fds.add if m.group(1) == sys.argv[2] else fds.discard)(m.group(2))
+        continue
+    m = re.search(r'(?:pread64|read)\((\d+),.*\) = (\d+)$', line)
+    if m and m.group(1) in fds:
+        total += int(m.group(2))
+print(total)
+PY
+)
+}

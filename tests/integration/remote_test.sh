@@ -58,13 +58,15 @@ fails() {
 for img in alpine layered; do
   src=$ALPINE min=1
   [[ $img == layered ]] && src=$LAYERED min=0
-  run_dagda "local-$img" --db "$DB" scan "$src" --format json
+  # The agent's inventory carries no layers: the server matches vulnerabilities only.
+  run_dagda "local-$img" --db "$DB" scan "$src" --format json --scanners vuln
   [[ $RC == 0 ]] || fail "local scan of $img exited $RC: $(head -3 "$SCRATCH/local-$img.err")"
   run_dagda "agent-$img" agent --server "$URL" --token "$SCAN" "$src" --name "agent-host/$img" --format json
   if [[ $RC == 0 ]] && jq -e '.schema == "dagda.scan/v1" and (.packages | length > 0)' "$SCRATCH/agent-$img.out" >/dev/null; then
     pass "agent $img: a dagda.scan/v1 report"
   else fail "agent $img exited $RC: $(head -3 "$SCRATCH/agent-$img.err")"; fi
   same_findings "agent-vs-local-$img" "$SCRATCH/local-$img.out" "$SCRATCH/agent-$img.out" "$min"
+  check "agent $img: the report says it ran the vuln scanner only" jq -e '.scanners == ["vuln"]' "$SCRATCH/agent-$img.out"
   jq -S '[.packages[] | {name, version, ecosystem}] | sort_by(.ecosystem, .name, .version)' "$SCRATCH/local-$img.out" >"$SCRATCH/pk-l-$img"
   jq -S '[.packages[] | {name, version, ecosystem}] | sort_by(.ecosystem, .name, .version)' "$SCRATCH/agent-$img.out" >"$SCRATCH/pk-a-$img"
   cmp -s "$SCRATCH/pk-l-$img" "$SCRATCH/pk-a-$img" && pass "agent $img: the same packages as the local scan" ||
@@ -120,7 +122,10 @@ for fmt in json table; do
   run_dagda "remote-scan-$fmt" scan "$ALPINE" "${R[@]}" --format "$fmt"
   [[ $RC == 0 ]] || fail "remote scan --format $fmt exited $RC: $(head -3 "$SCRATCH/remote-scan-$fmt.err")"
 done
-same_findings remote-scan-vs-local "$SCRATCH/local-alpine.out" "$SCRATCH/remote-scan-json.out" 1
+# A check on the server runs the default scanners, as a local scan does.
+run_dagda local-alpine-default --db "$DB" scan "$ALPINE" --format json
+same_findings remote-scan-vs-local "$SCRATCH/local-alpine-default.out" "$SCRATCH/remote-scan-json.out" 1
+check "remote scan: the default scanners" jq -e '.scanners == ["vuln","secret","config"]' "$SCRATCH/remote-scan-json.out"
 cmp -s "$SCRATCH/local-table.out" "$SCRATCH/remote-scan-table.out" && pass "remote scan table = local table" ||
   { fail "remote scan table differs"; diff "$SCRATCH/local-table.out" "$SCRATCH/remote-scan-table.out" | head -10 || true; }
 run_dagda local-scan-filtered --db "$DB" scan "$ALPINE" --format json --severity high

@@ -66,6 +66,30 @@ DB=$SCRATCH/vulndb.sqlite
   fatal "importing the KEV catalog failed"
 IMG=docker-archive:$SCRATCH/img.tar
 
+# The default scanners (vuln,secret,config) through the per-layer cache: a cold scan reads the
+# layers; a warm one reads none of them again (strace counts the bytes read from the archive)
+# and writes the same report, byte for byte.
+SIZE=$(stat -c %s "$SCRATCH/img.tar")
+traced_dagda cold "$SCRATCH/img.tar" --db "$DB" scan "$IMG" -f json
+[[ $RC == 0 ]] || { show_err cold; fatal "default scan failed ($RC)"; }
+cold=$BYTES
+check "default scan: the scanners are vuln, secret and config" jq -e '.scanners == ["vuln","secret","config"]' \
+  "$SCRATCH/cold.out"
+((cold >= SIZE / 2)) && pass "a cold default scan reads the archive ($cold of $SIZE bytes)" ||
+  fail "a cold default scan read only $cold of $SIZE bytes"
+traced_dagda warm "$SCRATCH/img.tar" --db "$DB" scan "$IMG" -f json
+warm=$BYTES
+((RC == 0 && warm < 1048576)) && pass "a warm default scan reads $warm bytes of the archive: no layer" ||
+  fail "a warm default scan (exit $RC) read $warm bytes of the archive"
+cmp -s "$SCRATCH/cold.out" "$SCRATCH/warm.out" && pass "the warm report is the cold one, byte for byte" ||
+  fail "the warm report differs from the cold one: $(diff <(jq -S . "$SCRATCH/cold.out") <(jq -S . "$SCRATCH/warm.out") | head -c 600)"
+check "the cached default scan still has the planted secrets, each with its layer" \
+  jq -e --arg e "$L_ENV" --arg k "$L_KEY" '[.findings[] | select(.kind == "secret") | "\(.id) \(.layer)"] | sort ==
+    (["aws-access-key-id \($e)", "github-token null", "private-key \($k)"] | sort)' "$SCRATCH/warm.out"
+run_dagda cache-status cache status --json
+check "the scanners' results are cached per layer ($n layers)" \
+  jq -e --argjson n "$n" '.scanner_results == $n and .layers == $n' "$SCRATCH/cache-status.out"
+
 run_dagda json --db "$DB" scan "$IMG" --scanners secret,config -f json
 [[ $RC == 0 ]] || { show_err json; fatal "scan failed ($RC)"; }
 J=$SCRATCH/json.out
@@ -160,6 +184,18 @@ run_dagda custom --db "$DB" scan "$IMG" --scanners secret -f json --secret-confi
 check "custom rule found with its layer; allow-listed value not reported" \
   jq -e --arg l "${DIFF[n - 3]}" '([.findings[] | select(.id=="internal-ticket") | .layer] == [$l]) and
     ([.findings[] | select(.id=="aws-access-key-id")] | length == 0)' "$SCRATCH/custom.out"
+# The same scan with another rule file, then with the first again: each gets its own rules'
+# results, never those cached for the other (the warm layers are not walked again for it).
+sed -e 's/^allow_values:$/disable: [aws-access-key-id]\nallow_values:/' -e 's/id: internal-ticket/id: ticket-renamed/' \
+  "$SCRATCH/secrets.yaml" >"$SCRATCH/secrets2.yaml"
+run_dagda custom2 --db "$DB" scan "$IMG" --scanners secret -f json --secret-config "$SCRATCH/secrets2.yaml"
+check "a changed --secret-config is not served the results of the first" \
+  jq -e '([.findings[].id] | sort) == ["github-token","private-key","ticket-renamed"]' "$SCRATCH/custom2.out"
+traced_dagda custom-again "$SCRATCH/img.tar" --db "$DB" scan "$IMG" --scanners secret -f json \
+  --secret-config "$SCRATCH/secrets.yaml"
+((RC == 0 && BYTES < 1048576)) && cmp -s "$SCRATCH/custom.out" "$SCRATCH/custom-again.out" &&
+  pass "the first rule file again: its cached results, the same report, no layer read ($BYTES bytes)" ||
+  fail "the first rule file again: exit $RC, $BYTES bytes read, or another report"
 printf 'rules:\n  - id: broken\n    regex: "(["\n' >"$SCRATCH/bad-secrets.yaml"
 run_dagda badcfg --db "$DB" scan "$IMG" --scanners secret --secret-config "$SCRATCH/bad-secrets.yaml"
 if [[ $RC != 0 ]] && grep -q "bad-secrets.yaml" "$SCRATCH/badcfg.err"; then
@@ -199,6 +235,9 @@ podman save --format docker-archive -o "$SCRATCH/base.tar" "$BASE_IMAGE" >/dev/n
 sbom_json base "docker-archive:$SCRATCH/base.tar" || finish
 check "runtime: nothing on the clean Debian base image" \
   jq -e '[.packages[] | select(.ecosystem == "runtime")] == []' "$SCRATCH/base.out"
+run_dagda base-scan --db "$DB" scan "docker-archive:$SCRATCH/base.tar" -f json
+check "the clean Debian base image, default scanners: zero secrets" \
+  jq -e '(.scanners | index("secret")) and ([.findings[] | select(.kind == "secret")] == [])' "$SCRATCH/base-scan.out"
 
 # The same checks on a Dockerfile found by fs: (our own, written here; the real podman build above
 # used one like it).

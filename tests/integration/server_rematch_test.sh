@@ -19,6 +19,11 @@ IMG="$ROOTFS/alpine-minirootfs-3.7.3-x86_64.tar.gz"
 # A second image the imports below do not touch.
 OTHER="$ROOTFS/alpine-minirootfs-3.10.3-x86_64.tar.gz"
 DB=$SCRATCH/state.db
+# An image with configuration findings (runs as root, no HEALTHCHECK) the imports below do not
+# touch either: a re-match matches its stored inventory again and keeps those findings, so it
+# records nothing.
+need_test_images
+LAYERED="$IMAGES/layered.docker.tar"
 
 # A third image for --notify-severity: a folder with jquery 3.4.0 (two medium findings in
 # GitLab's npm advisories) and ms 0.7.0 (one high), installed by npm; each package's advisories
@@ -55,7 +60,8 @@ BASE="http://127.0.0.1:$PORT"
 # serve LOG PORT SEVERITY: a server re-matching every second, announcing findings at or above SEVERITY.
 # (The secdb files rate nothing and the NVD files here lack 2019: these findings are of severity unknown.)
 serve() {
-  "$DAGDA" --db "$DB" serve --listen "127.0.0.1:$2" --workers 1 --allow-path "$ROOTFS" --allow-path "$APP" --rematch-interval 1 \
+  "$DAGDA" --db "$DB" serve --listen "127.0.0.1:$2" --workers 1 --allow-path "$ROOTFS" --allow-path "$APP" \
+    --allow-path "$IMAGES" --rematch-interval 1 \
     --notify-url "$HOOK_URL" --notify-severity "$3" 2>>"$1" &
   SERVER_PIDS+=($!)
   at_exit "kill -9 $! 2>/dev/null || true"
@@ -110,6 +116,9 @@ queued() { cat "$SCRATCH"/serve*.log | jq -c 'select(.event == "rematch_queued")
 
 R1=$(check_image "$IMG")
 R0=$(check_image "$OTHER")
+RL=$(check_image "$LAYERED")
+check "the layered image's check has configuration findings" \
+  jq -e '[.findings[] | select(.kind == "config")] | length > 0' <(get "/v1/history/$(enc "$LAYERED")?id=$RL")
 get "/v1/history/$(enc "$IMG")?id=$R1" >"$SCRATCH/before.json"
 [[ $(entries "$IMG") == 1 && $(entries "$OTHER") == 1 ]] && jq -e '.findings | length == 0' "$SCRATCH/before.json" >/dev/null &&
   pass "each image has one history entry, without findings" || fail "history before the imports"
@@ -148,6 +157,8 @@ WANT=$(jq -c '[.added[] | {id, package, version, fixed_version}] | sort' "$SCRAT
 GOT=$(jq -c '[.findings[] | {id, package, version, fixed_version}] | sort' "$HOOKS/001.json")
 [[ $WANT == "$GOT" ]] && pass "the webhook's findings are the diff's added ones" || fail "webhook findings: $GOT vs $WANT"
 [[ $(entries "$OTHER") == 1 ]] && pass "the other image (no change) has no new entry" || fail "the other image got an entry"
+[[ $(entries "$LAYERED") == 1 ]] && pass "the image with config findings (no change) has no new entry" ||
+  fail "the image with config findings got an entry: $(get "/v1/history/$(enc "$LAYERED")/diff" | head -c 300)"
 
 # 2. fp marks count in a re-match: the findings' packages marked, a neutral import: they are removed, nothing announced.
 PKGS=$(jq -r '[.added[].package] | unique | .[]' "$SCRATCH/diff.json")
@@ -205,7 +216,8 @@ sleep 1
 # 5. A feed neither image uses, nothing marked: re-matched, nothing recorded, nothing announced.
 import "$SECDB/v3.5/main.yaml"
 wait_rematch_jobs 6 && pass "the sixth generation was re-matched" || fail "no sixth re-match job"
-[[ $(entries "$IMG") == 6 && $(entries "$OTHER") == 1 ]] && pass "no change: no new entries" || fail "entries after a neutral import"
+[[ $(entries "$IMG") == 6 && $(entries "$OTHER") == 1 && $(entries "$LAYERED") == 1 ]] && pass "no change: no new entries" ||
+  fail "entries after a neutral import"
 (($(hooks) == 3)) && pass "no change: no webhook" || fail "a webhook without a change"
 
 # Once per generation across the two servers.

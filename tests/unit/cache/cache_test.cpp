@@ -116,6 +116,50 @@ TEST(LayerCache, StoresLoadsAndRebuildsDamagedEntries) {
   EXPECT_EQ(cache_status(root)->layer_entries, 0u);
 }
 
+// The scanners' results of a layer: read back as written, under their key only; a damaged
+// entry is refused and removed; counted and cleaned with the rest.
+TEST(LayerCache, ScannerResultsPerLayer) {
+  std::string root = test::test_scratch("scans");
+  LayerCache c(root, catalogers_version("test"));
+  const std::string diff = "sha256:" + std::string(64, 'a');
+  std::string results("hits\0and more", 13);
+  EXPECT_FALSE(c.load_scan("rules-1", diff));
+  c.store_scan("rules-1", diff, results);
+  EXPECT_EQ(c.load_scan("rules-1", diff), results);
+  EXPECT_FALSE(c.load_scan("rules-2", diff));  // another rule set
+  EXPECT_FALSE(c.load_scan("rules-1", "sha256:" + std::string(64, 'b')));
+  EXPECT_FALSE(LayerCache(root, catalogers_version("other")).load_scan("rules-1", diff));
+  auto st = cache_status(root);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->scan_entries, 1u);
+  EXPECT_EQ(st->layer_entries, 0u);
+
+  std::string enc = encode_scan(results, "k");
+  EXPECT_EQ(decode_scan(enc, "k"), results);
+  EXPECT_FALSE(decode_scan(enc, "other key"));
+  for (size_t cut = 0; cut < enc.size(); ++cut) EXPECT_FALSE(decode_scan(enc.substr(0, cut), "k")) << cut;
+  for (size_t i = 0; i < enc.size(); ++i) {
+    std::string bad = enc;
+    bad[i] = static_cast<char>(bad[i] ^ 0x20);
+    EXPECT_FALSE(decode_scan(bad, "k")) << i;
+  }
+
+  std::vector<fs::path> entries;
+  for (auto& e : fs::directory_iterator(root + "/scans")) entries.push_back(e.path());
+  ASSERT_EQ(entries.size(), 1u);
+  {
+    std::fstream f(entries[0], std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(30);
+    f.put('\x7f');
+  }
+  EXPECT_FALSE(c.load_scan("rules-1", diff));
+  EXPECT_FALSE(fs::exists(entries[0]));
+  c.store_scan("rules-1", diff, results);
+  auto n = cache_clean(root);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1u);
+}
+
 TEST(LayerCache, LeastRecentlyUsedGoFirst) {
   std::string root = test::test_scratch("lru");
   LayerCache c(root, catalogers_version("test"), 250000);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <random>
+#include <set>
 
 #include "scanners/image_checks.hpp"
 #include "scanners/secret.hpp"
@@ -266,7 +267,65 @@ TEST(Selection, Parse) {
   EXPECT_EQ(selection_names(*s), (std::vector<std::string>{"vuln", "secret"}));
   EXPECT_FALSE(parse_selection("vuln,,secret").ok());
   EXPECT_FALSE(parse_selection("virus").ok());
-  EXPECT_EQ(selection_names(Selection{}), (std::vector<std::string>{"vuln"}));
+  EXPECT_TRUE(selection_names(Selection{}).empty());
+  EXPECT_EQ(selection_names(default_selection()), (std::vector<std::string>{"vuln", "secret", "config"}));
+}
+
+// A layer's part of the filesystem watch, saved for the cache and restored in another scan (where
+// the layer may sit at another index), gives the same findings; damaged bytes are refused whole.
+TEST(Checks, FilesystemWatchSavesAndRestoresEachLayer) {
+  LayerInfo l0{.index = 0, .diff_id = "sha256:l0"}, l1{.index = 1, .diff_id = "sha256:l1"},
+      l2{.index = 2, .diff_id = "sha256:l2"};
+  FsWatch w;
+  w.see(l1, {"usr/local/bin/a", LayerEntry::Kind::file, 10, 04755});
+  w.see(l1, {"usr/local/bin/b", LayerEntry::Kind::file, 10, 02755});
+  w.see(l1, {"var/lib/apt/lists/deb.debian.org_Packages", LayerEntry::Kind::file, 10, 0644});
+  w.see(l2, {"usr/local/bin/b", LayerEntry::Kind::whiteout, 0, 0});
+  w.see(l2, {"var/lib/apt", LayerEntry::Kind::opaque, 0, 0});
+  std::string b1, b2, empty;
+  w.save(1, b1);
+  w.save(2, b2);
+  w.save(0, empty);  // a layer that showed nothing
+  FsWatch back;
+  EXPECT_TRUE(back.restore(0, empty));
+  EXPECT_TRUE(back.restore(1, b1));
+  EXPECT_TRUE(back.restore(2, b2));
+  Inventory inv;
+  inv.source.layers = {l0, l1, l2};
+  auto ids = [&](const FsWatch& fw) {
+    std::vector<std::pair<std::string, std::string>> got;
+    for (const auto& f : fw.findings(inv)) got.emplace_back(f.target, f.layer);
+    std::sort(got.begin(), got.end());
+    return got;
+  };
+  using P = std::pair<std::string, std::string>;
+  EXPECT_EQ(ids(w), (std::vector<P>{P{"usr/local/bin/a", "sha256:l1"}}));
+  EXPECT_EQ(ids(back), ids(w));
+  // Without the later layer (dropped), what it hid is back.
+  back.drop(2);
+  EXPECT_EQ(ids(back).size(), 3u);
+  for (size_t cut = 0; cut < b1.size(); ++cut) EXPECT_FALSE(back.restore(1, b1.substr(0, cut))) << cut;
+  EXPECT_FALSE(back.restore(1, b1 + "x"));
+}
+
+// The rule set's digest moves with any change a custom rule file can make, and only then.
+TEST(SecretRules, DigestFollowsTheRuleSet) {
+  SecretConfig none;
+  auto one = parse_secret_config("rules:\n  - id: t\n    regex: 'DGT-[0-9]{8}'\n", "a.yaml");
+  ASSERT_TRUE(one.ok());
+  auto other = parse_secret_config("rules:\n  - id: t\n    regex: 'DGT-[0-9]{9}'\n", "b.yaml");
+  ASSERT_TRUE(other.ok());
+  auto allow = parse_secret_config("allow_values: ['EXAMPLE$']\n", "c.yaml");
+  ASSERT_TRUE(allow.ok());
+  auto disable = parse_secret_config("disable: [jwt]\n", "d.yaml");
+  ASSERT_TRUE(disable.ok());
+  std::set<std::string> digests{secret_rules_digest(none), secret_rules_digest(*one), secret_rules_digest(*other),
+                                secret_rules_digest(*allow), secret_rules_digest(*disable)};
+  EXPECT_EQ(digests.size(), 5u);
+  EXPECT_EQ(secret_rules_digest(*one), secret_rules_digest(*one));
+  SecretLimits small;
+  small.max_file_bytes = 1024;
+  EXPECT_NE(secret_rules_digest(none, small), secret_rules_digest(none));
 }
 
 }  // namespace
