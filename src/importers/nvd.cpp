@@ -15,8 +15,8 @@
 //   "update101" -> "1.8.0_101"); a CPE naming every version ("*") with no range is not kept.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 
 #include "importers/feed_util.hpp"
@@ -141,6 +141,7 @@ struct CpeMatch {
 struct CpeRows {
   std::map<std::string, std::vector<std::string>, std::less<>> alternatives;  // runtime -> constraint alternatives
   std::map<std::string, std::vector<std::string>, std::less<>> fixes;  // runtime -> versionEndExcluding values
+  std::set<std::pair<std::string, std::string>, std::less<>> seen;  // (runtime, alternative) already kept
   size_t skipped = 0;                                            // matches whose versions we cannot compare
   std::string first_skipped;
 };
@@ -196,8 +197,8 @@ void take(const CpeMatch& m, std::string_view uri_key, std::string_view cve, Cpe
     if (!upstream_valid(v)) return skip(v);
     alt = "=" + v;
   }
-  auto& alts = rows.alternatives[std::string(m.runtime)];
-  if (std::find(alts.begin(), alts.end(), alt) == alts.end()) alts.push_back(std::move(alt));
+  if (rows.seen.emplace(std::string(m.runtime), alt).second)
+    rows.alternatives[std::string(m.runtime)].push_back(std::move(alt));
 }
 
 bool only_platforms(const std::vector<CpeMatch>& group) {
