@@ -280,13 +280,6 @@ Result<CatalogOutput> runtime_catalog(const CatalogContext& ctx) {
         continue;
       }
       seen.emplace(key, out.packages.size());
-      // Only Node.js has advisories of its own (node-core); NVD's CPE ranges are not imported.
-      if (p.name != "node")
-        ctx.diag.warn("runtime.not-matched",
-                      fmt::format("{} {} is listed but not matched against vulnerabilities: Dagda has no "
-                                  "advisory source for it yet",
-                                  p.name, p.version),
-                      {.file = p.path});
       out.packages.push_back(std::move(p));
     }
   }

@@ -39,6 +39,10 @@ struct Ecosystem {
   std::span<const std::string_view> rating_sources;
   // OSV's name for it, whose all.zip `db update` downloads ("" = none).
   std::string_view osv;
+  // Namespaces consulted for a package only when `ns` holds no row for it, and then as a
+  // best effort: runtimes installed by hand meet NVD's CPE ranges ("nvd-cpe") unless
+  // Dagda keeps advisories of the runtime's own (Node.js: node-core).
+  std::span<const std::string_view> fallback_ns = {};
 };
 
 enum class DistroKey {

@@ -29,6 +29,8 @@ constexpr std::string_view kNugetAliases[] = {"dotnet", ".net"};
 constexpr std::string_view kNugetRating[] = {"ghsa", "gitlab", "osv"};
 constexpr std::string_view kSwiftAliases[] = {"swifturl"};
 constexpr std::string_view kActionsAliases[] = {"github actions"};
+constexpr std::string_view kRuntimeFallback[] = {"nvd-cpe"};
+constexpr std::string_view kNvdCpeRating[] = {"nvd"};
 
 constexpr std::span<const std::string_view> none() { return {}; }
 
@@ -54,7 +56,10 @@ const Ecosystem kEcosystems[] = {
     {"pub",        false, "pub",      "semver",   none(),          "",           none(),   nullptr,           none(), "Pub"},
     {"github-actions", false, "github", "semver", kActionsAliases, "",           none(),   nullptr,           none(), "GitHub Actions"},
     // Language runtimes and servers installed by hand (catalog/runtime.cpp), as generic purls.
-    {"runtime",    false, "generic",  "semver",   none(),          "runtime",    none(),   nullptr,           none(), ""},
+    // Without advisories of their own (only Node.js has node-core's), they meet NVD's CPE ranges.
+    {"runtime",    false, "generic",  "semver",   none(),          "runtime",    none(),   nullptr,           none(), "", kRuntimeFallback},
+    // NVD's CPE ranges of those runtimes (importers/nvd.cpp), keyed by our runtime names.
+    {"nvd-cpe",    false, "generic",  "upstream", none(),          "nvd-cpe",    none(),   nullptr,           kNvdCpeRating, ""},
 };
 
 // ---- distros ----

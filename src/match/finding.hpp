@@ -23,7 +23,7 @@ struct MatchEvidence {
   std::string installed;     // the version compared
   std::string rule;          // the range that matched: "< 1.2.3-1", "introduced 0, fixed 2.4", ">=1.0 <1.2"
   std::string comparator;    // "deb", "apk", "rpm", "pypi", ...
-  bool best_effort = false;  // matched against another release's data (see warnings)
+  bool best_effort = false;  // matched against another release's data, or NVD's CPE ranges (ns "nvd-cpe")
 };
 
 struct ExploitRef {

@@ -332,6 +332,8 @@ std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os, std::st
   if (e->ns.empty()) return keys;
   keys.push_back(PackageKey{std::string(e->ns), eco::normalize_package(e->ns, p.name), p.version});
   for (auto also : e->also_ns) keys.push_back(PackageKey{std::string(also), eco::normalize_package(also, p.name), p.version});
+  for (auto fb : e->fallback_ns)
+    keys.push_back(PackageKey{std::string(fb), eco::normalize_package(fb, p.name), p.version, true});
   return keys;
 }
 
@@ -415,7 +417,11 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
     pc.package = i;
     std::vector<Candidate>& cands = pc.cands;
     std::set<std::string>& not_affected = pc.not_affected;
+    bool any_rows = false;  // some namespace holds rows for the package (matching or not)
+    bool has_fallback = false;
     for (const PackageKey& key : keys) {
+      has_fallback = has_fallback || key.fallback;
+      if (key.fallback && any_rows) continue;  // the package's own advisories decide
       bool distro = key.ns.find(':') != std::string::npos;
       std::string ns = resolve(key.ns, distro);
       if (ns.empty()) continue;
@@ -424,6 +430,7 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
         DAGDA_ASSIGN_OR_RETURN(auto rows, store.affected(ns, key.package));
         cached = rows_cache.emplace(std::make_pair(ns, key.package), std::move(rows)).first;
       }
+      any_rows = any_rows || !cached->second.empty();
       for (const auto& row : cached->second) {
         const vulndb::Affected& a = row.affected;
         if (a.status == AffectedStatus::not_affected) {
@@ -440,9 +447,14 @@ Status match_inventory(vulndb::Store& store, ScanResult& result, const MatchOpti
         }
         if (!verdict->affected) continue;
         for (auto& id : identities(a))
-          cands.push_back(Candidate{std::move(id), &row, *verdict, ns, ns != key.ns, key.version});
+          cands.push_back(Candidate{std::move(id), &row, *verdict, ns, ns != key.ns || key.fallback, key.version});
       }
     }
+    if (has_fallback && !any_rows)
+      warn_once("unmatched:" + p.name + "\0" + p.version, "runtime.not-matched",
+                fmt::format("{} {} ({}) was not matched: the database holds no advisory for it (Node.js is matched "
+                            "against node-core, the other runtimes against the CPE ranges of imported NVD feeds)",
+                            p.name, p.version, p.path));
     if (!cands.empty()) per_package.push_back(std::move(pc));
   }
   if (os_packages_without_os)

@@ -32,6 +32,8 @@ struct PackageKey {
   std::string ns;
   std::string package;
   std::string version;
+  // Looked up only when no earlier key of the package found any row; its matches are best effort.
+  bool fallback = false;
 };
 // `arch`: the image's architecture as rpm names it ("x86_64"), for distros with per-architecture rows.
 std::vector<PackageKey> package_keys(const Package& p, const OsInfo* os, std::string_view arch = {});

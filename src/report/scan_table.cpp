@@ -38,7 +38,8 @@ std::string markers(const Finding& f) {
   return fmt::format("{}", fmt::join(m, " "));
 }
 
-std::string package_line(const Package& p, bool best_effort) {
+// `best_effort`: why the package's findings are a best effort ("" = they are not).
+std::string package_line(const Package& p, std::string_view best_effort) {
   std::vector<std::string> facts{p.ecosystem};
   if (!p.layer.empty()) {
     facts.push_back("layer " + short_digest(p.layer));
@@ -47,7 +48,7 @@ std::string package_line(const Package& p, bool best_effort) {
   }
   if (!p.path.empty() && !is_os_ecosystem(p.ecosystem)) facts.push_back(p.path);
   std::string line = fmt::format("{} {} ({})", p.name, p.version, fmt::join(facts, ", "));
-  if (best_effort) line += " [best effort: another release's data]";
+  if (!best_effort.empty()) line += fmt::format(" [best effort: {}]", best_effort);
   return printable(line);
 }
 
@@ -157,9 +158,13 @@ Result<std::string> write_scan_table(const ScanResult& r, const ScanReportOption
     for (const std::string& key : order) {
       const Group& grp = groups.at(key);
       const auto& g = grp.findings;
-      bool best_effort = std::any_of(g.begin(), g.end(), [](const Finding* f) {
-        return !f->matches.empty() && f->matches.front().best_effort;
-      });
+      // A distro release's rows stand in for another's (match.release-fallback); an application
+      // namespace's best-effort rows are NVD's CPE ranges (runtimes installed by hand).
+      std::string_view best_effort;
+      for (const Finding* f : g)
+        if (!f->matches.empty() && f->matches.front().best_effort)
+          best_effort = f->matches.front().ns.find(':') != std::string::npos ? "another release's data"
+                                                                             : "NVD CPE ranges";
       const std::string heading = grp.package ? package_line(*grp.package, best_effort) : printable(grp.heading);
       out += "\n" + paint(opts, kBold, fit(heading, width)) + "\n";
       for (const Finding* f : g) {

@@ -22,6 +22,8 @@ constexpr Comparator kComparators[] = {
     DAGDA_ENTRY(golang, "Go modules (v1.2.3, pseudo-versions, +incompatible) and toolchains (go1.21.3)"),
     DAGDA_ENTRY(cargo, "crates.io: SemVer with Cargo requirements"),
     DAGDA_ENTRY(nuget, "NuGet: four-part versions and interval ranges"),
+    DAGDA_ENTRY(upstream, "upstream releases as NVD's CPE ranges name them: dotted numbers, OpenSSL's letters (1.1.1k), "
+                          "pre-releases (rc1, beta2), Go's go1.21.3"),
 };
 
 #undef DAGDA_ENTRY

@@ -7,6 +7,8 @@
 #  - text from real feeds that is not valid UTF-8 (FriendsOfPHP CVE-2019-8156,
 #    PyPA PYSEC-2023-172) or holds a NUL (GitLab CVE-2013-4314) is repaired at
 #    import: `dagda vuln --json` prints valid JSON for it;
+#  - NVD CPE configurations of runtimes with 200,000 versions, absurd versions and wrong types:
+#    imported under the same limit, the bad versions counted in one warning;
 #  - a database that cannot be written (another user's) can still be read;
 #  - `db import` into another application's SQLite file is refused untouched.
 source "$(dirname "$0")/lib.sh"
@@ -64,6 +66,34 @@ done
 grep -q "alias" "$SCRATCH/bomb.err" 2>/dev/null || true
 D db status --json >"$SCRATCH/after.json"
 check "the refused bombs left the database unchanged" diff <(jq -S '[.sources[] | {source, counts}]' "$SCRATCH/before.json") <(jq -S '[.sources[] | {source, counts}]' "$SCRATCH/after.json")
+
+# NVD CPE configurations of runtimes, hostile: 200,000 exact versions of one CVE (one row with a
+# 2 MB constraint), absurd versions (1 MB, an operator inside), configurations of the wrong types.
+python3 - "$SCRATCH/nvd-hostile.json" <<'PY'
+import json, sys
+def cve(i, configurations):
+    return {"cve": {"id": f"CVE-2099-{i:04d}", "vulnStatus": "Analyzed", "configurations": configurations}}
+many = [{"vulnerable": True, "criteria": f"cpe:2.3:a:busybox:busybox:1.{n // 1000}.{n % 1000}:*:*:*:*:*:*:*"}
+        for n in range(200000)]
+absurd = [{"vulnerable": True, "criteria": "cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*", "versionEndExcluding": v}
+          for v in ("9" * (1 << 20), "1.0 || >=0", "1.0\u0000", "")]
+page = {"resultsPerPage": 4, "format": "NVD_CVE", "vulnerabilities": [
+    cve(1, [{"nodes": [{"operator": "OR", "cpeMatch": many}]}]),
+    cve(2, [{"nodes": [{"operator": "OR", "cpeMatch": absurd}]}]),
+    cve(3, [{"operator": "AND", "nodes": [7, {"cpeMatch": "x"}]}, {"nodes": 5}, 3]),
+    cve(4, {"nodes": []})]}
+json.dump(page, open(sys.argv[1], "w"))
+PY
+RC=0
+start=$SECONDS
+prlimit --as=$((2 << 30)) timeout -k 5 60 "$DAGDA" --db "$SCRATCH/nvd.sqlite" db import "$SCRATCH/nvd-hostile.json" \
+  >"$SCRATCH/nvd-hostile.out" 2>"$SCRATCH/nvd-hostile.err" || RC=$?
+took=$((SECONDS - start))
+if [[ $RC -eq 0 ]] && ((took < 30)); then pass "hostile NVD CPE configurations import in ${took}s under 2 GiB"; else fail "hostile NVD CPE configurations: exit $RC after ${took}s: $(head -c 300 "$SCRATCH/nvd-hostile.err")"; fi
+check "the absurd versions are counted in nvd.cpe-version-skipped, naming the file" \
+  grep -q "nvd.cpe-version-skipped.*nvd-hostile.json\|nvd-hostile.json.*nvd.cpe-version-skipped" "$SCRATCH/nvd-hostile.err"
+check "one row: CVE-2099-0001's 200,000 versions of BusyBox" \
+  test "$("$DAGDA" --db "$SCRATCH/nvd.sqlite" db status --json | jq '.sources[] | select(.source == "nvd") | .counts.affected')" = 1
 
 # Real text that is not valid UTF-8, or holds a NUL.
 D db import "$V/friendsofphp-security-advisories.tar.xz" "$V/osv-pypi-pypa-advisory-database.tar.xz" \

@@ -163,10 +163,8 @@ TEST(RuntimeCataloger, SkipsOwnedFilesAndMergesLocations) {
   EXPECT_EQ(p.version, owner_version("/usr/bin/python3.11"));
   EXPECT_EQ(p.path, "usr/local/bin/python3.11");
   EXPECT_EQ(p.locations, (std::vector<std::string>{"usr/local/bin/python3.11", "usr/local/lib/libpython3.11.so.1.0"}));
-  auto w = diag.take_all();
-  ASSERT_EQ(w.size(), 1u);  // Python has no advisory source: it says so, once for the package
-  EXPECT_EQ(w[0].code, "runtime.not-matched");
-  EXPECT_EQ(w[0].where.file, "usr/local/bin/python3.11");
+  // Whether it can be matched is the matcher's to say (runtime.not-matched), not the cataloger's.
+  EXPECT_TRUE(diag.take_all().empty());
 }
 
 }  // namespace

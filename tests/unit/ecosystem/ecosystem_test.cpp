@@ -33,7 +33,10 @@ TEST(EcosystemTable, EveryRowHasARegisteredComparatorAndUniqueNames) {
       EXPECT_EQ(vulndb::comparator_for(e.ns), c) << e.ns;
     }
     EXPECT_EQ(is_os_ecosystem(e.name), e.os) << e.name;
+    // A fallback namespace is another row's, with a comparator of its own.
+    for (auto fb : e.fallback_ns) EXPECT_NE(vulndb::comparator_for(fb), nullptr) << e.name << " -> " << fb;
   }
+  EXPECT_EQ(vulndb::comparator_for("nvd-cpe")->name, "upstream");
   for (const eco::Distro& d : eco::distros()) {
     const eco::Ecosystem* pm = eco::find(d.package_type);
     ASSERT_NE(pm, nullptr) << d.id;

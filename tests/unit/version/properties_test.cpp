@@ -81,7 +81,7 @@ TEST(VersionProperties, AntisymmetryAndTransitivity) {
 }
 
 TEST(VersionProperties, RegistryAndAliases) {
-  EXPECT_EQ(comparators().size(), 12u);
+  EXPECT_EQ(comparators().size(), 13u);
   for (const auto& [name, want] : std::vector<std::pair<std::string, std::string>>{
            {"Debian:12", "deb"}, {"Ubuntu:22.04:LTS", "deb"}, {"Alpine:v3.18", "apk"}, {"Red Hat:rhel_aus:8.4::appstream", "rpm"},
            {"PyPI", "pypi"}, {"npm", "npm"}, {"Maven:https://maven.google.com", "maven"}, {"RubyGems", "gem"},
