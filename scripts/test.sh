@@ -44,6 +44,6 @@ san_skip='^(Findings\.|StoreOnRealFeeds\.|StoreWithdrawn\.|StoreEvaluate\.|Ubunt
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-san --output-on-failure -j "$jobs" -LE heavy -E "$san_skip"
 
-step "fuzz targets (libFuzzer, ${DAGDA_FUZZ_SECONDS:-6} s each, seed ${DAGDA_FUZZ_SEED:-1})"
-DAGDA_FUZZ_SEED=${DAGDA_FUZZ_SEED:-1} bash scripts/fuzz.sh build-san "${DAGDA_FUZZ_SECONDS:-6}"
+step "fuzz targets (libFuzzer, ${DAGDA_FUZZ_SECONDS:-4} s each, seed ${DAGDA_FUZZ_SEED:-1})"
+DAGDA_FUZZ_SEED=${DAGDA_FUZZ_SEED:-1} bash scripts/fuzz.sh build-san "${DAGDA_FUZZ_SECONDS:-4}"
 step "done"
