@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/fs.hpp"
+#include "malware/signatures.hpp"
 
 namespace dagda::engine {
 namespace {
@@ -42,10 +43,6 @@ Result<scanners::Selection> selection_of(const ScanOptions& opts) {
   if (!opts.scanners.empty()) {
     DAGDA_ASSIGN_OR_RETURN(sel, scanners::parse_selection(opts.scanners));
   }
-  if (sel.malware)
-    return Error(ErrorCode::unsupported,
-                 "the malware scanner is not available yet (no ClamAV/YARA support in this build); "
-                 "choose from vuln, secret, config");
   return sel;
 }
 
@@ -79,9 +76,25 @@ Result<std::string> Engine::retirejs_repository(const std::string& file) {
   return repo;
 }
 
+Result<scanners::ImageScanOptions> Engine::image_scan_options(const scanners::Selection& sel,
+                                                              const ScanOptions& opts) {
+  scanners::ImageScanOptions o{sel, opts.secret_config};
+  if (!sel.malware) return o;
+  o.tmp_dir = (opts.cache_dir.empty() ? cache_dir() : opts.cache_dir) + "/tmp";
+  for (std::string_view kind : {malware::kClamav, malware::kYara}) {
+    DAGDA_ASSIGN_OR_RETURN(auto rows, vulndb_->signatures(kind));
+    for (vulndb::Signature& row : rows) {
+      DAGDA_ASSIGN_OR_RETURN(malware::SignatureFile f, malware::decode_row(kind, row.name, row.body));
+      o.malware_signatures.push_back(std::move(f));
+    }
+  }
+  return o;
+}
+
 Result<ScanResult> Engine::scan(const std::string& source, const ScanOptions& opts, const Hooks& hooks) {
   DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts));
-  DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create({sel, opts.secret_config}));
+  DAGDA_ASSIGN_OR_RETURN(auto iso, image_scan_options(sel, opts));
+  DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create(iso));
   InventoryOptions io = opts.inventory;
   if (io.retirejs_repository.empty() && !io.os_only) {
     DAGDA_ASSIGN_OR_RETURN(io.retirejs_repository, retirejs_repository(opts.retirejs_file));
@@ -93,8 +106,15 @@ Result<ScanResult> Engine::scan(const std::string& source, const ScanOptions& op
 
 Result<ScanResult> Engine::match(Inventory inventory, const ScanOptions& opts, const Hooks& hooks) {
   DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts));
-  DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create({sel, opts.secret_config}));
-  return finish(std::move(inventory), opts, hooks, sel, *image_scan);
+  // An inventory holds no file contents: the malware scanner has nothing to read.
+  const bool malware = std::exchange(sel.malware, false);
+  scanners::ImageScanOptions iso{sel, opts.secret_config};
+  DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create(iso));
+  DAGDA_ASSIGN_OR_RETURN(ScanResult result, finish(std::move(inventory), opts, hooks, sel, *image_scan));
+  if (malware)
+    result.warnings.push_back({"malware.no-files",
+                               "the malware scanner did not run: an inventory holds no file contents; scan the image"});
+  return result;
 }
 
 Result<ScanResult> Engine::finish(Inventory inventory, const ScanOptions& opts, const Hooks& hooks,

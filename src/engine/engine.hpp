@@ -88,6 +88,8 @@ class Engine {
  private:
   Engine(std::unique_ptr<vulndb::Store> v, std::unique_ptr<state::Store> s);
   Result<std::string> retirejs_repository(const std::string& file);
+  // The secret config and, with malware selected, the imported signatures.
+  Result<scanners::ImageScanOptions> image_scan_options(const scanners::Selection& sel, const ScanOptions& opts);
   Result<ScanResult> finish(Inventory inventory, const ScanOptions& opts, const Hooks& hooks,
                             const scanners::Selection& selection, scanners::ImageScan& image_scan);
   std::unique_ptr<vulndb::Store> vulndb_;

@@ -66,6 +66,50 @@ class TeeSink final : public ContentSink {
   std::unique_ptr<ContentSink> a_, b_;
 };
 
+// A file held whole (it is no larger than the malware scanner's bound), scanned when it ends.
+class MalwareSink final : public ContentSink {
+ public:
+  MalwareSink(const malware::Scanner& scanner, std::string path, uint64_t size,
+              std::function<void(malware::Outcome)> done)
+      : scanner_(scanner), path_(std::move(path)), done_(std::move(done)) {
+    bytes_.reserve(size_t(size));
+  }
+  bool feed(std::string_view chunk) override {
+    if (bytes_.size() + chunk.size() > scanner_.limits().max_file_bytes) return false;  // a size that lied
+    bytes_.append(chunk);
+    return true;
+  }
+  void finish() override {
+    malware::Outcome o = scanner_.scan(bytes_, path_);
+    std::string().swap(bytes_);
+    done_(std::move(o));
+  }
+
+ private:
+  const malware::Scanner& scanner_;
+  std::string path_;
+  std::string bytes_;
+  std::function<void(malware::Outcome)> done_;
+};
+
+std::unique_ptr<ContentSink> tee(std::unique_ptr<ContentSink> a, std::unique_ptr<ContentSink> b) {
+  if (a && b) return std::make_unique<TeeSink>(std::move(a), std::move(b));
+  return a ? std::move(a) : std::move(b);
+}
+
+Finding malware_finding(const malware::Hit& h, std::string target, std::string layer) {
+  Finding f;
+  f.kind = std::string(kKindMalware);
+  f.package = kNoPackage;
+  f.id = h.name;
+  f.title = (h.engine == malware::kClamav ? "ClamAV signature " : "YARA rule ") + h.name;
+  f.severity = "critical";
+  f.target = std::move(target);
+  f.evidence = h.engine;
+  f.layer = std::move(layer);
+  return f;
+}
+
 Finding secret_finding(const SecretHit& h, std::string target, std::string layer) {
   Finding f;
   f.kind = std::string(kKindSecret);
@@ -89,6 +133,10 @@ struct ImageScan::State {
   std::mutex mu;
   std::vector<FileHits> file_hits;
   std::vector<std::tuple<int, std::string, std::string>> dockerfiles;  // (layer, path, text)
+  std::unique_ptr<malware::Scanner> malware;
+  std::vector<std::tuple<int, std::string, malware::Hit>> malware_hits;  // (layer, path, hit)
+  uint64_t malware_too_large = 0, malware_incomplete = 0;
+  std::vector<std::string> incomplete_examples;  // "path: why", the first few
 };
 
 ImageScan::ImageScan(std::unique_ptr<State> s) : s_(std::move(s)) {}
@@ -104,10 +152,16 @@ Result<std::unique_ptr<ImageScan>> ImageScan::create(const ImageScanOptions& opt
     }
     DAGDA_ASSIGN_OR_RETURN(s->secrets, SecretScanner::create(config));
   }
+  if (opts.selection.malware && !opts.malware_signatures.empty()) {
+    DAGDA_ASSIGN_OR_RETURN(s->malware,
+                           malware::Scanner::create(opts.malware_signatures, opts.tmp_dir, opts.malware_limits));
+  }
   return std::unique_ptr<ImageScan>(new ImageScan(std::move(s)));
 }
 
-bool ImageScan::watches_layers() const { return s_->opts.selection.secret || s_->opts.selection.config; }
+bool ImageScan::watches_layers() const {
+  return s_->opts.selection.secret || s_->opts.selection.config || s_->malware;
+}
 
 std::function<std::unique_ptr<ContentSink>(const LayerInfo&, const EntryMeta&)> ImageScan::observer() {
   State* s = s_.get();
@@ -128,9 +182,55 @@ std::function<std::unique_ptr<ContentSink>(const LayerInfo&, const EntryMeta&)> 
         s->dockerfiles.emplace_back(index, path, std::move(text));
       });
     }
-    if (secret && dockerfile) return std::make_unique<TeeSink>(std::move(secret), std::move(dockerfile));
-    return secret ? std::move(secret) : std::move(dockerfile);
+    std::unique_ptr<ContentSink> malware_sink;
+    if (s->malware && e.size > 0) {
+      if (e.size > s->malware->limits().max_file_bytes) {
+        std::lock_guard lock(s->mu);
+        ++s->malware_too_large;
+      } else {
+        malware_sink = std::make_unique<MalwareSink>(
+            *s->malware, std::string(e.path), e.size, [s, index, path = std::string(e.path)](malware::Outcome o) {
+              std::lock_guard lock(s->mu);
+              for (malware::Hit& h : o.hits) s->malware_hits.emplace_back(index, path, std::move(h));
+              if (!o.incomplete.empty()) {
+                ++s->malware_incomplete;
+                if (s->incomplete_examples.size() < 3) s->incomplete_examples.push_back(path + ": " + o.incomplete);
+              }
+            });
+      }
+    }
+    return tee(tee(std::move(secret), std::move(dockerfile)), std::move(malware_sink));
   };
+}
+
+void ImageScan::malware_results(const Inventory& inv, std::vector<Warning>& warnings, std::vector<Finding>& out) {
+  if (!s_->malware) {
+    warnings.push_back({"malware.no-signatures",
+                        "the malware scanner ran without signatures and found nothing: none are imported; import "
+                        "ClamAV databases or YARA rules with `dagda db import` (docs/scanners.md)"});
+    return;
+  }
+  auto layer_id = [&](int index) -> std::string {
+    for (const LayerInfo& l : inv.source.layers)
+      if (l.index == index) return l.diff_id;
+    return {};
+  };
+  std::lock_guard lock(s_->mu);
+  for (auto& [layer, path, hit] : s_->malware_hits) out.push_back(malware_finding(hit, path, layer_id(layer)));
+  if (uint64_t n = s_->malware_too_large)
+    warnings.push_back({"malware.file-too-large",
+                        fmt::format("{} file{} larger than the malware scanner's per-file bound ({} MiB) {} not "
+                                    "scanned for malware",
+                                    n, n == 1 ? "" : "s", s_->malware->limits().max_file_bytes >> 20,
+                                    n == 1 ? "was" : "were")});
+  if (uint64_t n = s_->malware_incomplete) {
+    std::string examples;
+    for (const std::string& e : s_->incomplete_examples) examples += (examples.empty() ? "" : "; ") + e;
+    warnings.push_back({"malware.scan-incomplete",
+                        fmt::format("{} file{} scanned for malware in part only: a size, depth, member-count or "
+                                    "time bound was reached ({})",
+                                    n, n == 1 ? " was" : "s were", examples)});
+  }
 }
 
 std::vector<Finding> ImageScan::finish(const Inventory& inv, std::vector<Warning>& warnings) {
@@ -189,6 +289,7 @@ std::vector<Finding> ImageScan::finish(const Inventory& inv, std::vector<Warning
       for (Finding& f : dockerfile_findings(text, path, layer_id(layer), s_->secrets.get()))
         out.push_back(std::move(f));
   }
+  if (sel.malware) malware_results(inv, warnings, out);
   std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.kind, a.target, a.line, a.id, a.layer) < std::tie(b.kind, b.target, b.line, b.id, b.layer);
   });
