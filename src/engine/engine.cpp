@@ -38,10 +38,15 @@ Result<Inventory> read_inventory(const std::string& source, InventoryOptions opt
   return inv;
 }
 
-Result<scanners::Selection> selection_of(const ScanOptions& opts) {
+// `malware_imported` is asked only for the default list: it gains malware when signatures exist.
+Result<scanners::Selection> selection_of(const ScanOptions& opts, const std::function<Result<bool>()>& malware_imported) {
   scanners::Selection sel;  // the default: vuln
   if (!opts.scanners.empty()) {
     DAGDA_ASSIGN_OR_RETURN(sel, scanners::parse_selection(opts.scanners));
+    return sel;
+  }
+  if (malware_imported) {
+    DAGDA_ASSIGN_OR_RETURN(sel.malware, malware_imported());
   }
   return sel;
 }
@@ -91,8 +96,16 @@ Result<scanners::ImageScanOptions> Engine::image_scan_options(const scanners::Se
   return o;
 }
 
+Result<bool> Engine::malware_signatures_imported() {
+  DAGDA_ASSIGN_OR_RETURN(auto sources, vulndb_->status());
+  for (const vulndb::SourceStatus& s : sources)
+    if ((s.source == malware::kClamav || s.source == malware::kYara) && s.counts.signatures > 0) return true;
+  return false;
+}
+
 Result<ScanResult> Engine::scan(const std::string& source, const ScanOptions& opts, const Hooks& hooks) {
-  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts));
+  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel,
+                         selection_of(opts, [this] { return malware_signatures_imported(); }));
   DAGDA_ASSIGN_OR_RETURN(auto iso, image_scan_options(sel, opts));
   DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create(iso));
   InventoryOptions io = opts.inventory;
@@ -105,7 +118,7 @@ Result<ScanResult> Engine::scan(const std::string& source, const ScanOptions& op
 }
 
 Result<ScanResult> Engine::match(Inventory inventory, const ScanOptions& opts, const Hooks& hooks) {
-  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts));
+  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts, nullptr));
   // An inventory holds no file contents: the malware scanner has nothing to read.
   const bool malware = std::exchange(sel.malware, false);
   scanners::ImageScanOptions iso{sel, opts.secret_config};
