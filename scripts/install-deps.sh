@@ -10,6 +10,7 @@ BUILD_PKGS=(
   nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev libcpp-httplib-dev
   libpq-dev libcurl4-openssl-dev libxml2-dev libtomlplusplus-dev libre2-dev
   libbpf-dev bpftool clang llvm
+  libclamav-dev libyara-dev
   node-spdx-license-ids node-spdx-exceptions
 )
 TEST_PKGS=(
@@ -20,7 +21,7 @@ TEST_PKGS=(
   lz4 nodejs openjdk-17-jre-headless libmaven3-core-java python3-distro distro-info-data lsb-release
   postgresql python3-yaml python3-toml composer php-twig python3-debian node-spdx-expression-parse
   docker-registry apache2-utils openssl strace curl python3-jwt python3-cryptography wrk
-  busybox apache2-bin nginx-core redis-tools
+  busybox apache2-bin nginx-core redis-tools zip
 )
 # Tools Debian does not package, from npm (the test group only): an OpenAPI validator.
 NPM_TEST_PKGS=(@apidevtools/swagger-cli)

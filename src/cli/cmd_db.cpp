@@ -9,7 +9,7 @@
 #include "cli/output.hpp"
 #include "importers/import.hpp"
 #include "importers/importer.hpp"
-#include "importers/importer.hpp"
+#include "malware/signatures.hpp"
 #include "vulndb/store.hpp"
 
 namespace dagda::cli {
@@ -76,11 +76,26 @@ int run_import(const ImportArgs& args, const GlobalOptions& g) {
   return kExitOk;
 }
 
+// The imported malware signature files (ClamAV databases, YARA rule files): name, version, count.
+Result<std::vector<malware::SignatureFile>> malware_files(vulndb::Store& store) {
+  std::vector<malware::SignatureFile> out;
+  for (std::string_view kind : {malware::kClamav, malware::kYara}) {
+    DAGDA_ASSIGN_OR_RETURN(auto rows, store.signatures(kind));
+    for (auto& row : rows) {
+      DAGDA_ASSIGN_OR_RETURN(auto f, malware::decode_row(kind, row.name, row.body, /*with_data=*/false));
+      out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
 int run_status(bool json, const GlobalOptions& g) {
   auto store = vulndb::Store::open(g.db, /*read_only=*/true);
   if (!store.ok()) return report_error(store.error());
   auto st = (*store)->status();
   if (!st.ok()) return report_error(st.error());
+  auto sigs = malware_files(**store);
+  if (!sigs.ok()) return report_error(sigs.error());
   if (json) {
     nlohmann::json out = {{"schema", "dagda.db-status/v1"}, {"database", (*store)->url()}};
     out["sources"] = nlohmann::json::array();
@@ -100,6 +115,9 @@ int run_status(bool json, const GlobalOptions& g) {
                                 {"newest_record", s.newest_record},
                                 {"inputs", s.inputs}});
     }
+    out["malware"] = nlohmann::json::array();
+    for (auto& f : *sigs)
+      out["malware"].push_back({{"kind", f.kind}, {"name", f.name}, {"version", f.version}, {"signatures", f.count}});
     std::puts(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
@@ -117,6 +135,12 @@ int run_status(bool json, const GlobalOptions& g) {
                           s.counts.vulnerabilities, s.counts.affected, s.last_update,
                           s.newest_record.substr(0, 10))
                   .c_str());
+  if (!sigs->empty()) {
+    std::puts("");
+    std::puts(fmt::format("{:<8} {:<30} {:<14} {:>10}", "MALWARE", "FILE", "VERSION", "SIGNATURES").c_str());
+    for (auto& f : *sigs)
+      std::puts(fmt::format("{:<8} {:<30} {:<14} {:>10}", f.kind, f.name, f.version, f.count).c_str());
+  }
   return kExitOk;
 }
 

@@ -257,7 +257,8 @@ void add_scan(CLI::App& app, Cli& cli) {
                   "Report only these severities (comma list), or one word for that one and worse")
       ->allow_extra_args(false);
   sub->add_option("--scanners", a->scanners,
-                  "Scanners to run: vuln, secret, config (comma-separated; default vuln,secret,config; see docs/scanners.md)");
+                  "Scanners to run: vuln, secret, config, malware (comma-separated; default vuln,secret,config, "
+                  "plus malware once signatures are imported; see docs/scanners.md)");
   sub->add_option("--secret-config", a->secret_config, "YAML file of custom secret rules and allow-lists (docs/scanners.md)");
   sub->add_flag("--ignore-unfixed", a->ignore_unfixed, "Hide findings that have no fixed version yet");
   sub->add_option("--ignorefile", a->ignorefile, "YAML list of ignored vulnerabilities (see docs/policy.md)");

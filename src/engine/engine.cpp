@@ -2,10 +2,13 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "common/fs.hpp"
+#include "malware/signatures.hpp"
 
 namespace dagda::engine {
 namespace {
@@ -37,17 +40,11 @@ Result<Inventory> read_inventory(const std::string& source, InventoryOptions opt
   return inv;
 }
 
-// `fallback`: the selection when none is asked for.
-Result<scanners::Selection> selection_of(const ScanOptions& opts, const scanners::Selection& fallback) {
-  scanners::Selection sel = fallback;
-  if (!opts.scanners.empty()) {
-    DAGDA_ASSIGN_OR_RETURN(sel, scanners::parse_selection(opts.scanners));
-  }
-  if (sel.malware)
-    return Error(ErrorCode::unsupported,
-                 "the malware scanner is not available yet (no ClamAV/YARA support in this build); "
-                 "choose from vuln, secret, config");
-  return sel;
+// `fallback`: the selection when none is asked for (worked out only then).
+Result<scanners::Selection> selection_of(const ScanOptions& opts,
+                                         const std::function<Result<scanners::Selection>()>& fallback) {
+  if (!opts.scanners.empty()) return scanners::parse_selection(opts.scanners);
+  return fallback();
 }
 
 }  // namespace
@@ -80,9 +77,36 @@ Result<std::string> Engine::retirejs_repository(const std::string& file) {
   return repo;
 }
 
+Result<scanners::ImageScanOptions> Engine::image_scan_options(const scanners::Selection& sel,
+                                                              const ScanOptions& opts) {
+  scanners::ImageScanOptions o{sel, opts.secret_config};
+  if (!sel.malware) return o;
+  o.tmp_dir = (opts.cache_dir.empty() ? cache_dir() : opts.cache_dir) + "/tmp";
+  for (std::string_view kind : {malware::kClamav, malware::kYara}) {
+    DAGDA_ASSIGN_OR_RETURN(auto rows, vulndb_->signatures(kind));
+    for (vulndb::Signature& row : rows) {
+      DAGDA_ASSIGN_OR_RETURN(malware::SignatureFile f, malware::decode_row(kind, row.name, row.body));
+      o.malware_signatures.push_back(std::move(f));
+    }
+  }
+  return o;
+}
+
+Result<bool> Engine::malware_signatures_imported() {
+  DAGDA_ASSIGN_OR_RETURN(auto sources, vulndb_->status());
+  for (const vulndb::SourceStatus& s : sources)
+    if ((s.source == malware::kClamav || s.source == malware::kYara) && s.counts.signatures > 0) return true;
+  return false;
+}
+
 Result<ScanResult> Engine::scan(const std::string& source, const ScanOptions& opts, const Hooks& hooks) {
-  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts, scanners::default_selection()));
-  DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create({sel, opts.secret_config}));
+  // The default: scanners::default_selection(), with malware once signatures are imported.
+  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts, [this]() -> Result<scanners::Selection> {
+                           DAGDA_ASSIGN_OR_RETURN(bool malware, malware_signatures_imported());
+                           return scanners::default_selection(malware);
+                         }));
+  DAGDA_ASSIGN_OR_RETURN(auto iso, image_scan_options(sel, opts));
+  DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create(iso));
   InventoryOptions io = opts.inventory;
   if (io.retirejs_repository.empty() && !io.os_only) {
     DAGDA_ASSIGN_OR_RETURN(io.retirejs_repository, retirejs_repository(opts.retirejs_file));
@@ -94,9 +118,18 @@ Result<ScanResult> Engine::scan(const std::string& source, const ScanOptions& op
 
 Result<ScanResult> Engine::match(Inventory inventory, const ScanOptions& opts, const Hooks& hooks) {
   // An inventory read elsewhere brings no layers to look into: vulnerabilities unless asked otherwise.
-  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts, scanners::Selection{.vuln = true}));
-  DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create({sel, opts.secret_config}));
-  return finish(std::move(inventory), opts, hooks, sel, *image_scan);
+  DAGDA_ASSIGN_OR_RETURN(scanners::Selection sel, selection_of(opts, []() -> Result<scanners::Selection> {
+                           return scanners::Selection{.vuln = true};
+                         }));
+  // An inventory holds no file contents: the malware scanner has nothing to read.
+  const bool malware = std::exchange(sel.malware, false);
+  scanners::ImageScanOptions iso{sel, opts.secret_config};
+  DAGDA_ASSIGN_OR_RETURN(auto image_scan, scanners::ImageScan::create(iso));
+  DAGDA_ASSIGN_OR_RETURN(ScanResult result, finish(std::move(inventory), opts, hooks, sel, *image_scan));
+  if (malware)
+    result.warnings.push_back({"malware.no-files",
+                               "the malware scanner did not run: an inventory holds no file contents; scan the image"});
+  return result;
 }
 
 Result<ScanResult> Engine::finish(Inventory inventory, const ScanOptions& opts, const Hooks& hooks,

@@ -53,8 +53,9 @@ struct SbomOptions {
 
 struct ScanOptions {
   // The scanners to run (--scanners): "vuln,secret,config,malware", any subset; empty: the
-  // default (scanners::default_selection(): vuln,secret,config) for `scan`, vuln for `match`
-  // (an inventory read elsewhere has no layers to look into); docs/scanners.md.
+  // default (scanners::default_selection(): vuln,secret,config, plus malware when signatures
+  // have been imported) for `scan`, vuln for `match` (an inventory read elsewhere has no layers
+  // to look into); docs/scanners.md.
   std::string scanners;
   std::string secret_config;  // custom secret rules and allow-lists (YAML); empty: none
   InventoryOptions inventory;
@@ -89,6 +90,10 @@ class Engine {
  private:
   Engine(std::unique_ptr<vulndb::Store> v, std::unique_ptr<state::Store> s);
   Result<std::string> retirejs_repository(const std::string& file);
+  // Whether ClamAV databases or YARA rules have been imported (the default scanners gain malware).
+  Result<bool> malware_signatures_imported();
+  // The secret config and, with malware selected, the imported signatures.
+  Result<scanners::ImageScanOptions> image_scan_options(const scanners::Selection& sel, const ScanOptions& opts);
   Result<ScanResult> finish(Inventory inventory, const ScanOptions& opts, const Hooks& hooks,
                             const scanners::Selection& selection, scanners::ImageScan& image_scan);
   std::unique_ptr<vulndb::Store> vulndb_;

@@ -34,6 +34,8 @@ extern const ImporterInfo azure_oval;
 extern const ImporterInfo photon_cve;
 extern const ImporterInfo alma_errata;
 extern const ImporterInfo secdb;
+extern const ImporterInfo clamav;
+extern const ImporterInfo yara;
 }  // namespace feeds
 
 std::span<const ImporterInfo> all_importers() {
@@ -66,6 +68,8 @@ std::span<const ImporterInfo> all_importers() {
       feeds::photon_cve,
       feeds::alma_errata,
       feeds::secdb,
+      feeds::clamav,
+      feeds::yara,
   };
   return kAll;
 }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cache/codec.hpp"
+#include "common/digest.hpp"
 #include "layers/tee_sink.hpp"
 #include "scanners/image_checks.hpp"
 #include "scanners/secret.hpp"
@@ -14,11 +15,14 @@
 namespace dagda::scanners {
 namespace {
 
-// What the secret scanner and the Dockerfile checks found in one layer's files.
+// What the secret scanner, the Dockerfile checks and the malware scanner found in one layer's files.
 struct LayerFinds {
   std::vector<std::pair<std::string, std::vector<SecretHit>>> files;  // (path, hits)
   std::vector<std::pair<std::string, std::string>> dockerfiles;       // (path, text)
   uint64_t truncated = 0;  // files cut at the secret scanner's per-file bound
+  std::vector<std::pair<std::string, malware::Hit>> malware;  // (path, hit)
+  uint64_t malware_too_large = 0, malware_incomplete = 0;
+  std::vector<std::string> incomplete_examples;  // "path: why", the first few
 };
 
 // The cache's form of a layer's results: its LayerFinds, then the FsWatch part.
@@ -38,6 +42,16 @@ void encode_finds(const LayerFinds& f, std::string& out) {
     cache::put_str(out, path);
     cache::put_str(out, text);
   }
+  cache::put_u64(out, f.malware.size());
+  for (const auto& [path, hit] : f.malware) {
+    cache::put_str(out, path);
+    cache::put_str(out, hit.engine);
+    cache::put_str(out, hit.name);
+  }
+  cache::put_u64(out, f.malware_too_large);
+  cache::put_u64(out, f.malware_incomplete);
+  cache::put_u64(out, f.incomplete_examples.size());
+  for (const std::string& e : f.incomplete_examples) cache::put_str(out, e);
 }
 
 bool decode_finds(cache::Cursor& c, LayerFinds& f) {
@@ -59,6 +73,14 @@ bool decode_finds(cache::Cursor& c, LayerFinds& f) {
     auto& [path, text] = f.dockerfiles.emplace_back();
     if (!c.str(&path) || !c.str(&text)) return false;
   }
+  if (!c.u64(&n) || n > c.left() / 24) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    auto& [path, hit] = f.malware.emplace_back();
+    if (!c.str(&path) || !c.str(&hit.engine) || !c.str(&hit.name)) return false;
+  }
+  if (!c.u64(&f.malware_too_large) || !c.u64(&f.malware_incomplete) || !c.u64(&n) || n > c.left() / 8) return false;
+  for (uint64_t i = 0; i < n; ++i)
+    if (!c.str(&f.incomplete_examples.emplace_back())) return false;
   return true;
 }
 
@@ -85,6 +107,57 @@ class DockerfileSink final : public ContentSink {
   bool too_big_ = false;
 };
 
+// A file held whole (it is no larger than the malware scanner's bound), scanned when it ends.
+class MalwareSink final : public ContentSink {
+ public:
+  MalwareSink(const malware::Scanner& scanner, std::string path, uint64_t size,
+              std::function<void(malware::Outcome)> done)
+      : scanner_(scanner), path_(std::move(path)), done_(std::move(done)) {
+    bytes_.reserve(size_t(size));
+  }
+  bool feed(std::string_view chunk) override {
+    if (bytes_.size() + chunk.size() > scanner_.limits().max_file_bytes) return false;  // a size that lied
+    bytes_.append(chunk);
+    return true;
+  }
+  void finish() override {
+    malware::Outcome o = scanner_.scan(bytes_, path_);
+    std::string().swap(bytes_);
+    done_(std::move(o));
+  }
+
+ private:
+  const malware::Scanner& scanner_;
+  std::string path_;
+  std::string bytes_;
+  std::function<void(malware::Outcome)> done_;
+};
+
+Finding malware_finding(const malware::Hit& h, std::string target, std::string layer) {
+  Finding f;
+  f.kind = std::string(kKindMalware);
+  f.package = kNoPackage;
+  f.id = h.name;
+  f.title = (h.engine == malware::kClamav ? "ClamAV signature " : "YARA rule ") + h.name;
+  f.severity = "critical";
+  f.target = std::move(target);
+  f.evidence = h.engine;
+  f.layer = std::move(layer);
+  return f;
+}
+
+// What the malware results depend on: each signature file (its version is a .cvd's own number or
+// a digest of its bytes) and the scanner's bounds.
+std::string malware_key(const ImageScanOptions& o) {
+  std::string k;
+  for (const malware::SignatureFile& f : o.malware_signatures)
+    k += fmt::format("{}:{}:{}:{};", f.kind, f.name, f.version, f.count);
+  const malware::Limits& l = o.malware_limits;
+  k += fmt::format("{}/{}/{}/{}/{}/{}/{}", l.max_file_bytes, l.max_scan_bytes, l.max_member_bytes, l.max_recursion,
+                   l.max_files, l.clamav_ms, l.yara_seconds);
+  return sha256_hex(k).substr(0, 16);
+}
+
 Finding secret_finding(const SecretHit& h, std::string target, std::string layer) {
   Finding f;
   f.kind = std::string(kKindSecret);
@@ -108,6 +181,7 @@ struct ImageScan::State {
   FsWatch fs;
   std::mutex mu;
   std::map<int, LayerFinds> layers;  // by layer index
+  std::unique_ptr<malware::Scanner> malware;
 };
 
 ImageScan::ImageScan(std::unique_ptr<State> s) : s_(std::move(s)) {}
@@ -124,17 +198,23 @@ Result<std::unique_ptr<ImageScan>> ImageScan::create(const ImageScanOptions& opt
     DAGDA_ASSIGN_OR_RETURN(s->secrets, SecretScanner::create(config));
     s->rules_digest = secret_rules_digest(config);
   }
+  if (opts.selection.malware && !opts.malware_signatures.empty()) {
+    DAGDA_ASSIGN_OR_RETURN(s->malware,
+                           malware::Scanner::create(opts.malware_signatures, opts.tmp_dir, opts.malware_limits));
+  }
   return std::unique_ptr<ImageScan>(new ImageScan(std::move(s)));
 }
 
-bool ImageScan::watches_layers() const { return s_->opts.selection.secret || s_->opts.selection.config; }
+bool ImageScan::watches_layers() const {
+  return s_->opts.selection.secret || s_->opts.selection.config || s_->malware;
+}
 
 std::shared_ptr<const LayerWatch> ImageScan::layer_watch() {
   if (!watches_layers()) return nullptr;
   State* s = s_.get();
   auto w = std::make_shared<LayerWatch>();
-  w->key = fmt::format("image-scan-1 secret={} config={} rules={}", s->opts.selection.secret, s->opts.selection.config,
-                       s->rules_digest);
+  w->key = fmt::format("image-scan-2 secret={} config={} rules={} malware={}", s->opts.selection.secret,
+                       s->opts.selection.config, s->rules_digest, s->malware ? malware_key(s->opts) : "off");
   w->observe = [s](const LayerInfo& layer, const EntryMeta& e) -> std::unique_ptr<ContentSink> {
     if (s->opts.selection.config) s->fs.see(layer, e);
     if (e.kind != LayerEntry::Kind::file) return nullptr;
@@ -158,7 +238,25 @@ std::shared_ptr<const LayerWatch> ImageScan::layer_watch() {
         s->layers[index].dockerfiles.emplace_back(path, std::move(text));
       });
     }
-    return tee_sinks(std::move(secret), std::move(dockerfile));
+    std::unique_ptr<ContentSink> malware_sink;
+    if (s->malware && e.size > 0) {
+      if (e.size > s->malware->limits().max_file_bytes) {
+        std::lock_guard lock(s->mu);
+        ++s->layers[index].malware_too_large;
+      } else {
+        malware_sink = std::make_unique<MalwareSink>(
+            *s->malware, std::string(e.path), e.size, [s, index, path = std::string(e.path)](malware::Outcome o) {
+              std::lock_guard lock(s->mu);
+              LayerFinds& l = s->layers[index];
+              for (malware::Hit& h : o.hits) l.malware.emplace_back(path, std::move(h));
+              if (!o.incomplete.empty()) {
+                ++l.malware_incomplete;
+                if (l.incomplete_examples.size() < 3) l.incomplete_examples.push_back(path + ": " + o.incomplete);
+              }
+            });
+      }
+    }
+    return tee_sinks(tee_sinks(std::move(secret), std::move(dockerfile)), std::move(malware_sink));
   };
   w->save = [s](const LayerInfo& layer) {
     std::string finds, fs;
@@ -191,6 +289,42 @@ std::shared_ptr<const LayerWatch> ImageScan::layer_watch() {
     s->layers.erase(layer.index);
   };
   return w;
+}
+
+void ImageScan::malware_results(const Inventory& inv, std::vector<Warning>& warnings, std::vector<Finding>& out) {
+  if (!s_->malware) {
+    warnings.push_back({"malware.no-signatures",
+                        "the malware scanner ran without signatures and found nothing: none are imported; import "
+                        "ClamAV databases or YARA rules with `dagda db import` (docs/scanners.md)"});
+    return;
+  }
+  auto layer_id = [&](int index) -> std::string {
+    for (const LayerInfo& l : inv.source.layers)
+      if (l.index == index) return l.diff_id;
+    return {};
+  };
+  uint64_t too_large = 0, incomplete = 0;
+  std::string examples;
+  size_t shown = 0;
+  std::lock_guard lock(s_->mu);
+  for (const auto& [index, layer] : s_->layers) {
+    for (const auto& [path, hit] : layer.malware) out.push_back(malware_finding(hit, path, layer_id(index)));
+    too_large += layer.malware_too_large;
+    incomplete += layer.malware_incomplete;
+    for (const std::string& e : layer.incomplete_examples)
+      if (shown++ < 3) examples += (examples.empty() ? "" : "; ") + e;
+  }
+  if (too_large)
+    warnings.push_back({"malware.file-too-large",
+                        fmt::format("{} file{} larger than the malware scanner's per-file bound ({} MiB) {} not "
+                                    "scanned for malware",
+                                    too_large, too_large == 1 ? "" : "s", s_->malware->limits().max_file_bytes >> 20,
+                                    too_large == 1 ? "was" : "were")});
+  if (incomplete)
+    warnings.push_back({"malware.scan-incomplete",
+                        fmt::format("{} file{} scanned for malware in part only: a size, depth, member-count or "
+                                    "time bound was reached ({})",
+                                    incomplete, incomplete == 1 ? " was" : "s were", examples)});
 }
 
 std::vector<Finding> ImageScan::finish(const Inventory& inv, std::vector<Warning>& warnings) {
@@ -253,6 +387,7 @@ std::vector<Finding> ImageScan::finish(const Inventory& inv, std::vector<Warning
         for (Finding& f : dockerfile_findings(text, path, layer_id(index), s_->secrets.get()))
           out.push_back(std::move(f));
   }
+  if (sel.malware) malware_results(inv, warnings, out);
   std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.kind, a.target, a.line, a.id, a.layer) < std::tie(b.kind, b.target, b.line, b.id, b.layer);
   });

@@ -1,4 +1,4 @@
-// scanners/image_scan.hpp: the scanners that are not package matching (secret, config),
+// scanners/image_scan.hpp: the scanners that are not package matching (secret, config, malware),
 // run over one image: they watch the layer walk (every entry, every file's bytes, deleted
 // ones included) and then read the image config and history. Their results are findings
 // of their own kind, with the layer that held what they found. What they found in each layer is
@@ -14,6 +14,7 @@
 #include "common/result.hpp"
 #include "inventory/inventory.hpp"
 #include "layers/layer_index.hpp"
+#include "malware/scanner.hpp"
 #include "match/finding.hpp"
 #include "scanners/selection.hpp"
 
@@ -22,6 +23,10 @@ namespace dagda::scanners {
 struct ImageScanOptions {
   Selection selection;
   std::string secret_config;  // YAML: custom rules and allow-lists (docs/secrets.md); empty: none
+  // The imported ClamAV databases and YARA rules (none: the malware scanner warns and finds nothing).
+  std::vector<malware::SignatureFile> malware_signatures;
+  std::string tmp_dir;  // where ClamAV's temporary files go (in the cache)
+  malware::Limits malware_limits = {};
 };
 
 class ImageScan {
@@ -29,7 +34,7 @@ class ImageScan {
   static Result<std::unique_ptr<ImageScan>> create(const ImageScanOptions& opts);
   ~ImageScan();
 
-  // Whether the layer walk must be watched (secret or config selected).
+  // Whether the layer walk must be watched (secret, config or malware selected).
   bool watches_layers() const;
   // The walk's watch (InventoryOptions::watch): it observes the walk, thread-safe, and saves and
   // restores each layer's results for the per-layer cache, keyed by the scanners selected and
@@ -42,6 +47,7 @@ class ImageScan {
 
  private:
   struct State;
+  void malware_results(const Inventory& inv, std::vector<Warning>& warnings, std::vector<Finding>& out);
   explicit ImageScan(std::unique_ptr<State> s);
   std::unique_ptr<State> s_;
 };

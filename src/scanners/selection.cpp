@@ -4,7 +4,9 @@
 
 namespace dagda::scanners {
 
-Selection default_selection() { return Selection{.vuln = true, .secret = true, .config = true, .malware = false}; }
+Selection default_selection(bool malware_signatures) {
+  return Selection{.vuln = true, .secret = true, .config = true, .malware = malware_signatures};
+}
 
 Result<Selection> parse_selection(std::string_view list) {
   Selection s{false, false, false, false};

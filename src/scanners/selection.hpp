@@ -13,9 +13,10 @@ struct Selection {
   bool vuln = false, secret = false, config = false, malware = false;
 };
 
-// The scanners a scan of an image runs when --scanners is not given: vuln, secret and config
-// (docs/scanners.md). The one place the default is decided.
-Selection default_selection();
+// The scanners a scan of an image runs when --scanners is not given: vuln, secret and config,
+// and malware when signatures have been imported (docs/scanners.md). The one place the default
+// is decided.
+Selection default_selection(bool malware_signatures);
 
 // "vuln,secret,config,malware" in any order and subset; an unknown or empty name is an error.
 Result<Selection> parse_selection(std::string_view list);

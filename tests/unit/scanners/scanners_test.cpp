@@ -268,7 +268,8 @@ TEST(Selection, Parse) {
   EXPECT_FALSE(parse_selection("vuln,,secret").ok());
   EXPECT_FALSE(parse_selection("virus").ok());
   EXPECT_TRUE(selection_names(Selection{}).empty());
-  EXPECT_EQ(selection_names(default_selection()), (std::vector<std::string>{"vuln", "secret", "config"}));
+  EXPECT_EQ(selection_names(default_selection(false)), (std::vector<std::string>{"vuln", "secret", "config"}));
+  EXPECT_EQ(selection_names(default_selection(true)), (std::vector<std::string>{"vuln", "secret", "config", "malware"}));
 }
 
 // A layer's part of the filesystem watch, saved for the cache and restored in another scan (where
