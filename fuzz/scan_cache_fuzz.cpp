@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::memcpy(crc_bytes.data(), &crc, 8);
   (void)cache::decode_scan(body + crc_bytes + "DAGDAEND", "k");
 
-  static auto scan = scanners::ImageScan::create({.selection = scanners::default_selection()});
+  static auto scan = scanners::ImageScan::create({.selection = scanners::default_selection(false)});
   if (!scan.ok()) __builtin_trap();
   auto watch = (*scan)->layer_watch();
   LayerInfo info;
