@@ -42,19 +42,27 @@ struct RunArgs {
   std::string record;
 };
 
-int run_monitor(const RunArgs& args, const GlobalOptions& g) {
+// The rule files given (our default rules when none), loaded; their problems printed (warnings
+// with --verbose). An error when a file cannot be read or the rules do not load.
+Result<rules::LoadResult> load_monitor_rules(const std::vector<std::string>& paths, const GlobalOptions& g) {
   std::vector<rules::RuleFile> files;
-  if (args.rules.empty()) files.push_back(rules::default_rules());
-  for (const auto& path : args.rules) {
-    auto f = rules::read_rule_file(path);
-    if (!f.ok()) return report_error(f.error());
-    files.push_back(std::move(*f));
+  if (paths.empty()) files.push_back(rules::default_rules());
+  for (const auto& path : paths) {
+    DAGDA_ASSIGN_OR_RETURN(rules::RuleFile f, rules::read_rule_file(path));
+    files.push_back(std::move(f));
   }
   rules::LoadResult loaded = rules::load_rules(files);
   for (const auto& p : loaded.problems)
     if (p.severity == rules::Severity::error || g.verbose) print_stderr_line(p.render());
   if (!loaded.ok())
-    return report_error(Error(ErrorCode::invalid_input, fmt::format("the rules did not load ({} errors)", loaded.errors())));
+    return Error(ErrorCode::invalid_input, fmt::format("the rules did not load ({} errors)", loaded.errors()));
+  return loaded;
+}
+
+int run_monitor(const RunArgs& args, const GlobalOptions& g) {
+  auto loaded_r = load_monitor_rules(args.rules, g);
+  if (!loaded_r.ok()) return report_error(loaded_r.error());
+  rules::LoadResult& loaded = *loaded_r;
   size_t active = 0;
   for (const auto& r : loaded.rules) active += r.active ? 1 : 0;
   if (!g.quiet) print_stderr_line(fmt::format("{} rules active of {} loaded", active, loaded.rules.size()));
@@ -118,18 +126,9 @@ struct ReplayArgs {
 };
 
 int run_replay(const ReplayArgs& args, const GlobalOptions& g) {
-  std::vector<rules::RuleFile> files;
-  if (args.rules.empty()) files.push_back(rules::default_rules());
-  for (const auto& path : args.rules) {
-    auto f = rules::read_rule_file(path);
-    if (!f.ok()) return report_error(f.error());
-    files.push_back(std::move(*f));
-  }
-  rules::LoadResult loaded = rules::load_rules(files);
-  for (const auto& p : loaded.problems)
-    if (p.severity == rules::Severity::error || g.verbose) print_stderr_line(p.render());
-  if (!loaded.ok())
-    return report_error(Error(ErrorCode::invalid_input, fmt::format("the rules did not load ({} errors)", loaded.errors())));
+  auto loaded_r = load_monitor_rules(args.rules, g);
+  if (!loaded_r.ok()) return report_error(loaded_r.error());
+  rules::LoadResult& loaded = *loaded_r;
   auto rec = rules::read_recording_file(args.file);
   if (!rec.ok()) return report_error(rec.error());
   char host[256] = {};
