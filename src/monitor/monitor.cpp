@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -422,6 +423,9 @@ class Monitor {
     if (current_->c.image.empty()) return;
     auto info = facts_.get(current_->c.image);
     if (!info || !info->ready) return;
+    if (!info->error.empty() && opts_.on_notice && facts_noticed_.insert(current_->c.image).second)
+      opts_.on_notice(fmt::format("image {}: {}; {} unknown for its containers", current_->c.image, info->error,
+                                  info->files.empty() ? "the dagda.* fields stay" : "dagda.pkg.vulns and dagda.pkg.kev stay"));
     if (const FileFacts* ff = find_file(*info, p.exepath)) {
       f.pkg = ff->pkg;
       f.vulns = ff->vulns;
@@ -439,6 +443,7 @@ class Monitor {
   ProcessTable procs_;
   ContainerTable containers_;
   ImageFacts facts_;
+  std::set<std::string> facts_noticed_;  // images whose facts' error was told
   rules::Engine engine_;
   uint64_t boot_to_epoch_ = 0;
   const ContainerEntry* current_ = nullptr;

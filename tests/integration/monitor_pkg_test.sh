@@ -216,9 +216,15 @@ start_monitor nodb - --no-store
 wait_facts nodb && pass "nodb: the image's facts arrive within 30 s" || fail "nodb: no alert with dagda.pkg within 30 s"
 stop_monitor nodb
 facts_are nodb /usr/bin/getent "\"${PKG[/usr/bin/getent]}\"" null null
+# Why the counts are unknown is said once, on stderr, naming the image.
+n=$(grep -c "image .*dagda.pkg.vulns and dagda.pkg.kev stay unknown" "$SCRATCH/nodb.err" || true)
+[[ $n == 1 ]] && pass "nodb: stderr says once why the counts are unknown" ||
+  fail "nodb: $n notices of the missing database on stderr: $(head -c 400 "$SCRATCH/nodb.err")"
 start_monitor novulns "$DB" --no-store --no-vulns
 wait_facts novulns && pass "novulns: the image's facts arrive within 30 s" || fail "novulns: no alert with dagda.pkg within 30 s"
 stop_monitor novulns
 facts_are novulns /usr/bin/getent "\"${PKG[/usr/bin/getent]}\"" null null
+! grep -q "stay unknown" "$SCRATCH/novulns.err" && pass "novulns: counts not asked for, no notice" ||
+  fail "novulns: a notice though --no-vulns asked for no counts"
 echo "# monitor runs: $((SECONDS - t0)) s"
 finish
