@@ -174,6 +174,10 @@ Status serve(const ServeOptions& opts) {
   svr->set_read_timeout(opts.read_timeout_s, 0);
   svr->set_write_timeout(opts.write_timeout_s, 0);
   svr->set_keep_alive_timeout(5);
+  // cpp-httplib closes a keep-alive connection after 5 requests by default; the client then
+  // connects again into a listen backlog of 5, and a connect that overflows it waits for the
+  // SYN to be sent again, a second later: a p99 of about 1 s on every route, /healthz too.
+  svr->set_keep_alive_max_count(10000);
   // Without it every keep-alive answer waited for the client's delayed ACK (Nagle): 43 ms p50 on
   // every route (bench/README.md). Set on the listening socket; accepted sockets inherit it.
   svr->set_tcp_nodelay(true);
