@@ -124,7 +124,11 @@ Result<ImageRef> parse_reference(std::string_view text) {
     if (!valid_domain(ref.domain)) return bad(fmt::format("'{}' is not a valid registry host", ref.domain));
     std::string lowered = ref.domain;
     for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    ref.domain = lowered;
+    // A host told apart by its capitals alone ("Registry/app") stays as written: lowered, it would
+    // read as the first component of a repository path, and the reference would name another image.
+    bool still_host = lowered.find_first_of(".:") != std::string::npos || lowered == "localhost" ||
+                      lowered.starts_with('[');
+    if (still_host) ref.domain = lowered;
     if (ref.domain == "index.docker.io") ref.domain = "docker.io";
   } else {
     ref.domain = "docker.io";

@@ -39,6 +39,9 @@ TEST(Reference, NormalisesAsDocker) {
       {"ghcr.io/owner/repo/sub:tag", "ghcr.io/owner/repo/sub:tag", "ghcr.io"},
       {"[::1]:5000/app:1", "[::1]:5000/app:1", "[::1]:5000"},
       {"Registry.Example.COM/app:1", "registry.example.com/app:1", "registry.example.com"},
+      // A host known by its capitals alone keeps them (fuzzing found "B/http" read back as docker.io/b/http).
+      {"B/http", "B/http:latest", "B"},
+      {"LOCALHOST/app", "localhost/app:latest", "localhost"},
       {"my_app__x/a-b--c.d:1", "docker.io/my_app__x/a-b--c.d:1", "registry-1.docker.io"},
   };
   for (const Case& c : cases) {
@@ -46,6 +49,9 @@ TEST(Reference, NormalisesAsDocker) {
     ASSERT_TRUE(r.ok()) << c.in << ": " << r.error().render();
     EXPECT_EQ(r->full(), c.full) << c.in;
     EXPECT_EQ(r->api_host(), c.api_host) << c.in;
+    auto again = parse_reference(r->full());
+    ASSERT_TRUE(again.ok()) << r->full();
+    EXPECT_EQ(again->full(), r->full()) << c.in;
   }
   std::string digest = "sha256:" + std::string(64, 'a');
   auto d = parse_reference("alpine@" + digest);
