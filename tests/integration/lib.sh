@@ -19,6 +19,22 @@ for _tool in jq timeout python3; do
   command -v "$_tool" >/dev/null || { echo "FATAL: $_tool is required"; exit 1; }
 done
 
+# `jq -e` exits 0 when its input is empty (no result at all is not "false or null"), so a check
+# on a file that was never written, or on a stream with nothing selected, would pass. In these
+# tests `jq -e` (or --exit-status) also fails, with jq's own code 4, when jq printed nothing.
+jq() {
+  local arg strict=0
+  for arg in "$@"; do
+    [[ $arg == --exit-status || $arg =~ ^-[a-zA-Z]*e[a-zA-Z]*$ ]] && strict=1
+  done
+  ((strict)) || { command jq "$@"; return; }
+  local out rc=0
+  out=$(command jq "$@"; code=$?; printf x; exit "$code") || rc=$?
+  [[ $out == x ]] && return 4
+  printf '%s' "${out%x}"
+  return "$rc"
+}
+
 mkdir -p "$DAGDA_BUILD_DIR/e2e"
 SCRATCH=$(mktemp -d "$DAGDA_BUILD_DIR/e2e/$TEST_NAME.XXXXXX")
 _cleanup() {
