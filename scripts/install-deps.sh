@@ -8,7 +8,7 @@ BUILD_PKGS=(
   build-essential cmake ninja-build pkg-config
   libarchive-dev zlib1g-dev libzstd-dev liblzma-dev libisal-dev libssl-dev libsqlite3-dev
   nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev libcpp-httplib-dev
-  libpq-dev libcurl4-openssl-dev libxml2-dev libtomlplusplus-dev libre2-dev
+  libpq-dev libcurl4-openssl-dev libxml2-dev libtomlplusplus-dev libre2-dev libhyperscan-dev
   libbpf-dev bpftool clang llvm
   libclamav-dev libyara-dev
   node-spdx-license-ids node-spdx-exceptions

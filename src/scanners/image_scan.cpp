@@ -222,7 +222,7 @@ std::shared_ptr<const LayerWatch> ImageScan::layer_watch() {
     const int index = layer.index;
     if (s->opts.selection.secret) {
       secret = s->secrets->sink(
-          std::string(e.path),
+          std::string(e.path), e.size,
           [s, index, path = std::string(e.path)](std::vector<SecretHit> hits) {
             std::lock_guard lock(s->mu);
             s->layers[index].files.emplace_back(path, std::move(hits));

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <array>
 #include <cmath>
@@ -14,13 +13,14 @@
 #include "common/digest.hpp"
 #include "common/fs.hpp"
 #include "common/yaml.hpp"
+#include "scanners/keyword_filter.hpp"
 
 namespace dagda::scanners {
 namespace {
 
 // Raised by hand when the scanning code changes what a rule set finds (the rules' own text is in
 // the digest already): cached per-layer results made by an older scanner are then not used.
-constexpr std::string_view kSecretRulesVersion = "secret-rules-1";
+constexpr std::string_view kSecretRulesVersion = "secret-rules-2";
 
 // Where credentials live in config files (the generic "password = ..." rule runs only there).
 constexpr std::string_view kConfigFiles =
@@ -148,8 +148,8 @@ struct CompiledRule {
 
 struct SecretScanner::Impl {
   std::vector<CompiledRule> rules;
-  std::unique_ptr<RE2::Set> keywords;   // one pattern per rule with keywords
-  std::vector<size_t> keyword_rule;     // set index -> rule index
+  std::unique_ptr<KeywordFilter> keywords;  // ids are rule indexes
+  std::vector<size_t> with_keywords;    // the rules the filter can select
   std::vector<size_t> always;           // rules without keywords
   std::unique_ptr<RE2> skipped;
   std::vector<std::unique_ptr<RE2>> allow_paths, allow_values;
@@ -172,10 +172,7 @@ Result<std::unique_ptr<SecretScanner>> SecretScanner::create(const SecretConfig&
   };
   std::vector<SecretRule> all = builtin_secret_rules();
   all.insert(all.end(), config.rules.begin(), config.rules.end());
-  RE2::Options set_opts;
-  set_opts.set_log_errors(false);
-  set_opts.set_max_mem(64 << 20);
-  impl->keywords = std::make_unique<RE2::Set>(set_opts, RE2::UNANCHORED);
+  std::vector<Keyword> words;
   for (SecretRule& r : all) {
     if (std::find(config.disable.begin(), config.disable.end(), r.id) != config.disable.end()) continue;
     CompiledRule c;
@@ -189,19 +186,16 @@ Result<std::unique_ptr<SecretScanner>> SecretScanner::create(const SecretConfig&
     if (r.keywords.empty()) {
       impl->always.push_back(index);
     } else {
-      std::string alt;
-      for (const std::string& k : r.keywords) alt += (alt.empty() ? "" : "|") + RE2::QuoteMeta(k);
-      if (!r.exact_keywords) alt = "(?i:" + alt + ")";
-      std::string error;
-      if (impl->keywords->Add(alt, &error) < 0)
-        return Error(ErrorCode::invalid_input, fmt::format("secret rule {}: bad keyword: {}", r.id, error));
-      impl->keyword_rule.push_back(index);
+      for (const std::string& k : r.keywords) {
+        if (k.empty()) return Error(ErrorCode::invalid_input, fmt::format("secret rule {}: an empty keyword", r.id));
+        words.push_back({k, static_cast<unsigned>(index), !r.exact_keywords});
+      }
+      impl->with_keywords.push_back(index);
     }
     c.rule = std::move(r);
     impl->rules.push_back(std::move(c));
   }
-  if (!impl->keywords->Compile())
-    return Error(ErrorCode::internal, "the secret rules' keywords do not fit the regular expression memory budget");
+  DAGDA_ASSIGN_OR_RETURN(impl->keywords, KeywordFilter::create(words));
   DAGDA_ASSIGN_OR_RETURN(impl->skipped, compile(std::string(kSkippedPaths), "skipped paths"));
   for (const auto& p : config.allow_paths) {
     DAGDA_ASSIGN_OR_RETURN(auto re, compile(p, "allow-listed path"));
@@ -226,10 +220,12 @@ bool SecretScanner::scans_path(std::string_view path) const {
 
 void SecretScanner::scan(std::string_view text, std::string_view path, uint64_t first_line,
                          std::vector<SecretHit>& out) const {
-  std::vector<int> matched;
-  impl_->keywords->Match(text, &matched);
+  std::vector<unsigned> matched;
   std::vector<size_t> run = impl_->always;
-  for (int m : matched) run.push_back(impl_->keyword_rule[static_cast<size_t>(m)]);
+  if (impl_->keywords->match(text, matched))
+    run.insert(run.end(), matched.begin(), matched.end());
+  else  // the prefilter failed: every rule runs rather than none
+    run.insert(run.end(), impl_->with_keywords.begin(), impl_->with_keywords.end());
   std::sort(run.begin(), run.end());
   // A secret two rules find (a GitHub token in a password line) is reported by the first, the most specific.
   std::set<std::pair<std::string, uint64_t>> taken;
@@ -294,14 +290,21 @@ void SecretScanner::scan_env(std::string_view entry, std::vector<SecretHit>& out
 // One file: windows of the stream, scanned as they fill, the overlap kept between them.
 class SecretSink final : public ContentSink {
  public:
-  SecretSink(const SecretScanner& s, std::string path, std::function<void(std::vector<SecretHit>)> done,
+  SecretSink(const SecretScanner& s, std::string path, uint64_t size, std::function<void(std::vector<SecretHit>)> done,
              std::function<void()> truncated)
-      : s_(s), path_(std::move(path)), done_(std::move(done)), truncated_(std::move(truncated)) {}
+      : s_(s), path_(std::move(path)), size_(size), done_(std::move(done)), truncated_(std::move(truncated)) {}
 
   bool feed(std::string_view chunk) override {
     if (seen_ == 0) {
       // A NUL in the first bytes: a binary, whose text is not config.
       if (chunk.substr(0, 8192).find('\0') != std::string_view::npos) return false;
+      // The whole file in one chunk (most are small): scanned where it lies, not copied.
+      if (size_ != 0 && chunk.size() == size_ && size_ <= s_.limits_.window + s_.limits_.overlap &&
+          size_ <= s_.limits_.max_file_bytes) {
+        seen_ = size_;
+        collect(chunk);
+        return true;
+      }
     }
     const uint64_t room = s_.limits_.max_file_bytes - seen_;
     if (chunk.size() > room) chunk = chunk.substr(0, static_cast<size_t>(room));
@@ -322,12 +325,16 @@ class SecretSink final : public ContentSink {
   }
 
  private:
-  void scan_window(bool last) {
+  void collect(std::string_view text) {
     std::vector<SecretHit> found;
-    s_.scan(buf_, path_, line_, found);
+    s_.scan(text, path_, line_, found);
     for (SecretHit& h : found)
       if (seen_hits_.insert(h.rule + '\0' + h.secret_digest + '\0' + std::to_string(h.line)).second)
         hits_.push_back(std::move(h));
+  }
+
+  void scan_window(bool last) {
+    collect(buf_);
     if (last) return;
     const size_t drop = buf_.size() - s_.limits_.overlap;
     line_ += count_lines(std::string_view(buf_).substr(0, drop));
@@ -336,6 +343,7 @@ class SecretSink final : public ContentSink {
 
   const SecretScanner& s_;
   std::string path_;
+  uint64_t size_;  // the file's size when known, else 0
   std::function<void(std::vector<SecretHit>)> done_;
   std::function<void()> truncated_;
   std::string buf_;
@@ -344,10 +352,11 @@ class SecretSink final : public ContentSink {
   std::set<std::string> seen_hits_;
 };
 
-std::unique_ptr<ContentSink> SecretScanner::sink(std::string path, std::function<void(std::vector<SecretHit>)> done,
+std::unique_ptr<ContentSink> SecretScanner::sink(std::string path, uint64_t size,
+                                                 std::function<void(std::vector<SecretHit>)> done,
                                                  std::function<void()> truncated) const {
   if (!scans_path(path)) return nullptr;
-  return std::make_unique<SecretSink>(*this, std::move(path), std::move(done), std::move(truncated));
+  return std::make_unique<SecretSink>(*this, std::move(path), size, std::move(done), std::move(truncated));
 }
 
 std::string secret_rules_digest(const SecretConfig& config, const SecretLimits& limits) {

@@ -1,6 +1,6 @@
 // scanners/secret.hpp: the secret scanner. Our own rules (cloud keys, service tokens,
 // private keys, JWTs, passwords in config files, .npmrc/.pypirc/docker config.json
-// credentials), run only where their keywords occur (one RE2::Set pass over the text), with
+// credentials), run only where their keywords occur (one pass of Hyperscan over the text), with
 // entropy checks on the generic ones. Files are scanned as they stream past, a bounded window
 // at a time; binaries (a NUL in the first bytes) are skipped. Every secret is masked before it
 // leaves this file.
@@ -70,9 +70,9 @@ class SecretScanner {
   void scan(std::string_view text, std::string_view path, uint64_t first_line, std::vector<SecretHit>& out) const;
   // An image config Env entry "KEY=value": the rules, then the key's name (a password, a token).
   void scan_env(std::string_view entry, std::vector<SecretHit>& out) const;
-  // A sink for one file of a layer; `done` receives its hits (none: not called); `truncated` is
-  // called when the file is cut at max_file_bytes.
-  std::unique_ptr<ContentSink> sink(std::string path, std::function<void(std::vector<SecretHit>)> done,
+  // A sink for one file of a layer, `size` bytes long (0: unknown); `done` receives its hits (none:
+  // not called); `truncated` is called when the file is cut at max_file_bytes.
+  std::unique_ptr<ContentSink> sink(std::string path, uint64_t size, std::function<void(std::vector<SecretHit>)> done,
                                     std::function<void()> truncated = {}) const;
 
   // Files cut at max_file_bytes so far (a warning counts them).

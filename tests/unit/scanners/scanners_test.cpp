@@ -7,8 +7,11 @@
 #include <cstdio>
 #include <random>
 #include <set>
+#include <thread>
+#include <atomic>
 
 #include "scanners/image_checks.hpp"
+#include "scanners/keyword_filter.hpp"
 #include "scanners/secret.hpp"
 #include "scanners/selection.hpp"
 
@@ -33,11 +36,12 @@ std::vector<std::string> rules_of(const std::vector<SecretHit>& hits) {
   return out;
 }
 
-// Streams `text` through a sink in chunks of `chunk` bytes; returns the hits and how much was taken.
+// Streams `text` through a sink in chunks of `chunk` bytes, its size told to the sink or not;
+// returns the hits and how much was taken.
 std::pair<std::vector<SecretHit>, uint64_t> stream(const SecretScanner& s, const std::string& path,
-                                                   std::string_view text, size_t chunk) {
+                                                   std::string_view text, size_t chunk, bool size_known = true) {
   std::vector<SecretHit> hits;
-  auto sink = s.sink(path, [&](std::vector<SecretHit> h) { hits = std::move(h); });
+  auto sink = s.sink(path, size_known ? text.size() : 0, [&](std::vector<SecretHit> h) { hits = std::move(h); });
   uint64_t fed = 0;
   if (!sink) return {hits, 0};
   for (size_t p = 0; p < text.size(); p += chunk) {
@@ -46,6 +50,80 @@ std::pair<std::vector<SecretHit>, uint64_t> stream(const SecretScanner& s, const
   }
   sink->finish();
   return {hits, fed};
+}
+
+std::vector<unsigned> keyword_ids(const KeywordFilter& f, std::string_view text) {
+  std::vector<unsigned> ids;
+  EXPECT_TRUE(f.match(text, ids));
+  return ids;
+}
+
+TEST(KeywordFilter, CaseSharedIdsAndPieces) {
+  auto made = KeywordFilter::create({{"AKIA", 1, false}, {"ASIA", 1, false}, {"password", 2, true},
+                                     {"eyJ", 3, false}, {std::string("nul\0key", 7), 4, false}});
+  ASSERT_TRUE(made.ok()) << made.error().render();
+  const KeywordFilter& f = **made;
+  using Ids = std::vector<unsigned>;
+  EXPECT_EQ(keyword_ids(f, ""), Ids{});
+  EXPECT_EQ(keyword_ids(f, "nothing to see"), Ids{});
+  EXPECT_EQ(keyword_ids(f, "PassWord=1 ASIA AKIA akia"), (Ids{1, 2}));  // each id once, sorted
+  EXPECT_EQ(keyword_ids(f, "akia asia EYJ eyj"), Ids{});                   // exact keywords mind case
+  EXPECT_EQ(keyword_ids(f, "x PASSWORD"), Ids{2});
+  EXPECT_EQ(keyword_ids(f, std::string("a nul\0key b", 11)), Ids{4});
+  EXPECT_EQ(keyword_ids(f, "eyJhbGciOi"), Ids{3});
+
+  // Pieces of 16 bytes overlapping by the longest keyword less one: a keyword across any
+  // boundary is found, wherever it stands in a long text.
+  auto small = KeywordFilter::create({{"password", 7, true}, {"AKIA", 8, false}}, 16);
+  ASSERT_TRUE(small.ok());
+  for (size_t at = 0; at < 64; ++at) {
+    std::string text(80, '.');
+    text.replace(at, 8, "PASSWORD");
+    EXPECT_EQ(keyword_ids(**small, text), Ids{7}) << "at " << at;
+    std::string akia(80, '-');
+    akia.replace(at, 4, "AKIA");
+    EXPECT_EQ(keyword_ids(**small, akia), Ids{8}) << "at " << at;
+  }
+  EXPECT_EQ(keyword_ids(**small, std::string(100, 'P')), Ids{});
+
+  // Nothing to find: no database, every text matches nothing.
+  auto none = KeywordFilter::create({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(keyword_ids(**none, "password AKIA"), Ids{});
+  EXPECT_FALSE(KeywordFilter::create({{"", 1, false}}).ok());
+  EXPECT_FALSE(KeywordFilter::create({{"longer than the piece", 1, false}}, 4).ok());
+}
+
+TEST(KeywordFilter, ManyThreadsAtOnce) {
+  auto made = KeywordFilter::create({{"token", 1, true}, {"ghp_", 2, false}});
+  ASSERT_TRUE(made.ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        std::vector<unsigned> ids;
+        const bool both = (i + t) % 2 == 0;
+        (**made).match(both ? "a TOKEN and ghp_x" : "a TOKEN only", ids);
+        if (ids != (both ? std::vector<unsigned>{1, 2} : std::vector<unsigned>{1})) ++wrong;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+// Rules run where their keywords occur, in the case the rule asks for: the case-blind AWS secret
+// rule finds its keyword in capitals, and a custom rule's keyword matches in any case.
+TEST(Secrets, KeywordsSelectRulesInTheirCase) {
+  auto s = scanner();
+  auto hits = scan(*s, "export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n", "srv/env.sh");
+  EXPECT_EQ(rules_of(hits), std::vector<std::string>{"aws-secret-access-key"});
+  // "akia" in lower case is not an access key id (the rule minds case, and so does its keyword).
+  EXPECT_TRUE(scan(*s, "akiaiosfodnn7example\n").empty());
+  SecretConfig config;
+  config.rules.push_back({"dgt", "Dagda test token", "high", {"dgt-"}, R"(\b((?i:dgt)-[0-9a-f]{32})\b)"});
+  auto custom = scanner({}, config);
+  EXPECT_EQ(rules_of(scan(*custom, "DGT-0123456789abcdef0123456789abcdef\n")), std::vector<std::string>{"dgt"});
 }
 
 TEST(Secrets, AwsDocumentedExampleKeysAreFoundAndMasked) {
@@ -93,10 +171,38 @@ TEST(Secrets, SecretAcrossAWindowBoundaryIsFoundOnce) {
     for (size_t i = 80; i < text.size(); i += 81) text[i] = '\n';
     text += " AKIAIOSFODNN7EXAMPLE ";
     text += std::string(5000, 'b');
-    auto [hits, fed] = stream(*s, "srv/data.txt", text, 1000);
-    ASSERT_EQ(hits.size(), 1u) << "at " << at;
-    EXPECT_EQ(hits[0].line, 1 + static_cast<uint64_t>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n')));
+    const uint64_t line = 1 + static_cast<uint64_t>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+    // In chunks, its size known or not, and in one chunk (more than a window: buffered all the same).
+    for (auto [chunk, known] : {std::pair{size_t{1000}, true}, {size_t{1000}, false}, {text.size(), true}}) {
+      auto [hits, fed] = stream(*s, "srv/data.txt", text, chunk, known);
+      ASSERT_EQ(hits.size(), 1u) << "at " << at << " chunk " << chunk << " known " << known;
+      EXPECT_EQ(hits[0].line, line);
+      EXPECT_EQ(fed, text.size());
+    }
   }
+}
+
+// A small file that arrives whole is scanned where it lies: the same hits, lines and evidence as
+// when it streams past in pieces.
+TEST(Secrets, WholeSmallFileFindsWhatAStreamFinds) {
+  auto s = scanner();
+  const std::string text =
+      "# deploy settings\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+      "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+      "api_token = ghp_0123456789abcdefghijklmnopqrstuvwxyz\n";
+  auto whole = stream(*s, "srv/app/settings.ini", text, text.size(), true).first;
+  auto pieces = stream(*s, "srv/app/settings.ini", text, 7, false).first;
+  ASSERT_EQ(rules_of(whole), (std::vector<std::string>{"aws-access-key-id", "aws-secret-access-key", "github-token"}));
+  ASSERT_EQ(whole.size(), pieces.size());
+  for (size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_EQ(whole[i].rule, pieces[i].rule);
+    EXPECT_EQ(whole[i].line, pieces[i].line);
+    EXPECT_EQ(whole[i].evidence, pieces[i].evidence);
+    EXPECT_EQ(whole[i].secret_digest, pieces[i].secret_digest);
+  }
+  // A binary that arrives whole is still skipped.
+  std::string binary("\x7f" "ELF\0\0\0AKIAIOSFODNN7EXAMPLE", 27);
+  EXPECT_TRUE(stream(*s, "usr/bin/tool", binary, binary.size(), true).first.empty());
 }
 
 TEST(Secrets, BinariesAndDocumentationAreSkipped) {
@@ -104,9 +210,9 @@ TEST(Secrets, BinariesAndDocumentationAreSkipped) {
   std::string binary("\x7f" "ELF\0\0\0", 7);
   binary += "AKIAIOSFODNN7EXAMPLE";
   EXPECT_TRUE(stream(*s, "usr/bin/tool", binary, 64).first.empty());
-  EXPECT_EQ(s->sink("usr/share/doc/aws/README", [](auto) {}), nullptr);
-  EXPECT_EQ(s->sink("usr/lib/python3/dist-packages/x/tests/key.pem", [](auto) {}), nullptr);
-  EXPECT_NE(s->sink("srv/app/.env", [](auto) {}), nullptr);
+  EXPECT_EQ(s->sink("usr/share/doc/aws/README", 0, [](auto) {}), nullptr);
+  EXPECT_EQ(s->sink("usr/lib/python3/dist-packages/x/tests/key.pem", 0, [](auto) {}), nullptr);
+  EXPECT_NE(s->sink("srv/app/.env", 0, [](auto) {}), nullptr);
 }
 
 TEST(Secrets, HostileStreamsAreBounded) {
@@ -118,7 +224,7 @@ TEST(Secrets, HostileStreamsAreBounded) {
   std::string chunk(1 << 16, ' ');
   for (char& c : chunk) c = static_cast<char>(' ' + rng() % 94);
   std::vector<SecretHit> hits;
-  auto sink = s->sink("srv/huge.txt", [&](auto h) { hits = std::move(h); });
+  auto sink = s->sink("srv/huge.txt", 0, [&](auto h) { hits = std::move(h); });
   uint64_t fed = 0;
   const auto t0 = std::chrono::steady_clock::now();
   while (fed < (2ull << 30) && sink->feed(chunk)) fed += chunk.size();
