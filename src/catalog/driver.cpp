@@ -160,11 +160,21 @@ Result<std::vector<LayerIndex>> walk_layers(Image& image, const WalkOptions& bas
   std::optional<std::pair<size_t, Error>> failure;
   WalkOptions wo = base;
   wo.cancel = &cancel;
+  // The largest layers first: a big layer started last would leave the other threads idle while
+  // it is walked alone (the stored size stands for the work; a compressed size does as well).
+  auto work = [&](size_t i) {
+    const LayerSource& l = image.layers[i];
+    return l.stored_bytes ? l.stored_bytes : l.info.size;
+  };
+  std::vector<size_t> order;
+  for (size_t i = 0; i < n; ++i)
+    if (!done[i]) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return work(a) > work(b); });
   auto worker = [&] {
     for (;;) {
-      size_t i = next.fetch_add(1);
-      if (i >= n || cancel.load()) return;
-      if (done[i]) continue;
+      const size_t k = next.fetch_add(1);
+      if (k >= order.size() || cancel.load()) return;
+      const size_t i = order[k];
       const LayerSource& src = image.layers[i];
       if (!src.open && src.host_dir.empty()) {
         std::lock_guard lock(mu);

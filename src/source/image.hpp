@@ -26,6 +26,8 @@ struct LayerSource {
   // The stored bytes' identity when they are a host file (device, inode, size, mtime and the
   // member's place in it): a file unchanged since its layer was verified is not hashed again.
   std::string identity;
+  // The stored bytes' size when known (else 0): the larger layers are walked first.
+  uint64_t stored_bytes = 0;
   // True when the source names the layer by its diff id alone (a registry, an engine): a cached walk
   // of that diff id stands for it without reading it.
   bool content_addressed = false;

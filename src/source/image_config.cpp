@@ -83,6 +83,7 @@ LayerSource make_layer(std::shared_ptr<const Store> store, std::string blob_path
   LayerSource layer;
   layer.info = info;
   layer.identity = store->identity(blob_path);
+  layer.stored_bytes = store->stored_size(blob_path);
   layer.open = [store = std::move(store), blob_path = std::move(blob_path), info,
                 max_layer_bytes]() -> Result<std::unique_ptr<ByteStream>> {
     std::string name = store->describe(blob_path);

@@ -39,6 +39,10 @@ class TarStore final : public Store {
     std::string file = file_identity(idx_.file()->fd());
     return file.empty() ? file : fmt::format("{} member {}+{}", file, (*m)->offset, (*m)->size);
   }
+  uint64_t stored_size(std::string_view path) const override {
+    auto m = idx_.find(path);
+    return m.ok() ? (*m)->size : 0;
+  }
 
  private:
   TarIndex idx_;
@@ -75,6 +79,12 @@ class DirStore final : public Store {
     return file_range_stream(f, 0, size, full(path));
   }
   std::string describe(std::string_view path) const override { return full(path); }
+  uint64_t stored_size(std::string_view path) const override {
+    struct stat st{};
+    return safe_relative(path) && ::stat(full(path).c_str(), &st) == 0 && S_ISREG(st.st_mode)
+               ? static_cast<uint64_t>(st.st_size)
+               : 0;
+  }
   std::string identity(std::string_view path) const override {
     if (!safe_relative(path)) return {};
     int fd = ::open(full(path).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

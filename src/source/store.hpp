@@ -22,6 +22,8 @@ class Store {
   // Where `path`'s bytes are on the host (device, inode, size, mtime, ctime, and the member's place in
   // an archive), so that the layer cache knows an unchanged file; "" when that cannot be said.
   virtual std::string identity(std::string_view) const { return {}; }
+  // How many bytes `path` holds as stored (compressed or not); 0 when unknown.
+  virtual uint64_t stored_size(std::string_view) const { return 0; }
 };
 
 // A tar archive, plain or compressed (a compressed one is first inflated into
