@@ -77,15 +77,8 @@ for _ in $(seq 100); do [[ -S $SOCK ]] && break; sleep 0.1; done
 export DOCKER_HOST=unix://$SOCK
 
 REC=$SCRATCH/recording.jsonl
-"$DAGDA" monitor run --rules "$RULES" --json --no-store --no-vulns --record "$REC" \
-  --container "$PLAIN" --container "$PRIV" --container "$QUIET" >"$SCRATCH/mon.out" 2>"$SCRATCH/mon.err" &
-MON=$!
-for _ in $(seq 300); do
-  grep -q '^dagda: monitor ready' "$SCRATCH/mon.err" && break
-  kill -0 "$MON" 2>/dev/null || break
-  sleep 0.1
-done
-grep -q '^dagda: monitor ready' "$SCRATCH/mon.err" || { show_err mon; fatal "the monitor did not become ready"; }
+monitor_start mon "$DAGDA" monitor run --rules "$RULES" --json --no-store --no-vulns --record "$REC" \
+  --container "$PLAIN" --container "$PRIV" --container "$QUIET"
 grep -q '^dagda: sensor ebpf:' "$SCRATCH/mon.err" && pass "the eBPF sensor is attached with Falco's rules" ||
   fail "not the eBPF sensor: $(head -3 "$SCRATCH/mon.err")"
 
@@ -170,11 +163,7 @@ px "$PRIV" /opt/eg/eg_redirect -MSocket -MPOSIX -e '
 
 wait "$LATE" || true
 sleep 2
-kill -TERM "$MON"
-for _ in $(seq 300); do kill -0 "$MON" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$MON" 2>/dev/null && { fail "the monitor still runs 30 s after SIGTERM"; kill -KILL "$MON"; }
-wait "$MON" && pass "the monitor exits 0 on SIGTERM" || { fail "the monitor failed"; show_err mon; }
-MON=""
+monitor_stop mon
 
 OUT=$SCRATCH/mon.out
 jq -c . "$OUT" >/dev/null 2>&1 && pass "every alert line is JSON" || fail "alert lines are not all JSON"

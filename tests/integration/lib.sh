@@ -234,3 +234,34 @@ print(total)
 PY
 )
 }
+
+# monitor_start NAME COMMAND...: COMMAND (a `dagda monitor run`) in the background, its output in
+# $SCRATCH/NAME.out and NAME.err, until it says `dagda: monitor ready` (30 s at most, else the
+# test stops); MON is its pid (a test's EXIT trap kills it).
+monitor_start() {
+  local name=$1
+  shift
+  "$@" >"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err" &
+  MON=$!
+  for _ in $(seq 300); do
+    grep -q '^dagda: monitor ready' "$SCRATCH/$name.err" && return 0
+    kill -0 "$MON" 2>/dev/null || break
+    sleep 0.1
+  done
+  show_err "$name"
+  fatal "$name: the monitor did not become ready"
+}
+
+# monitor_stop NAME: SIGTERM to the monitor MON; it must end within 30 s and exit 0.
+monitor_stop() {
+  local name=$1 rc=0
+  kill -TERM "$MON"
+  for _ in $(seq 300); do kill -0 "$MON" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$MON" 2>/dev/null; then
+    fail "$name: still running 30 s after SIGTERM (hang)"
+    kill -KILL "$MON"
+  fi
+  wait "$MON" || rc=$?
+  MON=""
+  if ((rc == 0)); then pass "$name: exit 0 after SIGTERM"; else fail "$name: exit $rc"; show_err "$name"; fi
+}

@@ -126,26 +126,9 @@ start_monitor() {
   [[ $2 == - ]] || db=(--db "$2")
   shift 2
   mkdir -p "$root/home"
-  env -u DAGDA_DB HOME="$root/home" XDG_DATA_HOME="$root/home/.local/share" XDG_CACHE_HOME="$root/home/.cache" \
-    DAGDA_CACHE_DIR="$root/cache" "$DAGDA" "${db[@]}" monitor run --rules "$RULES" --json --container "$TAG" "$@" \
-    >"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err" &
-  MON=$!
-  for _ in $(seq 300); do
-    grep -q '^dagda: monitor ready' "$SCRATCH/$name.err" && return 0
-    kill -0 "$MON" 2>/dev/null || break
-    sleep 0.1
-  done
-  show_err "$name"
-  fatal "$name: the monitor did not become ready"
-}
-stop_monitor() {
-  local name=$1 rc=0
-  kill -TERM "$MON"
-  for _ in $(seq 300); do kill -0 "$MON" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$MON" 2>/dev/null && { fail "$name: still running 30 s after SIGTERM"; kill -KILL "$MON"; }
-  wait "$MON" || rc=$?
-  MON=""
-  ((rc == 0)) || { fail "$name: exit $rc"; show_err "$name"; }
+  monitor_start "$name" env -u DAGDA_DB HOME="$root/home" XDG_DATA_HOME="$root/home/.local/share" \
+    XDG_CACHE_HOME="$root/home/.cache" DAGDA_CACHE_DIR="$root/cache" \
+    "$DAGDA" "${db[@]}" monitor run --rules "$RULES" --json --container "$TAG" "$@"
 }
 x() { podman exec "$TAG" "$@" >/dev/null 2>&1 || true; }
 # alerts NAME PATH: the alerts of run NAME for the exec of PATH in the container, one JSON line each.
@@ -192,7 +175,7 @@ x /bin/busybox sh -c 'cp /usr/bin/getent /tmp/dropped-getent && /tmp/dropped-get
 for p in /lib/ld-musl-x86_64.so.1 /bin/busybox /tmp/dropped-getent; do
   wait_alert mon "$p" || fail "mon: no alert for the exec of $p"
 done
-stop_monitor mon
+monitor_stop mon
 for p in /usr/bin/getent /lib/ld-musl-x86_64.so.1 /bin/busybox; do
   facts_are mon "$p" "\"${PKG[$p]}\"" "${VULNS[$p]}" "${KEVB[$p]}"
 done
@@ -214,7 +197,7 @@ n=$(jq --arg n "${PKG[/usr/bin/getent]%@*}" '[.findings[] | select(.package.name
 # ---- without a vulnerability database, and with --no-vulns: the package, no counts ----
 start_monitor nodb - --no-store
 wait_facts nodb && pass "nodb: the image's facts arrive within 30 s" || fail "nodb: no alert with dagda.pkg within 30 s"
-stop_monitor nodb
+monitor_stop nodb
 facts_are nodb /usr/bin/getent "\"${PKG[/usr/bin/getent]}\"" null null
 # Why the counts are unknown is said once, on stderr, naming the image.
 n=$(grep -c "image .*dagda.pkg.vulns and dagda.pkg.kev stay unknown" "$SCRATCH/nodb.err" || true)
@@ -222,7 +205,7 @@ n=$(grep -c "image .*dagda.pkg.vulns and dagda.pkg.kev stay unknown" "$SCRATCH/n
   fail "nodb: $n notices of the missing database on stderr: $(head -c 400 "$SCRATCH/nodb.err")"
 start_monitor novulns "$DB" --no-store --no-vulns
 wait_facts novulns && pass "novulns: the image's facts arrive within 30 s" || fail "novulns: no alert with dagda.pkg within 30 s"
-stop_monitor novulns
+monitor_stop novulns
 facts_are novulns /usr/bin/getent "\"${PKG[/usr/bin/getent]}\"" null null
 ! grep -q "stay unknown" "$SCRATCH/novulns.err" && pass "novulns: counts not asked for, no notice" ||
   fail "novulns: a notice though --no-vulns asked for no counts"

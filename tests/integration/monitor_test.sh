@@ -45,32 +45,11 @@ for _ in $(seq 100); do [[ -S $SOCK ]] && break; sleep 0.1; done
 [[ -S $SOCK ]] || fatal "podman system service did not start"
 export DOCKER_HOST=unix://$SOCK
 
-# start_monitor NAME ARGS...: `dagda monitor run` in the background until it says it is ready.
+# start_monitor NAME ARGS...: `dagda monitor run ARGS` until it is ready.
 start_monitor() {
   local name=$1
   shift
-  "$DAGDA" --db "$DB" monitor run "$@" >"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err" &
-  MON=$!
-  for _ in $(seq 300); do
-    grep -q '^dagda: monitor ready' "$SCRATCH/$name.err" && return 0
-    kill -0 "$MON" 2>/dev/null || break
-    sleep 0.1
-  done
-  show_err "$name"
-  fatal "$name: the monitor did not become ready"
-}
-# stop_monitor NAME: SIGTERM, and it must end within 30 s.
-stop_monitor() {
-  local name=$1 rc=0
-  kill -TERM "$MON"
-  for _ in $(seq 300); do kill -0 "$MON" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$MON" 2>/dev/null; then
-    fail "$name: still running 30 s after SIGTERM (hang)"
-    kill -KILL "$MON"
-  fi
-  wait "$MON" || rc=$?
-  MON=""
-  if ((rc == 0)); then pass "$name: exit 0 after SIGTERM"; else fail "$name: exit $rc"; show_err "$name"; fi
+  monitor_start "$name" "$DAGDA" --db "$DB" monitor run "$@"
 }
 
 start_monitor mon --json --no-vulns
@@ -96,7 +75,7 @@ x perl -MPOSIX -e 'my $fd = syscall(319, my $n = "dagda", 0); die if $fd < 0;
   POSIX::write($fd, $d, length $d) == length $d or die; exec {"/proc/self/fd/$fd"} "memfd-true" or die'
 x sh -c ': > /tmp/release_agent'
 sleep 2
-stop_monitor mon
+monitor_stop mon
 
 OUT=$SCRATCH/mon.out
 SHORT=${BUSY_ID:0:12}
@@ -220,7 +199,7 @@ grep -q '^dagda: sensor proc-connector: reduced coverage' "$SCRATCH/fallback.err
   pass "the fallback states its reduced coverage" || fail "fallback: $(head -3 "$SCRATCH/fallback.err")"
 podman exec "$BUSY" sh -c 'sleep 2' >/dev/null 2>&1 || true
 sleep 1
-stop_monitor fallback
+monitor_stop fallback
 n=$(jq -c --arg c "$SHORT" 'select(.rule == "Shell spawned in container" and .output_fields["container.id"] == $c and
   .output_fields["proc.cmdline"] == "sh -c sleep 2")' "$SCRATCH/fallback.out" | wc -l)
 ((n > 0)) && pass "fallback: the shell in the busy container is seen" || fail "fallback: no shell alert"
@@ -233,7 +212,7 @@ kill -STOP "$MON"
 podman exec "$QUIET" perl -e 'for (1..300000) { open(my $f, "<", "/etc/hostname") }' || fail "the flood did not run"
 kill -CONT "$MON"
 sleep 2
-stop_monitor flood
+monitor_stop flood
 line=$(grep '^dagda: monitor stopped' "$SCRATCH/flood.err" || true)
 events=$(sed -E 's/.* ([0-9]+) events, .*/\1/' <<<"$line")
 dropped=$(sed -E 's/.* ([0-9]+) events dropped.*/\1/' <<<"$line")
