@@ -265,3 +265,16 @@ monitor_stop() {
   MON=""
   if ((rc == 0)); then pass "$name: exit 0 after SIGTERM"; else fail "$name: exit $rc"; show_err "$name"; fi
 }
+
+# build_test_image NAME: `podman build` of $CTX/Containerfile (context $CTX), saved as the docker
+# archive $SCRATCH/img.tar; DIFF is podman's own list of the image's diff ids, in order (base
+# layers first: the oracle for the layer of each finding). The tag is removed again.
+build_test_image() {
+  local tag=localhost/dagda-test/$1:$$
+  podman build --network host --no-cache -q -t "$tag" -f "$CTX/Containerfile" "$CTX" >"$SCRATCH/build.log" 2>&1 ||
+    { tail -20 "$SCRATCH/build.log"; fatal "podman build failed"; }
+  podman save --format docker-archive -o "$SCRATCH/img.tar" "$tag" >/dev/null 2>&1 || fatal "podman save failed"
+  mapfile -t DIFF < <(podman inspect "$tag" | jq -r '.[0].RootFS.Layers[]')
+  podman rmi -f "$tag" >/dev/null 2>&1 || true
+  ((${#DIFF[@]} > 0)) || fatal "podman inspect gave no layers"
+}

@@ -27,12 +27,7 @@ FROM $BASE_IMAGE
 COPY rt/bin/busybox /usr/local/bin/busybox
 COPY rt/lib/libcrypto.so.1.1 /usr/local/lib/libcrypto.so.1.1
 CF
-tag=localhost/dagda-test/runtime-cpe:$$
-podman build --network host --no-cache -q -t "$tag" -f "$CTX/Containerfile" "$CTX" >"$SCRATCH/build.log" 2>&1 ||
-  { tail -20 "$SCRATCH/build.log"; fatal "podman build failed"; }
-podman save --format docker-archive -o "$SCRATCH/img.tar" "$tag" >/dev/null 2>&1 || fatal "podman save failed"
-mapfile -t DIFF < <(podman inspect "$tag" | jq -r '.[0].RootFS.Layers[]')
-podman rmi -f "$tag" >/dev/null 2>&1 || true
+build_test_image runtime-cpe
 n=${#DIFF[@]}
 L_BB=${DIFF[n - 2]} L_SSL=${DIFF[n - 1]}
 IMG=docker-archive:$SCRATCH/img.tar

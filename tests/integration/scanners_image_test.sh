@@ -50,13 +50,7 @@ RUN cp /bin/true /usr/local/bin/suid-true && chmod 4755 /usr/local/bin/suid-true
 RUN rm /root/.ssh/id_rsa
 ENV GITHUB_TOKEN=$TOKEN
 CF
-tag=localhost/dagda-test/scanners:$$
-podman build --network host --no-cache -q -t "$tag" -f "$CTX/Containerfile" "$CTX" >"$SCRATCH/build.log" 2>&1 ||
-  { tail -20 "$SCRATCH/build.log"; fatal "podman build failed"; }
-podman save --format docker-archive -o "$SCRATCH/img.tar" "$tag" >/dev/null 2>&1 || fatal "podman save failed"
-# The oracle for layers: podman's own diff ids, in order (base layers first).
-mapfile -t DIFF < <(podman inspect "$tag" | jq -r '.[0].RootFS.Layers[]')
-podman rmi -f "$tag" >/dev/null 2>&1 || true
+build_test_image scanners
 n=${#DIFF[@]}
 L_ENV=${DIFF[n - 5]} L_KEY=${DIFF[n - 4]} L_SUID=${DIFF[n - 2]} L_NODE=${DIFF[n - 6]}
 
