@@ -21,7 +21,7 @@ TEST_PKGS=(
   lz4 nodejs openjdk-17-jre-headless libmaven3-core-java python3-distro distro-info-data lsb-release
   postgresql python3-yaml python3-toml composer php-twig python3-debian node-spdx-expression-parse
   docker-registry apache2-utils openssl strace curl python3-jwt python3-cryptography wrk
-  busybox apache2-bin nginx-core redis-tools zip
+  busybox apache2-bin nginx-core redis-tools zip iproute2
 )
 # Tools Debian does not package, from npm (the test group only): an OpenAPI validator.
 NPM_TEST_PKGS=(@apidevtools/swagger-cli)

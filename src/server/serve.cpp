@@ -2,7 +2,9 @@
 #include "server/monitor_service.hpp"
 
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -70,6 +72,36 @@ Status start_workers(const std::string& db, int n, int64_t lease, const std::ato
     threads.emplace_back([w, &stop] { run_worker(w, stop); });
   }
   return Ok{};
+}
+
+// Debian's cpp-httplib is a shared library built with a listen backlog of 5: 64 clients that
+// connect at once overflow it, the kernel drops the last ACK of their handshakes, and each of
+// their first requests waits about a second for a retransmission (wrk's p99 near 1 s, even on
+// /healthz, with TcpExtListenOverflows rising). On Linux, listen() on a socket that already
+// listens sets its backlog anew; the library keeps its socket to itself, so it is found here by
+// its port. Returns how many sockets were widened.
+int widen_listen_backlog(int port) {
+  int widened = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    try {
+      fd = std::stoi(entry.path().filename().string());
+    } catch (...) {
+      continue;
+    }
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+    sockaddr_storage addr{};
+    len = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) continue;
+    int bound = -1;
+    if (addr.ss_family == AF_INET) bound = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    if (addr.ss_family == AF_INET6) bound = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+    if (bound == port && ::listen(fd, SOMAXCONN) == 0) ++widened;
+  }
+  return widened;
 }
 
 }  // namespace
@@ -238,6 +270,8 @@ Status serve(const ServeOptions& opts) {
 
   if (!svr->bind_to_port(host.c_str(), port))
     return Error(ErrorCode::io, fmt::format("cannot listen on {}", opts.listen));
+  if (widen_listen_backlog(port) == 0)
+    log_line({{"event", "backlog_not_widened"}, {"listen", opts.listen}, {"backlog", 5}});
 
   std::atomic<bool> stop{false};
   std::vector<std::thread> workers;

@@ -62,6 +62,11 @@ start_server "$SCRATCH/serve.log" --db "$DB" serve --listen "127.0.0.1:$PORT" --
   --read-timeout 2 --max-body 1048576 --lease 5
 MAIN_PID=$SERVER_PID
 wait_for "dagda serve" 30 curl -sf "$BASE/healthz"
+# The listen queue is the kernel's (somaxconn), not the 5 Debian's cpp-httplib listens with: many
+# clients connecting at once are not dropped (a dropped handshake costs its request a second).
+backlog=$(ss -Hltn "sport = :$PORT" | awk '{print $3}' | head -1)
+[[ $backlog =~ ^[0-9]+$ ]] && ((backlog > 5)) && pass "the listen backlog is $backlog, not cpp-httplib's 5" ||
+  fail "the listen backlog is '$backlog'"
 
 # api NAME METHOD PATH [TOKEN] [CURL ARGS...]: sets CODE; the body in $SCRATCH/NAME.json
 api() {
