@@ -181,7 +181,7 @@ struct ImageScan::State {
   FsWatch fs;
   std::mutex mu;
   std::map<int, LayerFinds> layers;  // by layer index
-  std::unique_ptr<malware::Scanner> malware;
+  std::shared_ptr<const malware::Scanner> malware;
 };
 
 ImageScan::ImageScan(std::unique_ptr<State> s) : s_(std::move(s)) {}
@@ -200,7 +200,7 @@ Result<std::unique_ptr<ImageScan>> ImageScan::create(const ImageScanOptions& opt
   }
   if (opts.selection.malware && !opts.malware_signatures.empty()) {
     DAGDA_ASSIGN_OR_RETURN(s->malware,
-                           malware::Scanner::create(opts.malware_signatures, opts.tmp_dir, opts.malware_limits));
+                           malware::shared_scanner(opts.malware_signatures, opts.tmp_dir, opts.malware_limits));
   }
   return std::unique_ptr<ImageScan>(new ImageScan(std::move(s)));
 }
