@@ -65,9 +65,24 @@ Result<json> remote_document(const VulnArgs& a) {
   return server.call_json("GET", path, "read");
 }
 
+// Every line printed: its text comes from feeds (summaries, references, titles) or a server, so
+// control bytes and bad UTF-8 become '?' (an escape sequence in a feed's summary would otherwise
+// reach the terminal as a command); the newlines a printer puts in a line stay.
 void line(std::string& out, std::string_view text) {
-  out += text;
-  out += '\n';
+  for (size_t at = 0;;) {
+    const size_t nl = text.find('\n', at);
+    out += report::printable(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+    out += '\n';
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+}
+
+// A summary or description on one line: its own line breaks and tabs become spaces.
+std::string one_line(std::string text) {
+  for (char& c : text)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return text;
 }
 
 // Columns sized to their content and the whole fitted to the terminal (the last column is cut).
@@ -127,7 +142,7 @@ void print_by_id(std::string& out, const json& doc, const std::string& id) {
                           copies > 1 ? fmt::format("  ({} records with this text)", copies) : ""));
     std::string text = str(r, "summary");
     if (text.empty()) text = str(r, "description");
-    if (!text.empty()) line(out, fmt::format("    {}", text.substr(0, 400)));
+    if (!text.empty()) line(out, fmt::format("    {}", report::fit(one_line(text), 400)));
     auto aliases = r.at("aliases").get<std::vector<std::string>>();
     if (!aliases.empty()) line(out, fmt::format("    aliases: {}", fmt::join(aliases, ", ")));
     if (auto sev = str(r, "severity"); !sev.empty()) line(out, fmt::format("    severity: {}", sev));

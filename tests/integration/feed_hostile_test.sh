@@ -110,6 +110,36 @@ done
 check "CVE-2019-8156's title keeps its text, the bad byte as U+FFFD" \
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any("\ufffd" in r["summary"] for r in d["records"])' "$SCRATCH/CVE-2019-8156.json"
 
+# Terminal escapes in a feed's text (an OSV record written here: a title that would set the
+# window title, clear the screen, and a C1 CSI) reach `dagda vuln`'s text as '?', never as bytes
+# the terminal would obey; the JSON keeps the text as it came, escaped by JSON itself.
+python3 - "$SCRATCH/GHSA-esc0-0000-0000.json" <<'PY'
+import json, sys
+esc = "\x1b]0;owned\x07\x1b[2J\u009b31m"
+rec = {"schema_version": "1.4.0", "id": "GHSA-esc0-0000-0000", "modified": "2024-01-01T00:00:00Z",
+       "published": "2024-01-01T00:00:00Z", "aliases": ["CVE-2099-7777"],
+       "summary": "escape " + esc + " in the summary\nsecond line\tand a tab",
+       "details": "details " + esc,
+       "references": [{"type": "WEB", "url": "https://example.com/" + esc}],
+       "affected": [{"package": {"ecosystem": "npm", "name": "esc" + esc},
+                     "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.0.0"}]}]}]}
+json.dump(rec, open(sys.argv[1], "w"))
+PY
+D db import "$SCRATCH/GHSA-esc0-0000-0000.json" >/dev/null 2>"$SCRATCH/esc-import.err" ||
+  fail "importing the OSV record with escapes: $(head -c 300 "$SCRATCH/esc-import.err")"
+RC=0
+D vuln --cve CVE-2099-7777 >"$SCRATCH/esc.out" 2>"$SCRATCH/esc.err" || RC=$?
+if [[ $RC == 0 ]] && grep -q "GHSA-esc0-0000-0000" "$SCRATCH/esc.out" &&
+  ! LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$SCRATCH/esc.out" && ! grep -qP '\x{9b}' "$SCRATCH/esc.out" &&
+  grep -q "escape ?]0;owned??\[2J?31m in the summary second line and a tab" "$SCRATCH/esc.out"; then
+  pass "dagda vuln: a feed's escape sequences are printed as '?', the summary on one line"
+else
+  fail "dagda vuln with escapes in the feed: exit $RC: $(head -c 400 "$SCRATCH/esc.out" | od -c | head -8)"
+fi
+D vuln --cve CVE-2099-7777 --json >"$SCRATCH/esc.json" 2>/dev/null || true
+check "dagda vuln --json keeps the text, escaped by JSON" \
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any("\x1b]0;owned" in r["summary"] for r in d["records"])' "$SCRATCH/esc.json"
+
 # A database another user owns, in a folder we may not write: read-only access works.
 ro=$SCRATCH/ro
 mkdir -p "$ro"
