@@ -14,7 +14,7 @@ export DAGDA_DB="$PWD/build-release/vulndb.sqlite"
 echo "== dagda db import: every feed in $DATA/vulndb (unchanged inputs are skipped on a re-run)" >&2
 feeds=()
 for f in "$DATA"/vulndb/*; do
-  case $(basename "$f") in samples | node-core | README*) ;; *) feeds+=("$f") ;; esac
+  case $(basename "$f") in samples | README*) ;; *) feeds+=("$f") ;; esac
 done
 $DAGDA --quiet db import "${feeds[@]}"
 $DAGDA db status
