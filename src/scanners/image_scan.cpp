@@ -146,16 +146,9 @@ Finding malware_finding(const malware::Hit& h, std::string target, std::string l
   return f;
 }
 
-// What the malware results depend on: each signature file (its version is a .cvd's own number or
-// a digest of its bytes) and the scanner's bounds.
+// What the malware results depend on, short, for the per-layer cache key.
 std::string malware_key(const ImageScanOptions& o) {
-  std::string k;
-  for (const malware::SignatureFile& f : o.malware_signatures)
-    k += fmt::format("{}:{}:{}:{};", f.kind, f.name, f.version, f.count);
-  const malware::Limits& l = o.malware_limits;
-  k += fmt::format("{}/{}/{}/{}/{}/{}/{}", l.max_file_bytes, l.max_scan_bytes, l.max_member_bytes, l.max_recursion,
-                   l.max_files, l.clamav_ms, l.yara_seconds);
-  return sha256_hex(k).substr(0, 16);
+  return sha256_hex(malware::scanner_identity(o.malware_signatures, o.malware_limits)).substr(0, 16);
 }
 
 Finding secret_finding(const SecretHit& h, std::string target, std::string layer) {
