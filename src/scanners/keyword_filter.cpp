@@ -3,7 +3,6 @@
 #include <hs/hs.h>
 
 #include <algorithm>
-#include <new>
 
 namespace dagda::scanners {
 
@@ -52,8 +51,7 @@ hs_scratch* KeywordFilter::acquire() const {
     return s;
   }
   hs_scratch_t* s = nullptr;
-  if (hs_clone_scratch(free_.front(), &s) != HS_SUCCESS) throw std::bad_alloc();
-  return s;
+  return hs_clone_scratch(free_.front(), &s) == HS_SUCCESS ? s : nullptr;
 }
 
 void KeywordFilter::release(hs_scratch* s) const {
@@ -64,6 +62,7 @@ void KeywordFilter::release(hs_scratch* s) const {
 bool KeywordFilter::match(std::string_view text, std::vector<unsigned>& ids) const {
   if (!db_ || text.empty()) return true;
   hs_scratch_t* scratch = acquire();
+  if (!scratch) return false;  // no scratch space (out of memory): as if Hyperscan failed
   auto on_match = [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
     static_cast<std::vector<unsigned>*>(ctx)->push_back(id);
     return 0;

@@ -38,7 +38,7 @@ class KeywordFilter {
 
  private:
   KeywordFilter() = default;
-  hs_scratch* acquire() const;
+  hs_scratch* acquire() const;  // null when no scratch space can be made
   void release(hs_scratch* s) const;
 
   hs_database* db_ = nullptr;
